@@ -1,0 +1,9 @@
+import { managementRoute } from '#shared/http/handler';
+import { createUser } from '#shared/users/create';
+import { etagOf, toWireUser } from '#shared/users/model';
+import { CreateUserBody } from '#shared/users/schemas';
+
+export const handler = managementRoute('users-create', { body: CreateUserBody }, async ({ body }) => {
+  const user = await createUser(body);
+  return { status: 201, body: toWireUser(user), headers: { etag: etagOf(user) } };
+});

@@ -1,0 +1,11 @@
+import { header } from '#shared/http/event';
+import { managementRoute } from '#shared/http/handler';
+import { assertCanDelete } from '#shared/users/access';
+import { versionsFromIfMatch } from '#shared/users/if-match';
+import { removeUser } from '#shared/users/remove';
+
+export const handler = managementRoute('users-delete', {}, async ({ event, params, caller }) => {
+  assertCanDelete(caller, params.id!);
+  await removeUser(params.id!, versionsFromIfMatch(header(event, 'if-match')));
+  return { status: 204 };
+});

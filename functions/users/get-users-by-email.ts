@@ -1,0 +1,9 @@
+import { managementRoute } from '#shared/http/handler';
+import { projectFields, toWireUser } from '#shared/users/model';
+import { usersByEmail } from '#shared/users/read';
+import { UsersByEmailQuery } from '#shared/users/schemas';
+
+export const handler = managementRoute('users-by-email', { query: UsersByEmailQuery }, async ({ query }) => {
+  const users = await usersByEmail(query.email);
+  return { body: users.map((u) => projectFields(toWireUser(u), query.fields, query.include_fields)) };
+});

@@ -1,0 +1,55 @@
+/**
+ * `npm start`: the whole service on this machine. DynamoDB Local (persistent under DATA_DIR)
+ * unless DYNAMODB_ENDPOINT names one, the table from the shared definition, a first-start seed,
+ * and every route of the route table on http://localhost:PORT. Credentials go to the console and
+ * to ${DATA_DIR}/bootstrap.json. The service's modules are imported only after the environment
+ * they read at cold start is set.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ensureTable, JavaMissingError, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const issuer = process.env.ISSUER ?? `http://localhost:${port}/`;
+  if (!issuer.endsWith('/')) throw new Error(`ISSUER must end with "/" (got ${issuer})`);
+  const tableName = process.env.TABLE_NAME ?? 'identity';
+
+  let dynamo: LocalDynamo | undefined;
+  if (!process.env.DYNAMODB_ENDPOINT) dynamo = await startDynamoDbLocal(resolve(dataDir, 'dynamodb'));
+  const endpoint = process.env.DYNAMODB_ENDPOINT ?? dynamo!.endpoint;
+  await ensureTable(endpoint, tableName);
+  Object.assign(process.env, { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, ISSUER: issuer });
+
+  const { seedTenant, createBootstrapClients, refreshBootstrap } = await import('#shared/bootstrap/seed');
+  const { createLocalServer } = await import('#infra/local/server');
+  await seedTenant();
+  const file = resolve(dataDir, 'bootstrap.json');
+  const saved = existsSync(file) ? await refreshBootstrap(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+  const credentials = saved ?? (await createBootstrapClients());
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+
+  const server = await createLocalServer();
+  await new Promise<void>((ready) => server.listen(port, ready));
+  console.log(`Identity service listening on http://localhost:${port} (issuer ${issuer})`);
+  console.log(`Management API client: client_id=${credentials.management.client_id} client_secret=${credentials.management.client_secret}`);
+  console.log(`Audience: ${credentials.management.audience}`);
+  console.log(`Credentials saved to ${file}`);
+
+  const stop = async (signal: string) => {
+    console.log(`${signal}: stopping`);
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeAllConnections();
+    await closed;
+    await dynamo?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof JavaMissingError ? error.message : error);
+  process.exit(1);
+});

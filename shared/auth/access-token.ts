@@ -1,0 +1,72 @@
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { managementAudience, config } from '#shared/config';
+import { BadAuthorizationHeaderError, UnauthorizedError } from '#shared/errors';
+import type { Caller } from '#shared/auth/caller';
+import { SIGNING_ALG, verificationKey } from '#shared/tokens/signing-keys';
+
+/**
+ * Verifies a Management API bearer token: RS256 only, our issuer, our audience, a known `kid`,
+ * not expired. Each failure has its own message (as Auth0 words them), so an expired token and a
+ * forged one do not look alike in the answer or the log.
+ */
+export async function verifyManagementToken(authorization: string | undefined): Promise<Caller> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw unauthorized('Missing authentication', 'missing_authentication', false);
+  if (match[1].split('.').length !== 3) throw new BadAuthorizationHeaderError();
+  const payload = await verify(match[1]);
+  const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+  const subject = payload.sub as string;
+  return {
+    subject,
+    clientId: typeof payload.azp === 'string' ? payload.azp : undefined,
+    scopes,
+    isUser: payload.gty !== 'client-credentials' && !subject.endsWith('@clients'),
+  };
+}
+
+async function verify(token: string): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = header.kid ? await verificationKey(header.kid) : undefined;
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key;
+      },
+      {
+        algorithms: [SIGNING_ALG],
+        issuer: config.ISSUER,
+        audience: managementAudience,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      },
+    );
+    return payload;
+  } catch (error) {
+    throw tokenError(error);
+  }
+}
+
+function tokenError(error: unknown): UnauthorizedError {
+  if (error instanceof errors.JWTExpired) {
+    return unauthorized('Expired token received for JSON Web Token validation', 'invalid_token', true, true);
+  }
+  if (error instanceof errors.JWTClaimValidationFailed && (error.claim === 'aud' || error.claim === 'iss')) {
+    const claim = error.payload[error.claim];
+    const value = Array.isArray(claim) ? claim.join(' ') : String(claim ?? '');
+    return unauthorized(`Bad ${error.claim === 'aud' ? 'audience' : 'issuer'}: ${value}`, 'invalid_token');
+  }
+  if (error instanceof errors.JOSEError) return unauthorized('Invalid token', 'invalid_token', true, true);
+  throw error;
+}
+
+function unauthorized(message: string, errorCode: string, withError = true, withAttributes = false): UnauthorizedError {
+  // Header values must stay one quoted line, whatever a claim contained.
+  const quoted = message.replace(/["\\\r\n]/g, ' ');
+  const detail = withError ? `, error="invalid_token", error_description="${quoted}"` : '';
+  return new UnauthorizedError(
+    message,
+    errorCode,
+    `Bearer realm="${managementAudience}"${detail}`,
+    withAttributes ? { error: message } : undefined,
+  );
+}

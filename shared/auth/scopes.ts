@@ -1,0 +1,31 @@
+/**
+ * Auth0's Management API scopes that this service knows. The seeded management client is granted
+ * all of them (re-synced on every local start, so a new scope reaches an existing install).
+ */
+const crud = (resource: string) => ['read', 'create', 'update', 'delete'].map((verb) => `${verb}:${resource}`);
+
+export const MANAGEMENT_SCOPES: readonly string[] = [
+  ...crud('users'),
+  ...crud('users_app_metadata'),
+  'read:user_idp_tokens',
+  ...crud('rules'),
+  'read:rules_configs', 'update:rules_configs', 'delete:rules_configs',
+  ...crud('actions'),
+  'read:triggers', 'update:triggers',
+  ...crud('clients'),
+  ...crud('client_grants'),
+  ...crud('connections'),
+  ...crud('resource_servers'),
+  'read:signing_keys', 'create:signing_keys', 'update:signing_keys',
+  'read:logs', 'read:logs_users',
+  'read:stats',
+];
+
+/** Scopes a signed-in user's own token may carry for the Management API (Auth0's SPA scopes). */
+export const CURRENT_USER_SCOPES: readonly string[] = [
+  'read:current_user',
+  'update:current_user_metadata',
+  'create:current_user_metadata',
+  'delete:current_user_metadata',
+  'delete:current_user',
+];

@@ -1,0 +1,62 @@
+import { MANAGEMENT_SCOPES } from '#shared/auth/scopes';
+import { createClient, loadClient } from '#shared/clients/clients';
+import { config, managementAudience } from '#shared/config';
+import { DEFAULT_CONNECTION } from '#shared/connections/connections';
+import { putClientGrant } from '#shared/db/clients-repo';
+import { insertConnection } from '#shared/db/connections-repo';
+import { findCurrentSigningKey } from '#shared/db/signing-keys-repo';
+import { newConnectionId } from '#shared/ids';
+import { createSigningKey } from '#shared/tokens/signing-keys';
+
+/**
+ * A new tenant's first contents: the default database connection, an RS256 signing key, a
+ * Management API machine client with every management scope, and a first-party application.
+ * Each step is idempotent, so seeding an existing tenant changes nothing it should keep.
+ */
+export interface BootstrapCredentials {
+  issuer: string;
+  management: { client_id: string; client_secret: string; audience: string };
+  application: { client_id: string; client_secret: string };
+  connection: string;
+}
+
+export async function seedTenant(): Promise<void> {
+  await insertConnection({
+    id: newConnectionId(),
+    name: DEFAULT_CONNECTION,
+    strategy: 'auth0',
+    options: { requires_username: false },
+    enabled_clients: [],
+    realms: [DEFAULT_CONNECTION],
+    is_domain_connection: false,
+  });
+  if (!(await findCurrentSigningKey())) await createSigningKey(true);
+}
+
+export async function createBootstrapClients(): Promise<BootstrapCredentials> {
+  const management = await createClient({
+    name: 'Management API (bootstrap)',
+    app_type: 'non_interactive',
+    grant_types: ['client_credentials'],
+    grants: [{ audience: managementAudience, scope: MANAGEMENT_SCOPES }],
+  });
+  const application = await createClient({
+    name: 'Default App',
+    app_type: 'regular_web',
+    grant_types: ['authorization_code', 'refresh_token', 'password', 'http://auth0.com/oauth/grant-type/password-realm'],
+  });
+  return {
+    issuer: config.ISSUER,
+    management: { client_id: management.client.client_id, client_secret: management.client_secret, audience: managementAudience },
+    application: { client_id: application.client.client_id, client_secret: application.client_secret },
+    connection: DEFAULT_CONNECTION,
+  };
+}
+
+/** Keeps saved credentials usable: the grant follows the current issuer and scope catalogue. */
+export async function refreshBootstrap(saved: BootstrapCredentials): Promise<BootstrapCredentials | undefined> {
+  const [management, application] = await Promise.all([loadClient(saved.management.client_id), loadClient(saved.application.client_id)]);
+  if (!management || !application) return undefined;
+  await putClientGrant({ client_id: saved.management.client_id, audience: managementAudience, scope: [...MANAGEMENT_SCOPES] });
+  return { ...saved, issuer: config.ISSUER, management: { ...saved.management, audience: managementAudience } };
+}

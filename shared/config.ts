@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, read and validated once per cold start. A missing or malformed variable fails
+ * the import (so the Lambda fails to initialise) instead of failing a request later.
+ */
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const ConfigSchema = z
+  .object({
+    TABLE_NAME: z.string().min(3),
+    ISSUER: z
+      .url()
+      .refine((u) => u.endsWith('/'), 'must end with "/"'),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    /** Top-level keys allowed in one metadata object (user_metadata or app_metadata). */
+    METADATA_MAX_KEYS: int(50, 1, 1000),
+    /** Bytes of one top-level metadata value, serialised as JSON (UTF-8). */
+    METADATA_MAX_VALUE_BYTES: int(2048, 16, 64 * 1024),
+    /** Nesting depth of a metadata value; the metadata object itself is depth 1. */
+    METADATA_MAX_DEPTH: int(10, 1, 30),
+    /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
+    ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
+  })
+  .superRefine((c, ctx) => {
+    // Two metadata objects at their worst must keep a user item far below DynamoDB's 400 KB.
+    const worst = 2 * c.METADATA_MAX_KEYS * c.METADATA_MAX_VALUE_BYTES;
+    if (worst > MAX_METADATA_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METADATA_MAX_KEYS'],
+        message: `2 x METADATA_MAX_KEYS x METADATA_MAX_VALUE_BYTES is ${worst} bytes; keep it at most ${MAX_METADATA_BYTES} so a user item stays below DynamoDB's 400 KB`,
+      });
+    }
+  });
+
+/** Metadata budget per user (both objects together): 300 KB leaves room for the root profile. */
+export const MAX_METADATA_BYTES = 300 * 1024;
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export const config: Config = readConfig(process.env);
+
+/** The Management API's audience, as Auth0 names it. */
+export const managementAudience = `${config.ISSUER}api/v2/`;

@@ -1,0 +1,44 @@
+/**
+ * Every key shape in the table, in one place. Emails and usernames are normalised before they
+ * become part of a key, so a lookup can never miss because of case.
+ */
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+export const userKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
+export const USER_PROFILE_SK = 'PROFILE';
+
+/**
+ * One claim per (email, connection): uniqueness within a connection, and all of an email's users
+ * in one strongly consistent Query (users-by-email is immediately consistent on Auth0).
+ */
+export const emailClaimKey = (email: string, connection: string): Key => ({
+  pk: emailPartition(email),
+  sk: `CONN#${connection}`,
+});
+export const emailPartition = (email: string) => `EMAIL#${normaliseEmail(email)}`;
+
+export const usernameClaimKey = (username: string, connection: string): Key => ({
+  pk: `USERNAME#${normaliseUsername(username)}`,
+  sk: `CONN#${connection}`,
+});
+
+export const connectionKey = (name: string): Key => ({ pk: `CONN#${name}`, sk: 'CONNECTION' });
+
+/** A client and its grants share a partition, so the token endpoint reads them in one Query. */
+export const clientPartition = (clientId: string) => `CLIENT#${clientId}`;
+export const clientKey = (clientId: string): Key => ({ pk: clientPartition(clientId), sk: 'CLIENT' });
+export const clientGrantKey = (clientId: string, audience: string): Key => ({
+  pk: clientPartition(clientId),
+  sk: `GRANT#${audience}`,
+});
+export const CLIENT_GRANT_SK_PREFIX = 'GRANT#';
+
+/** All signing keys sit in one partition: JWKS is one Query. */
+export const SIGNING_KEYS_PK = 'SIGNING_KEYS';
+export const signingKeyKey = (kid: string): Key => ({ pk: SIGNING_KEYS_PK, sk: `KID#${kid}` });

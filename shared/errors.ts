@@ -1,0 +1,139 @@
+/**
+ * The catalogue of errors the service can answer with. Code throws these; one serializer per API
+ * style (shared/http/serialize.ts) turns them into Auth0's bodies. Anything else is a fault and
+ * becomes a 500 with a fixed message.
+ */
+
+/** Management API errors: `{statusCode, error, message, errorCode}`. */
+export class ManagementError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly errorCode: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidBodyError extends ManagementError {
+  constructor(detail: string) {
+    super(400, 'invalid_body', `Payload validation error: ${detail}`);
+  }
+}
+
+export class InvalidQueryError extends ManagementError {
+  constructor(detail: string) {
+    super(400, 'invalid_query_string', `Query validation error: ${detail}`);
+  }
+}
+
+export class InvalidUriError extends ManagementError {
+  constructor(detail: string) {
+    super(400, 'invalid_uri', `Path validation error: ${detail}`);
+  }
+}
+
+/** A metadata object broke a limit; the message names the key and the limit. */
+export class MetadataLimitError extends ManagementError {
+  constructor(message: string) {
+    super(400, 'invalid_body', message);
+  }
+}
+
+export class ConnectionNotFoundError extends ManagementError {
+  constructor() {
+    super(400, 'inexistent_connection', 'The connection does not exist.');
+  }
+}
+
+export class BadRequestError extends ManagementError {
+  constructor(message: string, errorCode = 'invalid_body') {
+    super(400, errorCode, message);
+  }
+}
+
+export class UnauthorizedError extends ManagementError {
+  constructor(
+    message: string,
+    errorCode: string,
+    wwwAuthenticate: string,
+    /** Auth0 repeats the reason as `attributes.error` for invalid and expired tokens. */
+    readonly attributes?: { error: string },
+  ) {
+    super(401, errorCode, message, { 'www-authenticate': wwwAuthenticate });
+  }
+}
+
+/** A bearer value that is not a JWT at all (Auth0: 400, not 401). */
+export class BadAuthorizationHeaderError extends ManagementError {
+  constructor() {
+    super(400, 'invalid_authorization_header', 'Bad HTTP authentication header format');
+  }
+}
+
+export class InvalidPagingError extends ManagementError {
+  constructor() {
+    super(
+      400,
+      'invalid_paging',
+      'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation',
+    );
+  }
+}
+
+export class InsufficientScopeError extends ManagementError {
+  constructor(expected: readonly string[]) {
+    super(403, 'insufficient_scope', `Insufficient scope, expected any of: ${expected.join(',')}`);
+  }
+}
+
+export class ForbiddenError extends ManagementError {
+  constructor(message: string, errorCode = 'insufficient_scope') {
+    super(403, errorCode, message);
+  }
+}
+
+export class UserNotFoundError extends ManagementError {
+  constructor() {
+    super(404, 'inexistent_user', 'The user does not exist.');
+  }
+}
+
+export class RouteNotFoundError extends ManagementError {
+  constructor() {
+    super(404, 'not_found', 'Not Found');
+  }
+}
+
+export class UserExistsError extends ManagementError {
+  constructor() {
+    super(409, 'auth0_idp_error', 'The user already exists.');
+  }
+}
+
+export class VersionMismatchError extends ManagementError {
+  constructor() {
+    super(412, 'precondition_failed', 'The user has changed since the ETag given in If-Match.');
+  }
+}
+
+export class PayloadTooLargeError extends ManagementError {
+  constructor(limit: number) {
+    super(413, 'payload_too_large', `Payload content length greater than maximum allowed: ${limit}`);
+  }
+}
+
+/** Authentication API errors: `{error, error_description}` (RFC 6749 §5.2, as Auth0 words them). */
+export class OAuthError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The slice of API Gateway's HTTP API (payload format 2.0) event and result that we use. The local
+ * server and the tests build the same shape, so handlers see one kind of request everywhere.
+ */
+export interface HttpEvent {
+  routeKey?: string;
+  rawPath: string;
+  rawQueryString: string;
+  headers: Record<string, string | undefined>;
+  queryStringParameters?: Record<string, string | undefined>;
+  pathParameters?: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded: boolean;
+  requestContext: {
+    requestId: string;
+    http: { method: string; path: string; sourceIp: string; userAgent?: string };
+  };
+}
+
+export interface HttpResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a handler returns; the wrapper turns it into an HttpResult. */
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function header(event: HttpEvent, name: string): string | undefined {
+  return event.headers[name.toLowerCase()] ?? undefined;
+}
+
+export function rawBody(event: HttpEvent): Buffer {
+  if (event.body === undefined) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/** Query parameters as a plain object; a repeated parameter keeps its last value. */
+export function queryParams(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of new URLSearchParams(event.rawQueryString)) out[k] = v;
+  return out;
+}
+
+/** API Gateway may hand path parameters over encoded or decoded; decoding `%` forms is safe either way. */
+export function pathParams(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(event.pathParameters ?? {})) {
+    if (v === undefined) continue;
+    try {
+      out[k] = decodeURIComponent(v);
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}

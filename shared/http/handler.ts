@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { verifyManagementToken } from '#shared/auth/access-token';
+import { hasAnyScope, type Caller } from '#shared/auth/caller';
+import { withDbMetrics } from '#shared/db/metrics';
+import { InsufficientScopeError, InvalidBodyError, PayloadTooLargeError } from '#shared/errors';
+import {
+  header,
+  MAX_BODY_BYTES,
+  pathParams,
+  queryParams,
+  rawBody,
+  type HttpEvent,
+  type HttpResult,
+  type Reply,
+} from '#shared/http/event';
+import { routeById, type RouteDef, type RouteId } from '#shared/http/routes';
+import { isKnownError, serializeError, toHttpResult } from '#shared/http/serialize';
+import { parseBody, parseQuery } from '#shared/http/validation';
+import { log } from '#shared/log';
+
+/**
+ * The handler wrappers: every Lambda is `export const handler = <kind>Route(id, ..., fn)`. The
+ * wrapper owns what every endpoint shares (body limits, parsing, authentication, scope checks,
+ * error serialization, the access log with DynamoDB cost), so handlers stay one call long.
+ */
+export type LambdaHandler = (event: HttpEvent) => Promise<HttpResult>;
+
+interface BaseRequest {
+  event: HttpEvent;
+  requestId: string;
+  params: Record<string, string>;
+  headers: HttpEvent['headers'];
+  sourceIp: string;
+}
+
+export interface ManagementRequest<Q, B> extends BaseRequest {
+  query: Q;
+  body: B;
+  caller: Caller;
+}
+
+function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
+  return async (event) => {
+    const requestId = event.requestContext.requestId || randomUUID();
+    const started = performance.now();
+    const { result, metrics } = await withDbMetrics(async () => {
+      try {
+        if (rawBody(event).length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+        const reply = await inner({
+          event,
+          requestId,
+          params: pathParams(event),
+          headers: event.headers,
+          sourceIp: event.requestContext.http.sourceIp,
+        });
+        return toHttpResult(reply);
+      } catch (error) {
+        if (!isKnownError(error)) log.error('unhandled error', { requestId, route: route.id, error: describeFault(error) });
+        return serializeError(route.api, error, requestId);
+      }
+    });
+    log.info('request', {
+      requestId,
+      route: route.id,
+      status: result.statusCode,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      db: metrics,
+    });
+    return result;
+  };
+}
+
+function describeFault(error: unknown) {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+}
+
+export function jsonBody(event: HttpEvent): unknown {
+  const raw = rawBody(event);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new InvalidBodyError("'Invalid request payload JSON format'.");
+  }
+}
+
+export function managementRoute<QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
+  id: RouteId,
+  schemas: { query?: QS; body?: BS },
+  fn: (req: ManagementRequest<z.output<QS>, z.output<BS>>) => Promise<Reply>,
+): LambdaHandler {
+  const route = routeById(id);
+  const scopes = route.scopes ?? [];
+  return wrap(route, async (base) => {
+    const caller = await verifyManagementToken(header(base.event, 'authorization'));
+    if (!hasAnyScope(caller, scopes)) throw new InsufficientScopeError(scopes);
+    const query = schemas.query ? parseQuery(schemas.query, queryParams(base.event)) : undefined;
+    const body = schemas.body ? parseBody(schemas.body, jsonBody(base.event) ?? {}) : undefined;
+    return fn({ ...base, caller, query: query as z.output<QS>, body: body as z.output<BS> });
+  });
+}
+
+/** Authentication API and public routes: no bearer token; the handler reads the event itself. */
+export function openRoute(id: RouteId, fn: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
+  return wrap(routeById(id), fn);
+}

@@ -1,0 +1,55 @@
+import { STATUS_CODES } from 'node:http';
+import { ManagementError, OAuthError, UnauthorizedError } from '#shared/errors';
+import type { HttpResult, Reply } from '#shared/http/event';
+
+/**
+ * The only place error bodies are built. Known errors keep their status and words; anything else
+ * is a fault: a 500 with a fixed message and the request id, the details go to the log only.
+ */
+export type ErrorStyle = 'management' | 'oauth' | 'public';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+export function toHttpResult(reply: Reply): HttpResult {
+  const hasBody = reply.body !== undefined;
+  return {
+    statusCode: reply.status ?? 200,
+    headers: { ...(hasBody ? JSON_HEADERS : {}), ...reply.headers },
+    body: hasBody ? JSON.stringify(reply.body) : '',
+  };
+}
+
+export function isKnownError(error: unknown): error is ManagementError | OAuthError {
+  return error instanceof ManagementError || error instanceof OAuthError;
+}
+
+export function serializeError(style: ErrorStyle, error: unknown, requestId: string): HttpResult {
+  if (error instanceof OAuthError) {
+    return toHttpResult({
+      status: error.statusCode,
+      headers: { 'cache-control': 'no-store', ...error.headers },
+      body: { error: error.error, error_description: error.description },
+    });
+  }
+  if (error instanceof ManagementError) {
+    return toHttpResult({ status: error.statusCode, headers: error.headers, body: managementBody(error) });
+  }
+  const message = `An internal error occurred. Reference: ${requestId}`;
+  if (style === 'oauth') {
+    return toHttpResult({ status: 500, body: { error: 'server_error', error_description: message } });
+  }
+  return toHttpResult({
+    status: 500,
+    body: { statusCode: 500, error: STATUS_CODES[500], message, errorCode: 'server_error' },
+  });
+}
+
+function managementBody(error: ManagementError) {
+  return {
+    statusCode: error.statusCode,
+    error: STATUS_CODES[error.statusCode] ?? 'Error',
+    message: error.message,
+    errorCode: error.errorCode,
+    ...(error instanceof UnauthorizedError && error.attributes ? { attributes: error.attributes } : {}),
+  };
+}

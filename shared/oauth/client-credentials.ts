@@ -1,0 +1,62 @@
+import { loadClient, secretMatches } from '#shared/clients/clients';
+import { config, managementAudience } from '#shared/config';
+import { OAuthError } from '#shared/errors';
+import type { TokenRequest } from '#shared/oauth/token-request';
+import { nowSeconds, signJwt } from '#shared/tokens/sign';
+
+/**
+ * The client_credentials grant: a machine client proves its secret and receives an access token
+ * for an API it holds a grant for, with the granted scopes (narrowed by `scope` if given).
+ */
+const GRANT = 'client_credentials';
+const unauthorized = () => new OAuthError(401, 'access_denied', 'Unauthorized');
+
+/** APIs that can be an audience; more arrive with custom resource servers. */
+const knownAudiences = () => new Set([managementAudience]);
+
+export interface TokenResponse {
+  access_token: string;
+  scope?: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenResponse> {
+  if (!req.clientId) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: client_id');
+  if (!req.clientSecret) throw unauthorized();
+  const loaded = await loadClient(req.clientId);
+  if (!loaded || !secretMatches(loaded.client, req.clientSecret)) throw unauthorized();
+  const { client, grants } = loaded;
+
+  if (!client.grant_types.includes(GRANT)) {
+    throw new OAuthError(403, 'unauthorized_client', `Grant type '${GRANT}' not allowed for the client.`);
+  }
+  const audience = req.params.audience;
+  if (!audience) throw new OAuthError(403, 'access_denied', 'Non-global clients are not allowed access to APIv1');
+  if (!knownAudiences().has(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
+  const grant = grants.find((g) => g.audience === audience);
+  if (!grant) {
+    throw new OAuthError(
+      403,
+      'access_denied',
+      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+    );
+  }
+
+  const requested = req.params.scope?.split(' ').filter(Boolean);
+  const scopes = requested ? grant.scope.filter((s) => requested.includes(s)) : grant.scope;
+  const iat = nowSeconds();
+  const expiresIn = config.ACCESS_TOKEN_TTL_SECONDS;
+  const scope = scopes.length > 0 ? scopes.join(' ') : undefined;
+  const access_token = await signJwt({
+    iss: config.ISSUER,
+    sub: `${client.client_id}@clients`,
+    aud: audience,
+    iat,
+    exp: iat + expiresIn,
+    ...(scope ? { scope } : {}),
+    gty: 'client-credentials',
+    azp: client.client_id,
+  });
+  return { access_token, ...(scope ? { scope } : {}), expires_in: expiresIn, token_type: 'Bearer' };
+}

@@ -1,0 +1,22 @@
+import { config } from '#shared/config';
+import { SIGNING_ALG } from '#shared/tokens/signing-keys';
+
+/**
+ * OpenID Provider metadata. It lists only endpoints and grants this service serves today; later
+ * issues add the authorization endpoint, userinfo and the user grants here as they land.
+ */
+export function openIdConfiguration() {
+  const issuer = config.ISSUER;
+  return {
+    issuer,
+    token_endpoint: `${issuer}oauth/token`,
+    jwks_uri: `${issuer}.well-known/jwks.json`,
+    grant_types_supported: ['client_credentials'],
+    response_types_supported: ['token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [SIGNING_ALG],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    scopes_supported: ['openid'],
+    claims_supported: ['aud', 'exp', 'iat', 'iss', 'sub'],
+  };
+}

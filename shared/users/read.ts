@@ -1,0 +1,43 @@
+import { findUser, findUsersByEmail, scanUsers } from '#shared/db/users-repo';
+import { InvalidPagingError, InvalidQueryError, UserNotFoundError } from '#shared/errors';
+import type { UserRecord } from '#shared/users/model';
+import type { ListUsersQuery } from '#shared/users/schemas';
+
+/** Reads: by id (one strongly consistent GetItem), by email, and the unfiltered list. */
+export async function getUser(userId: string): Promise<UserRecord> {
+  const user = await findUser(userId);
+  if (!user) throw new UserNotFoundError();
+  return user;
+}
+
+export const usersByEmail = (email: string) => findUsersByEmail(email);
+
+/** Auth0 serves at most the first 1,000 results of a list or search. */
+export const RESULT_WINDOW = 1000;
+
+export interface UserPage {
+  users: UserRecord[];
+  total: number;
+}
+
+export async function listUsers(query: ListUsersQuery): Promise<UserPage> {
+  if (query.q !== undefined) {
+    throw new InvalidQueryError("'Searching with q is not available yet; list without q' on property q.");
+  }
+  if (query.page * query.per_page + query.per_page > RESULT_WINDOW) throw new InvalidPagingError();
+  const all = await scanUsers();
+  const [field, order] = (query.sort ?? 'created_at:1').split(':') as [keyof UserRecord, string];
+  const direction = order === '-1' ? -1 : 1;
+  all.sort((a, b) => direction * compare(a[field], b[field]) || a.user_id.localeCompare(b.user_id));
+  const start = query.page * query.per_page;
+  return { users: all.slice(start, start + query.per_page), total: all.length };
+}
+
+/** Missing values sort last in either direction's natural order; numbers and strings by value. */
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return 1;
+  if (b === undefined || b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
