@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { verifyManagementToken } from '#shared/auth/access-token';
 import { hasAnyScope, type Caller } from '#shared/auth/caller';
-import { withDbMetrics } from '#shared/db/metrics';
+import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
 import { InsufficientScopeError, InvalidBodyError, PayloadTooLargeError } from '#shared/errors';
 import {
   header,
@@ -40,6 +40,23 @@ export interface ManagementRequest<Q, B> extends BaseRequest {
   caller: Caller;
 }
 
+/** What every request reports when it completes (to the log, and to observers such as the benchmark). */
+export interface RequestRecord {
+  requestId: string;
+  route: RouteId;
+  status: number;
+  ms: number;
+  db: DbMetrics;
+}
+
+const observers = new Set<(record: RequestRecord) => void>();
+
+/** Subscribes to completed requests; returns the unsubscribe function. */
+export function observeRequests(listener: (record: RequestRecord) => void): () => void {
+  observers.add(listener);
+  return () => observers.delete(listener);
+}
+
 function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
   return async (event) => {
     const requestId = event.requestContext.requestId || randomUUID();
@@ -60,13 +77,15 @@ function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): Lam
         return serializeError(route.api, error, requestId);
       }
     });
-    log.info('request', {
+    const record: RequestRecord = {
       requestId,
-      route: route.id,
+      route: route.id as RouteId,
       status: result.statusCode,
       ms: Math.round((performance.now() - started) * 10) / 10,
       db: metrics,
-    });
+    };
+    log.info('request', { ...record });
+    for (const observer of observers) observer(record);
     return result;
   };
 }
