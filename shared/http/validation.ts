@@ -13,16 +13,19 @@ export interface ParseOptions {
   additionalPropertiesHint?: string;
 }
 
-export function parseBody<S extends z.ZodType>(schema: S, input: unknown, options: ParseOptions = {}): z.output<S> {
+/** A schema declares its hint with `.meta({ additionalPropertiesHint })`. */
+const optionsOf = (schema: z.ZodType) => (schema.meta() ?? {}) as ParseOptions;
+
+export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InvalidBodyError(describe(schema, result.error.issues[0], input, options));
+  throw new InvalidBodyError(describe(schema, result.error.issues[0], input, optionsOf(schema)));
 }
 
 export function parseQuery<S extends z.ZodType>(schema: S, input: Record<string, string>): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InvalidQueryError(describe(schema, result.error.issues[0], input, {}));
+  throw new InvalidQueryError(describe(schema, result.error.issues[0], input, optionsOf(schema)));
 }
 
 /** JSON Schema's names for a value's type, as z-schema reports them. */

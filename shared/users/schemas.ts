@@ -45,7 +45,8 @@ export const CreateUserBody = z
     user_metadata: jsonObject().optional().describe('Data related to the user that does not affect the application\'s core functionality'),
     app_metadata: jsonObject().optional().describe('Data related to the user that does affect the application\'s core functionality'),
   })
-  .strict();
+  .strict()
+  .meta({ additionalPropertiesHint: ADDITIONAL_PROPERTIES_HINT });
 export type CreateUserBody = z.output<typeof CreateUserBody>;
 
 export const UpdateUserBody = z
@@ -69,7 +70,8 @@ export const UpdateUserBody = z
     user_metadata: jsonObject().optional().describe('Data related to the user that does not affect the application\'s core functionality'),
     app_metadata: jsonObject().optional().describe('Data related to the user that does affect the application\'s core functionality'),
   })
-  .strict();
+  .strict()
+  .meta({ additionalPropertiesHint: ADDITIONAL_PROPERTIES_HINT });
 export type UpdateUserBody = z.output<typeof UpdateUserBody>;
 
 /** Root fields a list can be sorted by (Auth0 does not sort by metadata). */

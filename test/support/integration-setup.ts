@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { ensureTable } from '#infra/local/dynamodb-local';
+
+/**
+ * Runs before each integration test file, before it imports the service: points the service's
+ * configuration at a fresh table in the run's DynamoDB Local and seeds it like a new tenant.
+ * Refuses anything but a local endpoint, so a test can never touch a real table.
+ */
+const endpoint = inject('dynamoEndpoint');
+if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+$/.test(endpoint)) throw new Error(`Refusing non-local DynamoDB endpoint ${endpoint}`);
+const tableName = `test-${randomBytes(6).toString('hex')}`;
+Object.assign(process.env, {
+  DYNAMODB_ENDPOINT: endpoint,
+  TABLE_NAME: tableName,
+  ISSUER: 'https://tenant.example.test/',
+});
+await ensureTable(endpoint, tableName);
+const { seedTenant } = await import('#shared/bootstrap/seed');
+await seedTenant();
