@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config';
 import { recordCommand } from '#shared/db/metrics';
@@ -34,9 +35,23 @@ base.middlewareStack.add(
   { step: 'initialize', name: 'consumedCapacity' },
 );
 
+/**
+ * Stored numbers are JSON numbers (IEEE doubles): written as the client sent them, even beyond
+ * 2^53, and always read back as JS numbers (never BigInt, which JSON.stringify cannot serialise).
+ */
+export const marshallOptions = { removeUndefinedValues: true, convertEmptyValues: false, allowImpreciseNumbers: true };
+export const unmarshallOptions = { wrapNumbers: (value: string) => Number(value) };
+
+// The document client mutates the options it is given, so it gets copies.
 export const db = DynamoDBDocumentClient.from(base, {
-  marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
-  unmarshallOptions: { wrapNumbers: false },
+  marshallOptions: { ...marshallOptions },
+  unmarshallOptions: { ...unmarshallOptions },
 });
+
+/** Items attached to SDK errors (ReturnValuesOnConditionCheckFailure) arrive in wire format. */
+export function itemFromError(error: unknown): Record<string, unknown> | undefined {
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  return item ? unmarshall(item, unmarshallOptions) : undefined;
+}
 
 export const tableName = config.TABLE_NAME;

@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '#shared/db/client';
+import { db, itemFromError, tableName } from '#shared/db/client';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, userKey, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import {
@@ -83,7 +83,7 @@ export async function updateUser(userId: string, changes: UserChanges, now: stri
     );
     return fromItem(out.Attributes)!;
   } catch (error) {
-    if (conditionFailed(error)) throw explainFailedUpdate(fromItem((error as { Item?: Record<string, unknown> }).Item), changes, maxKeys);
+    if (conditionFailed(error)) throw explainFailedUpdate(fromItem(itemFromError(error)), changes, maxKeys);
     if (tooLarge(error)) throw new MetadataLimitError('The user would be larger than DynamoDB allows (400 KB).');
     throw error;
   }

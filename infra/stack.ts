@@ -1,0 +1,192 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  HttpApi, HttpMethod, HttpRoute, HttpRouteKey, PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { entryFor, esbuildOptions, NATIVE_MODULES } from '#infra/bundling';
+import { tableDefinition } from '#shared/db/table';
+import { routes, type RouteDef } from '#shared/http/routes';
+
+/** Resolved from this file, so synth does not depend on the directory it is started from. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** 1769 MB is where Lambda allocates one full vCPU; argon2id hashing is CPU-bound. */
+const HASHING_MEMORY_MB = 1769;
+const DEFAULT_MEMORY_MB = 512;
+
+/**
+ * The native addon ships beside the bundle, and its prebuilt binary is for x86_64 Linux (glibc),
+ * which is why every function runs on Architecture.X86_64 below: an arm64 Lambda could not load it.
+ */
+const ARGON2_PLATFORM_PACKAGE = '@node-rs/argon2-linux-x64-gnu';
+const SHIPPED_PACKAGES = [...NATIVE_MODULES, ARGON2_PLATFORM_PACKAGE];
+
+/** The shared esbuild options (infra/bundling.ts), in NodejsFunction's vocabulary. */
+const BUNDLING: BundlingOptions = {
+  // Local esbuild only: synth must run offline in CI, with no Docker.
+  forceDockerBundling: false,
+  target: esbuildOptions.target,
+  format: esbuildOptions.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+  minify: esbuildOptions.minify,
+  sourceMap: esbuildOptions.sourcemap,
+  banner: esbuildOptions.banner.js,
+  mainFields: [...esbuildOptions.mainFields],
+  // Replaces CDK's default of leaving '@aws-sdk/*' external: the SDK is bundled, so the version
+  // that runs is the one in package-lock.json (and the one the benchmark measures).
+  externalModules: [...esbuildOptions.external],
+};
+
+export interface IdentityStackProps extends StackProps {
+  /** Token issuer (`iss`), an https URL ending in '/'. Defaults to the HTTP API's endpoint. */
+  issuer?: string;
+}
+
+export class IdentityStack extends Stack {
+  readonly table: Table;
+  readonly api: HttpApi;
+  readonly jobFilesBucket: Bucket;
+  /** The function serving each route, by route id. */
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: IdentityStackProps = {}) {
+    super(scope, id, props);
+    if (props.issuer !== undefined) assertIssuer(props.issuer);
+
+    this.table = buildTable(this);
+    this.api = new HttpApi(this, 'Api', { description: 'Identity service (Auth0-compatible)' });
+    // The default endpoint is a token resolved at deploy time; only the functions depend on it.
+    const issuer = props.issuer ?? `${this.api.apiEndpoint}/`;
+
+    const functions = new Map<string, NodejsFunction>();
+    const table: readonly RouteDef[] = routes;
+    for (const route of table) {
+      const fn = this.routeFunction(route, issuer);
+      if (route.data === 'write') this.table.grantReadWriteData(fn);
+      else this.table.grantReadData(fn);
+      new HttpRoute(this, `${pascal(route.id)}Route`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn, {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        }),
+      });
+      functions.set(route.id, fn);
+    }
+    this.functions = functions;
+
+    // The rules-runner function (no table access) will be added here.
+
+    // Export/import job files; no function is granted access until the jobs endpoints exist.
+    this.jobFilesBucket = new Bucket(this, 'JobFiles', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'Issuer', { value: issuer });
+  }
+
+  private routeFunction(route: RouteDef, issuer: string): NodejsFunction {
+    const name = pascal(route.id);
+    return new NodejsFunction(this, `${name}Function`, {
+      description: `${route.method} ${route.path}`,
+      entry: join(PROJECT_ROOT, entryFor(route.handler)),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.X86_64, // must match the argon2 binary shipped (see above)
+      memorySize: route.hashesPasswords ? HASHING_MEMORY_MB : DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(10),
+      // An explicit log group instead of `logRetention`, which would add a custom-resource Lambda.
+      logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer },
+      bundling: route.hashesPasswords ? { ...BUNDLING, commandHooks: shipNativeModules() } : BUNDLING,
+    });
+  }
+}
+
+function buildTable(scope: Construct): Table {
+  const { partitionKey, sortKey, ttlAttribute, globalSecondaryIndexes } = tableDefinition;
+  const table = new Table(scope, 'Table', {
+    partitionKey: { name: partitionKey, type: AttributeType.STRING },
+    sortKey: { name: sortKey, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    timeToLiveAttribute: ttlAttribute,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const gsi of globalSecondaryIndexes) {
+    table.addGlobalSecondaryIndex({
+      indexName: gsi.name,
+      partitionKey: { name: gsi.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
+    });
+  }
+  return table;
+}
+
+/**
+ * Copies the native addon and its Linux x64 binary into the bundle's node_modules, where the
+ * bundle's `import '@node-rs/argon2'` resolves at runtime. Checked up front so a missing package
+ * fails synth with a message, not a deployed function with "Cannot find module".
+ */
+function shipNativeModules(): ICommandHooks {
+  const installed = SHIPPED_PACKAGES.map((name) => ({ name, version: installedVersion(name) }));
+  // The addon pins its binary to its own exact version; a mismatch means a stale or hand-added binary.
+  if (new Set(installed.map((p) => p.version)).size > 1) {
+    const found = installed.map((p) => `${p.name}@${p.version}`).join(', ');
+    throw new Error(`Native addon and binary versions differ (${found}); reinstall them together`);
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      `mkdir -p "${outputDir}/node_modules/@node-rs"`,
+      ...SHIPPED_PACKAGES.map((name) => `cp -r "${inputDir}/node_modules/${name}" "${outputDir}/node_modules/${name}"`),
+    ],
+  };
+}
+
+function installedVersion(name: string): string {
+  const manifest = join(PROJECT_ROOT, 'node_modules', name, 'package.json');
+  if (!existsSync(manifest)) {
+    throw new Error(
+      `${name} is missing from node_modules, but the Lambda bundle needs it (x86_64 Linux, glibc). ` +
+        `On another platform, add it with: npm install --no-save --os=linux --cpu=x64 --libc=glibc ${name}`,
+    );
+  }
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** Throws unless the issuer is what OIDC discovery and the service's config both accept. */
+function assertIssuer(issuer: string): void {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`issuer must be a URL, got "${issuer}"`);
+  }
+  // OIDC Discovery 1.0, section 3: the issuer uses the https scheme.
+  if (url.protocol !== 'https:') throw new Error(`issuer must use https, got "${issuer}"`);
+  if (!issuer.endsWith('/')) throw new Error(`issuer must end with "/", got "${issuer}"`);
+}
+
+/** 'users-by-email' -> 'UsersByEmail', for construct ids (and so stable logical ids). */
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_, __: string, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,191 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IdentityStack } from '#infra/stack';
+import { tableDefinition } from '#shared/db/table';
+import { routes, type RouteDef } from '#shared/http/routes';
+
+/**
+ * Synthesizes the real stack in-process, bundling every function with local esbuild (no Docker,
+ * no network, no DynamoDB), and asserts what the architecture promises about it.
+ */
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+}
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+}
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const ROUTES: readonly RouteDef[] = routes;
+// The same feature flags as `cdk synth`, so the test asserts the template the CLI deploys.
+const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+}).context;
+
+let app: App;
+let stack: IdentityStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  app = new App({ context: cdkContext });
+  stack = new IdentityStack(app, 'IdentityService');
+  template = Template.fromStack(stack);
+  resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
+}, 180_000);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const actionsOf = (s: Statement) => (s.Action === undefined ? [] : [s.Action].flat());
+
+function functionOf(route: RouteDef): { id: string; props: Record<string, unknown> } {
+  const fn = stack.functions.get(route.id);
+  if (!fn) throw new Error(`no function for route ${route.id}`);
+  const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+  const resource = resources[id];
+  if (!resource) throw new Error(`no resource ${id}`);
+  return { id, props: resource.Properties };
+}
+
+/** Every action Allowed to the function's role, from its attached and inline policies. */
+function allowedActions(route: RouteDef): string[] {
+  const role = (functionOf(route).props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const attached = ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+    .map(([, p]) => p.Properties.PolicyDocument as { Statement: Statement[] });
+  const inline = ((resources[role]?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[])
+    .map((p) => p.PolicyDocument);
+  return [...attached, ...inline]
+    .flatMap((doc) => doc.Statement)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap(actionsOf);
+}
+
+/** Every IAM statement anywhere in the template (policies, roles, bucket policies...). */
+function allStatements(node: unknown): Statement[] {
+  if (Array.isArray(node)) return node.flatMap(allStatements);
+  if (typeof node !== 'object' || node === null) return [];
+  const own = 'Statement' in node && Array.isArray(node.Statement) ? (node.Statement as Statement[]) : [];
+  return [...own, ...Object.values(node).flatMap(allStatements)];
+}
+
+describe('IdentityStack', () => {
+  it('builds exactly one Lambda function per route (and no CDK helper functions)', () => {
+    // The rules-runner will add one function that is not a route.
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
+    expect(new Set(ROUTES.map((r) => functionOf(r).id)).size).toBe(ROUTES.length);
+  });
+
+  it('runs every function on nodejs22.x, x86_64, 10 s, with memory by password hashing', () => {
+    for (const route of ROUTES) {
+      expect(functionOf(route).props, route.id).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['x86_64'],
+        Timeout: 10,
+        Handler: 'index.handler',
+        MemorySize: route.hashesPasswords ? 1769 : 512,
+      });
+    }
+  });
+
+  it('gives every function the table name and an issuer ending in "/"', () => {
+    const tableId = template.getResourceId('AWS::DynamoDB::Table');
+    for (const route of ROUTES) {
+      const env = (functionOf(route).props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.TABLE_NAME).toEqual({ Ref: tableId });
+      expect(env.ISSUER).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.any(String), 'ApiEndpoint'] }, '/']] });
+    }
+  });
+
+  it('routes each `METHOD path` to the function built for that route', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    const byKey = new Map(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+    for (const route of ROUTES) {
+      const target = byKey.get(`${route.method} ${route.path}`)?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      expect(target, route.id).toBeDefined();
+      const integration = resources[target['Fn::Join'][1][1].Ref]?.Properties;
+      expect(integration?.PayloadFormatVersion).toBe('2.0');
+      expect(integration?.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionOf(route).id, 'Arn'] });
+    }
+  });
+
+  it('creates the table from the table definition, with TTL and point-in-time recovery', () => {
+    const { partitionKey, sortKey, ttlAttribute } = tableDefinition;
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+  });
+
+  it('grants read-only routes no table writes, and write routes the writes', () => {
+    for (const route of ROUTES) {
+      const actions = allowedActions(route);
+      expect(actions, route.id).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      if (route.data === 'read') for (const write of WRITE_ACTIONS) expect(actions, route.id).not.toContain(write);
+      else expect(actions, route.id).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    }
+  });
+
+  it('allows no wildcard action anywhere (Deny statements, such as enforceSSL, may use one)', () => {
+    const allowed = allStatements(resources).filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+  });
+
+  it('keeps a private, encrypted, TLS-only job files bucket that no function can use yet', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        },
+      },
+    });
+    for (const route of ROUTES) expect(allowedActions(route).filter((a) => a.startsWith('s3:')), route.id).toEqual([]);
+  });
+
+  it('ships the argon2 addon and its Linux x64 binary with the hashing functions only', () => {
+    for (const route of ROUTES) {
+      const code = functionOf(route).props.Code as { S3Key: string };
+      const assetDir = join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      expect(existsSync(join(assetDir, 'index.mjs')), route.id).toBe(true);
+      const shipped = existsSync(join(assetDir, 'node_modules'));
+      expect(shipped, route.id).toBe(route.hashesPasswords === true);
+      if (!shipped) continue;
+      expect(existsSync(join(assetDir, 'node_modules/@node-rs/argon2-linux-x64-gnu/argon2.linux-x64-gnu.node'))).toBe(true);
+      // Resolved from inside the bundle, the way the Lambda runtime will resolve it.
+      const argon2 = createRequire(join(assetDir, 'index.mjs'))('@node-rs/argon2') as { hash?: unknown };
+      expect(typeof argon2.hash).toBe('function');
+    }
+  });
+
+  it('outputs the API URL, table name and issuer', () => {
+    for (const name of ['ApiUrl', 'TableName', 'Issuer']) template.hasOutput(name, {});
+  });
+
+  it('uses a custom issuer, and refuses one that is not an https URL ending in "/"', () => {
+    // Skipping bundling keeps this second synth fast; only the template matters here.
+    const quick = () => new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+    const custom = new IdentityStack(quick(), 'Custom', { issuer: 'https://id.example.com/' });
+    Template.fromStack(custom).hasOutput('Issuer', { Value: 'https://id.example.com/' });
+    for (const issuer of ['https://id.example.com', 'http://id.example.com/', 'id.example.com/']) {
+      expect(() => new IdentityStack(quick(), 'Bad', { issuer }), issuer).toThrow(/issuer must/);
+    }
+  });
+});

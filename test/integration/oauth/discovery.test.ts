@@ -1,0 +1,55 @@
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { call } from '#test/support/api';
+import { currentSigner } from '#shared/tokens/signing-keys';
+
+/** The two public discovery documents: OpenID Provider metadata and the JWKS. */
+const ISSUER = 'https://tenant.example.test/';
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+describe('GET /.well-known/openid-configuration', () => {
+  it('answers the provider metadata, with every URL under the issuer', async () => {
+    const res = await call('openid-configuration');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      issuer: ISSUER,
+      token_endpoint: 'https://tenant.example.test/oauth/token',
+      jwks_uri: 'https://tenant.example.test/.well-known/jwks.json',
+      grant_types_supported: ['client_credentials'],
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      scopes_supported: ['openid'],
+      claims_supported: ['aud', 'exp', 'iat', 'iss', 'sub'],
+    });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
+  });
+});
+
+describe('GET /.well-known/jwks.json', () => {
+  it('answers the public RS256 signing key, including the current one', async () => {
+    const res = await call<{ keys: JWK[] }>('jwks');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(Object.keys(res.body)).toEqual(['keys']);
+    expect(res.body.keys).toHaveLength(1);
+    const [key] = res.body.keys;
+    const { kid } = await currentSigner();
+    expect(key).toEqual({ kty: 'RSA', e: 'AQAB', n: expect.stringMatching(/^[A-Za-z0-9_-]{342}$/), alg: 'RS256', kid, use: 'sig' });
+    // The kid is the key's RFC 7638 thumbprint, so it names exactly this key.
+    expect(await calculateJwkThumbprint(key!)).toBe(kid);
+  });
+
+  it('never exposes a private key member (d, p, q, dp, dq, qi, oth) or a symmetric secret', async () => {
+    const res = await call<{ keys: JWK[] }>('jwks');
+    expect(res.status).toBe(200);
+    for (const key of res.body.keys) {
+      for (const member of PRIVATE_MEMBERS) expect(key, `JWKS member "${member}"`).not.toHaveProperty(member);
+      expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    }
+    // Belt and braces: no member name of the private half anywhere in the document.
+    for (const member of PRIVATE_MEMBERS) expect(res.text).not.toContain(`"${member}":`);
+  });
+});
