@@ -8,8 +8,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  */
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/** Trailing zeros are trimmed after a decimal point only (DynamoDB Local charges `250` as 3 digits). */
 function numberSize(n: string): number {
-  const digits = n.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const [whole = '', fraction = ''] = n.replace(/^[-+]/, '').replace(/[eE].*$/, '').split('.');
+  const digits = `${whole}${fraction.replace(/0+$/, '')}`.replace(/^0+/, '');
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 

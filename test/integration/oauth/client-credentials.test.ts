@@ -23,6 +23,7 @@ interface Machine {
 let machine: Machine;
 let noManagementGrant: Machine;
 let noClientCredentials: Machine;
+let scopeless: Machine;
 
 beforeAll(async () => {
   const create = async (name: string, grantTypes: string[], grants: { audience: string; scope: string[] }[]) => {
@@ -37,6 +38,7 @@ beforeAll(async () => {
   machine = await create('Machine', ['client_credentials'], [{ audience: managementAudience, scope: GRANTED }]);
   noManagementGrant = await create('Machine without grant', ['client_credentials'], []);
   noClientCredentials = await create('Web app', ['authorization_code'], [{ audience: managementAudience, scope: GRANTED }]);
+  scopeless = await create('Machine with an empty grant', ['client_credentials'], [{ audience: managementAudience, scope: [] }]);
 });
 
 function json(params: Record<string, string>, headers: Record<string, string> = {}): Promise<CallResult> {
@@ -173,6 +175,22 @@ describe('POST /oauth/token (client_credentials): success', () => {
   it('refuses a requested scope outside the grant (Auth0: 403 "Client has not been granted scopes")', async () => {
     const res = await json(post(machine, { scope: 'read:users delete:users' }));
     expectOAuthError(res, 403, 'access_denied', 'Client has not been granted scopes: delete:users');
+  });
+
+  it('accepts a form content type with a charset parameter', async () => {
+    const res = await call('oauth-token', {
+      rawBody: new URLSearchParams(post(machine)).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+    });
+    expectTokenResponse(res, 'read:users update:users');
+  });
+
+  it('omits `scope` from the body and the token when the grant has no scopes', async () => {
+    const res = await json(post(scopeless));
+    expect(res.status, res.text).toBe(200);
+    expect(Object.keys(res.body)).toEqual(['access_token', 'expires_in', 'token_type']);
+    expect(res.body).toEqual({ access_token: expect.any(String), expires_in: 86400, token_type: 'Bearer' });
+    expect(Object.keys(decode(res.body.access_token).payload)).toEqual(['iss', 'sub', 'aud', 'iat', 'exp', 'gty', 'azp']);
   });
 
   it('stores only a SHA-256 digest of the secret, never the secret', async () => {
