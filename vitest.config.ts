@@ -9,6 +9,7 @@ const serviceEnv = { TABLE_NAME: 'unit-tests', ISSUER: 'http://localhost:3000/' 
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: serviceEnv } },
       {

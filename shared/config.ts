@@ -14,11 +14,14 @@ const ConfigSchema = z
       .url()
       .refine((u) => u.endsWith('/'), 'must end with "/"'),
     DYNAMODB_ENDPOINT: z.url().optional(),
-    /** Top-level keys allowed in one metadata object (user_metadata or app_metadata). */
-    METADATA_MAX_KEYS: int(50, 1, 1000),
+    /**
+     * Top-level keys allowed in one metadata object (user_metadata or app_metadata). 50 is also
+     * the ceiling: a PATCH of every key of both objects must fit DynamoDB's 4 KB expressions.
+     */
+    METADATA_MAX_KEYS: int(50, 1, 50),
     /** Bytes of one top-level metadata value, serialised as JSON (UTF-8). */
     METADATA_MAX_VALUE_BYTES: int(2048, 16, 64 * 1024),
-    /** Nesting depth of a metadata value; the metadata object itself is depth 1. */
+    /** Nesting depth of a metadata value; a top-level value is depth 1. */
     METADATA_MAX_DEPTH: int(10, 1, 30),
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),

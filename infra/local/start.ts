@@ -5,7 +5,6 @@
  * to ${DATA_DIR}/bootstrap.json. The service's modules are imported only after the environment
  * they read at cold start is set.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureTable, JavaMissingError, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
 
@@ -22,13 +21,10 @@ async function main(): Promise<void> {
   await ensureTable(endpoint, tableName);
   Object.assign(process.env, { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, ISSUER: issuer });
 
-  const { seedTenant, createBootstrapClients, refreshBootstrap } = await import('#shared/bootstrap/seed');
+  const { ensureBootstrap } = await import('#shared/bootstrap/seed');
   const { createLocalServer } = await import('#infra/local/server');
-  await seedTenant();
   const file = resolve(dataDir, 'bootstrap.json');
-  const saved = existsSync(file) ? await refreshBootstrap(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
-  const credentials = saved ?? (await createBootstrapClients());
-  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  const credentials = await ensureBootstrap(file);
 
   const server = await createLocalServer();
   await new Promise<void>((ready) => server.listen(port, ready));

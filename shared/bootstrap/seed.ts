@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MANAGEMENT_SCOPES } from '#shared/auth/scopes';
 import { createClient, loadClient } from '#shared/clients/clients';
 import { config, managementAudience } from '#shared/config';
@@ -59,4 +61,18 @@ export async function refreshBootstrap(saved: BootstrapCredentials): Promise<Boo
   if (!management || !application) return undefined;
   await putClientGrant({ client_id: saved.management.client_id, audience: managementAudience, scope: [...MANAGEMENT_SCOPES] });
   return { ...saved, issuer: config.ISSUER, management: { ...saved.management, audience: managementAudience } };
+}
+
+/**
+ * Seeds the tenant and makes sure `file` holds working credentials: kept (and refreshed) when
+ * they still match clients in the table, created anew otherwise. Used by `npm start` and by
+ * `npm run seed` against a deployed table. The file holds secrets: it is written owner-only.
+ */
+export async function ensureBootstrap(file: string): Promise<BootstrapCredentials> {
+  await seedTenant();
+  const saved = existsSync(file) ? await refreshBootstrap(JSON.parse(readFileSync(file, 'utf8')) as BootstrapCredentials) : undefined;
+  const credentials = saved ?? (await createBootstrapClients());
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
 }

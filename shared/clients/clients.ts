@@ -36,7 +36,11 @@ export async function createClient(input: NewClient): Promise<{ client: ClientRe
   return { client, client_secret };
 }
 
-/** Clients are read on every token request; a cold start keeps each for CACHE_MS. */
+/**
+ * Clients are read on every token request; a cold start keeps each found client for CACHE_MS (a
+ * rotated secret or removed grant takes effect within that time). Misses are not cached, so a
+ * client created a moment after someone probed its id works at once.
+ */
 const CACHE_MS = 30_000;
 type Loaded = { client: ClientRecord; grants: ClientGrantRecord[] } | undefined;
 const cache = new Map<string, { at: number; value: Loaded }>();
@@ -45,6 +49,7 @@ export async function loadClient(clientId: string): Promise<Loaded> {
   const hit = cache.get(clientId);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
   const value = await findClientWithGrants(clientId);
+  if (!value) return undefined;
   if (cache.size > 1000) cache.clear();
   cache.set(clientId, { at: Date.now(), value });
   return value;

@@ -28,7 +28,7 @@ import type { UserRecord } from '#shared/users/model';
 const conditionFailed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 const transactionCanceled = (e: unknown) => (e as Error).name === 'TransactionCanceledException';
 const tooLarge = (e: unknown) =>
-  (e as Error).name === 'ValidationException' && /item size|exceeded the maximum/i.test((e as Error).message);
+  (e as Error).name === 'ValidationException' && /item size has exceeded/i.test((e as Error).message);
 
 function claimKeys(user: Pick<UserRecord, 'email' | 'username' | 'connection'>): Key[] {
   const keys = [emailClaimKey(user.email, user.connection)];

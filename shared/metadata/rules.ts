@@ -16,8 +16,8 @@ export const RESERVED_APP_METADATA_KEYS: ReadonlySet<string> = new Set([
   'multifactor_last_modified', 'multifactor', 'updated_at', 'user_id',
 ]);
 
-/** DynamoDB's number range; JSON numbers outside it could not be stored. */
-const MAX_MAGNITUDE = 9.9999999999999999e125;
+/** DynamoDB's number range (up to 9.99…e125, down to 1e-130); JSON numbers outside it cannot be stored. */
+const MAX_EXCLUSIVE = 1e126;
 const MIN_MAGNITUDE = 1e-130;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -45,7 +45,7 @@ function checkValue(store: MetadataStore, path: string, value: unknown, depth: n
   }
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
-    if (!Number.isFinite(value) || magnitude > MAX_MAGNITUDE || (magnitude !== 0 && magnitude < MIN_MAGNITUDE)) {
+    if (!Number.isFinite(value) || magnitude >= MAX_EXCLUSIVE || (magnitude !== 0 && magnitude < MIN_MAGNITUDE)) {
       throw new MetadataLimitError(`${store}.${path} is a number outside the range that can be stored (1e-130 to 9.99e125).`);
     }
   } else if (typeof value === 'string') {

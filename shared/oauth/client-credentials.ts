@@ -43,8 +43,11 @@ export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenRe
     );
   }
 
-  const requested = req.params.scope?.split(' ').filter(Boolean);
-  const scopes = requested ? grant.scope.filter((s) => requested.includes(s)) : grant.scope;
+  // A `scope` narrows the grant; asking for a scope never granted is refused, as on Auth0.
+  const requested = req.params.scope?.split(' ').filter(Boolean) ?? [];
+  const missing = requested.filter((s) => !grant.scope.includes(s));
+  if (missing.length > 0) throw new OAuthError(403, 'access_denied', `Client has not been granted scopes: ${missing.join(' ')}`);
+  const scopes = requested.length > 0 ? grant.scope.filter((s) => requested.includes(s)) : grant.scope;
   const iat = nowSeconds();
   const expiresIn = config.ACCESS_TOKEN_TTL_SECONDS;
   const scope = scopes.length > 0 ? scopes.join(' ') : undefined;

@@ -18,6 +18,8 @@ export interface BundleResult {
   bytes: number;
   gzipBytes: number;
   buildMs: number;
+  /** Where the minified bytes come from (esbuild metafile), largest first. */
+  largestSources: { source: string; bytes: number }[];
   /** Median of the runs; undefined when the import failed. */
   importMs: number | undefined;
   importRunsMs: number[];
@@ -75,6 +77,24 @@ function coldImport(file: string): { ms: number; processMs: number } {
   return { ms, processMs };
 }
 
+/** Output bytes by package (node_modules) or first-party folder, largest first. */
+function composition(inputs: Record<string, { bytesInOutput: number }>, top: number): { source: string; bytes: number }[] {
+  const bySource = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const source = pkg ? pkg[1]! : path.split('/').slice(0, 2).join('/');
+    bySource.set(source, (bySource.get(source) ?? 0) + bytesInOutput);
+  }
+  return [...bySource]
+    .map(([source, bytes]) => ({ source, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, top);
+}
+
+/**
+ * Builds every route's bundle, then times cold imports round-robin (one discarded round first), so
+ * a burst of load from elsewhere on the machine spreads over all bundles instead of hitting one.
+ */
 export async function bundleAll(repoRoot: string, importRuns: number): Promise<BundleResult[]> {
   const outRoot = join(repoRoot, '.bench', 'bundles');
   rmSync(outRoot, { recursive: true, force: true });
@@ -84,35 +104,49 @@ export async function bundleAll(repoRoot: string, importRuns: number): Promise<B
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'index.mjs');
     const started = performance.now();
-    await build({
+    const built = await build({
       ...esbuildOptions,
       absWorkingDir: repoRoot,
       entryPoints: [join(repoRoot, entryFor(route.handler))],
       outfile: file,
+      metafile: true,
       logLevel: 'error',
     });
     const buildMs = performance.now() - started;
     const code = readFileSync(file);
-    const result: BundleResult = {
+    const output = Object.values(built.metafile.outputs).find((o) => o.entryPoint !== undefined);
+    results.push({
       route: route.id,
       handler: route.handler,
       file: file.slice(repoRoot.length + 1),
       bytes: code.length,
       gzipBytes: gzipSync(code, { level: 9 }).length,
       buildMs: Math.round(buildMs),
+      largestSources: output ? composition(output.inputs, 6) : [],
       importMs: undefined,
       importRunsMs: [],
       processMs: undefined,
-    };
-    try {
-      const runs = Array.from({ length: importRuns }, () => coldImport(file));
-      result.importRunsMs = runs.map((r) => round(r.ms));
-      result.importMs = round(median(runs.map((r) => r.ms)));
-      result.processMs = round(median(runs.map((r) => r.processMs)));
-    } catch (error) {
-      result.error = (error as Error).message;
+    });
+  }
+
+  const processRuns = new Map<string, number[]>();
+  for (let run = -1; run < importRuns; run++) {
+    for (const result of results) {
+      if (result.error) continue;
+      try {
+        const { ms, processMs } = coldImport(join(repoRoot, result.file));
+        if (run < 0) continue;
+        result.importRunsMs.push(round(ms));
+        processRuns.set(result.route, [...(processRuns.get(result.route) ?? []), processMs]);
+      } catch (error) {
+        result.error = (error as Error).message;
+      }
     }
-    results.push(result);
+  }
+  for (const result of results) {
+    if (result.error || result.importRunsMs.length === 0) continue;
+    result.importMs = round(median(result.importRunsMs));
+    result.processMs = round(median(processRuns.get(result.route) ?? []));
   }
   return results;
 }

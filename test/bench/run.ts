@@ -11,7 +11,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTable, freePort, JavaMissingError, localClient, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
@@ -35,7 +35,10 @@ const CREATE_ITERATIONS = 60;
 const DELETE_WARMUP = 5;
 const CONCURRENCY = 8;
 const CONCURRENT_ITERATIONS = 800;
-const BIG_USER_TARGET_BYTES = 4000;
+const BIG_USER_TARGET_BYTES = 4080;
+/** Mixed, unmeasured traffic first: DynamoDB Local's JVM is several times slower until it has warmed up. */
+const PREWARM_USERS = 8;
+const PREWARM_REQUESTS = 3000;
 const BIG_USER_GETS = 20;
 const IMPORT_RUNS = 7;
 
@@ -69,8 +72,6 @@ interface OpResult {
   handlerMs: LatencySummary;
   reqPerSec: number;
   db: DbSummary;
-  /** The first warm-up request, when its DynamoDB work differs from the measured ones (cold caches). */
-  firstCall?: { requests: number; readUnits: number; writeUnits: number; commands: string[] };
   records: RequestRecord[];
   warmupRecords: RequestRecord[];
 }
@@ -83,6 +84,8 @@ interface TargetResult {
 
 /** Requests completed while a phase is collecting, as the handler wrapper reports them. */
 let sink: RequestRecord[] | undefined;
+/** Every request of the run, in completion order (first calls, and creates outside the create phase). */
+const allRecords: RequestRecord[] = [];
 
 async function runOp(http: HttpClient, spec: OpSpec): Promise<OpResult> {
   let errors = 0;
@@ -118,10 +121,6 @@ async function runOp(http: HttpClient, spec: OpSpec): Promise<OpResult> {
   sink = undefined;
 
   const measured = records.filter((r) => r.route === spec.route);
-  const warmRecords = warm.filter((r) => r.route === spec.route);
-  const db = summariseDb(measured);
-  const first = warmRecords[0];
-  const differs = first && (first.db.commands.join(',') !== (db.commandLists[0]?.commands.join(',') ?? '') || db.commandLists.length > 1);
   return {
     name: spec.name,
     route: spec.route,
@@ -133,12 +132,9 @@ async function runOp(http: HttpClient, spec: OpSpec): Promise<OpResult> {
     latencyMs: summarise(latencies),
     handlerMs: summarise(measured.map((r) => r.ms)),
     reqPerSec: round((spec.count / elapsed) * 1000, 1),
-    db,
-    ...(differs && first
-      ? { firstCall: { requests: first.db.requests, readUnits: first.db.readUnits, writeUnits: first.db.writeUnits, commands: first.db.commands } }
-      : {}),
+    db: summariseDb(measured),
     records: measured,
-    warmupRecords: warmRecords,
+    warmupRecords: warm.filter((r) => r.route === spec.route),
   };
 }
 
@@ -148,6 +144,7 @@ function fail(message: string): never {
 
 async function main(): Promise<void> {
   const wallStarted = performance.now();
+  const loadAtStart = loadavg().map((n) => round(n, 2));
   const progress = (message: string) => console.log(`[bench ${((performance.now() - wallStarted) / 1000).toFixed(1)}s] ${message}`);
 
   // 1. DynamoDB Local in memory, a table, the environment, then the service.
@@ -169,7 +166,10 @@ async function main(): Promise<void> {
     const { seedTenant, createBootstrapClients } = await import('#shared/bootstrap/seed');
     const { createLocalServer } = await import('#infra/local/server');
     const { observeRequests } = await import('#shared/http/handler');
-    observeRequests((record) => sink?.push(record));
+    observeRequests((record) => {
+      allRecords.push(record);
+      sink?.push(record);
+    });
 
     progress('seeding the tenant');
     await seedTenant();
@@ -188,10 +188,7 @@ async function main(): Promise<void> {
       client_secret: credentials.management.client_secret,
       audience: credentials.management.audience,
     };
-    const firstTokenRecords: RequestRecord[] = [];
-    sink = firstTokenRecords;
     const tokenRes = await client.send({ method: 'POST', path: '/oauth/token', body: tokenBody });
-    sink = undefined;
     if (tokenRes.status !== 200) fail(`POST /oauth/token answered ${tokenRes.status}: ${tokenRes.body}`);
     const accessToken = (JSON.parse(tokenRes.body) as { access_token?: string }).access_token ?? fail('no access_token');
     const auth = { authorization: `Bearer ${accessToken}` };
@@ -234,7 +231,33 @@ async function main(): Promise<void> {
       return result;
     };
 
-    const tokenOp = await run({
+    // Unmeasured mixed traffic over throwaway users, so no operation is measured on a cold JVM.
+    progress(`warming up: ${PREWARM_USERS} throwaway users, ${PREWARM_REQUESTS} mixed requests at c=${CONCURRENCY}`);
+    const throwaway: string[] = [];
+    for (let i = 0; i < PREWARM_USERS; i++) {
+      const res = await client.send({ method: 'POST', path: '/api/v2/users', headers: auth, body: createBody(`warm-${runId}-${i}@example.com`) });
+      if (res.status !== 201) fail(`warm-up create answered ${res.status}: ${res.body}`);
+      throwaway.push((JSON.parse(res.body) as { user_id: string }).user_id);
+    }
+    const prewarm: ((i: number) => BenchRequest)[] = [
+      (i) => ({ method: 'GET', path: userPath(throwaway[i % PREWARM_USERS]!), headers: auth }),
+      (i) => ({ method: 'GET', path: `/api/v2/users-by-email?email=${encodeURIComponent(`warm-${runId}-${i % PREWARM_USERS}@example.com`)}`, headers: auth }),
+      (i) => ({ method: 'PATCH', path: userPath(throwaway[i % PREWARM_USERS]!), headers: auth, body: { user_metadata: { warm: i } } }),
+      (i) => ({ method: 'PATCH', path: userPath(throwaway[i % PREWARM_USERS]!), headers: auth, body: { given_name: `Warm${i}` } }),
+      () => ({ method: 'POST', path: '/oauth/token', body: tokenBody }),
+    ];
+    let nextWarm = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = nextWarm++; i < PREWARM_REQUESTS; i = nextWarm++) {
+          const res = await client.send(prewarm[i % prewarm.length]!(Math.floor(i / prewarm.length)));
+          if (res.status >= 300) fail(`warm-up request answered ${res.status}: ${res.body}`);
+        }
+      }),
+    );
+    for (const id of throwaway) await client.send({ method: 'DELETE', path: userPath(id), headers: auth });
+
+    await run({
       name: 'POST /oauth/token (client_credentials)',
       route: 'oauth-token',
       warmup: WARMUP,
@@ -243,15 +266,6 @@ async function main(): Promise<void> {
       expect: 200,
       request: () => ({ method: 'POST', path: '/oauth/token', body: tokenBody }),
     });
-    const firstToken = firstTokenRecords[0];
-    if (firstToken) {
-      tokenOp.firstCall = {
-        requests: firstToken.db.requests,
-        readUnits: firstToken.db.readUnits,
-        writeUnits: firstToken.db.writeUnits,
-        commands: firstToken.db.commands,
-      };
-    }
     await run({
       name: 'POST /oauth/token (client_credentials)',
       route: 'oauth-token',
@@ -350,15 +364,12 @@ async function main(): Promise<void> {
     progress(`4 KB user: create, pad to ~${BIG_USER_TARGET_BYTES} bytes, ${BIG_USER_GETS} GETs`);
     const bigEmail = `bench-${runId}-big@example.com`;
     const padStart = 1400;
-    const bigCreateRecords: RequestRecord[] = [];
-    sink = bigCreateRecords;
     const bigRes = await client.send({
       method: 'POST',
       path: '/api/v2/users',
       headers: auth,
       body: createBody(bigEmail, { pad_a: 'a'.repeat(padStart), pad_b: 'b'.repeat(padStart) }),
     });
-    sink = undefined;
     if (bigRes.status !== 201) fail(`creating the 4 KB user answered ${bigRes.status}: ${bigRes.body}`);
     const bigId = (JSON.parse(bigRes.body) as { user_id: string }).user_id;
     const sizeAsCreated = await storedSize(bigId);
@@ -411,10 +422,13 @@ async function main(): Promise<void> {
     const bundles = await bundleAll(REPO_ROOT, IMPORT_RUNS);
 
     // 5. Targets.
-    const targets = checkTargets({ createOp, patchRuns: [patchSeq, patchConc], bigGet, bigUserBytes, bigCreateRecords, bundles });
+    const createRecords = allRecords.filter((r) => r.route === 'users-create');
+    const targets = checkTargets({ createRecords, patchRuns: [patchSeq, patchConc], bigGet, bigUserBytes, bundles });
+    const firstCalls = firstCallsOf(ops);
+    const loadAtEnd = loadavg().map((n) => round(n, 2));
 
     // 6. Report.
-    printReport({ ops, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes });
+    printReport({ ops, firstCalls, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes, load: [loadAtStart, loadAtEnd] });
     const results = {
       timestamp: new Date().toISOString(),
       machine: {
@@ -423,6 +437,8 @@ async function main(): Promise<void> {
         cpu: cpus()[0]?.model ?? 'unknown',
         cores: cpus().length,
         memoryBytes: totalmem(),
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: loadAtEnd,
       },
       setup: {
         store: 'DynamoDB Local (in memory) over loopback; server and client in one process',
@@ -434,6 +450,8 @@ async function main(): Promise<void> {
         createMetadataBytes: metadataBytes,
       },
       operations: ops.map(({ records: _r, warmupRecords: _w, ...op }) => op),
+      firstCalls,
+      notes: NOTES,
       users: { typicalUserItemBytes: typicalUserBytes, bigUserItemBytes: bigUserBytes, bigUserSizeAsCreated: sizeAsCreated },
       bundles: { baselineNodeProcessMs: baselineMs, maxBytes: MAX_BUNDLE_BYTES, maxColdImportMs: MAX_COLD_IMPORT_MS, items: bundles },
       targets,
@@ -457,11 +475,10 @@ function closeServer(server: Server): Promise<void> {
 }
 
 function checkTargets(input: {
-  createOp: OpResult;
+  createRecords: RequestRecord[];
   patchRuns: OpResult[];
   bigGet: OpResult;
   bigUserBytes: number;
-  bigCreateRecords: RequestRecord[];
   bundles: BundleResult[];
 }): TargetResult[] {
   const targets: TargetResult[] = [];
@@ -485,14 +502,14 @@ function checkTargets(input: {
         : `${badPatches.length}/${patchRecords.length} requests differ, e.g. ${JSON.stringify(badPatches[0]!.db)}`,
   });
 
-  const createRecords = [...input.createOp.warmupRecords, ...input.createOp.records, ...input.bigCreateRecords];
+  const createRecords = input.createRecords;
   const writesOf = (r: RequestRecord) => r.db.commands.filter((c) => !READ_COMMANDS.has(c));
   const badCreates = createRecords.filter((r) => writesOf(r).join(',') !== 'TransactWriteItems');
   const withReads = createRecords.filter((r) => r.db.commands.some((c) => READ_COMMANDS.has(c)));
   const readNote =
     withReads.length === 0
       ? 'no reads'
-      : `${withReads.length} of ${createRecords.length} also read (${[...new Set(withReads.map((r) => r.db.commands.join('+')))].join('; ')})`;
+      : `${withReads.length} of ${createRecords.length} also read first: ${withReads.map((r) => r.db.commands.join('+')).join('; ')} (cold signing-key and connection caches; the connection cache lasts 30 s)`;
   targets.push({
     target: "create is exactly one transaction (one 'TransactWriteItems', no other writes)",
     pass: badCreates.length === 0 && createRecords.length > 0,
@@ -523,11 +540,40 @@ function checkTargets(input: {
   return targets;
 }
 
+interface FirstCall {
+  route: RouteId;
+  commands: string[];
+  readUnits: number;
+  writeUnits: number;
+  /** What the measured requests of that route usually issue. */
+  steady: string[];
+}
+
+/** The first request of each measured route in this process, where it did different DynamoDB work (cold caches). */
+function firstCallsOf(ops: OpResult[]): FirstCall[] {
+  const out: FirstCall[] = [];
+  for (const op of ops) {
+    if (out.some((f) => f.route === op.route)) continue;
+    const first = allRecords.find((r) => r.route === op.route);
+    const steady = op.db.commandLists[0]?.commands ?? [];
+    if (first && first.db.commands.join(',') !== steady.join(',')) {
+      out.push({ route: op.route, commands: first.db.commands, readUnits: first.db.readUnits, writeUnits: first.db.writeUnits, steady });
+    }
+  }
+  return out;
+}
+
+const NOTES = [
+  'Latency includes DynamoDB Local (Java, SQLite-backed) over loopback and an HTTP client in the same Node process: it is not DynamoDB latency.',
+  'RCU/WCU are what DynamoDB Local reports (ReturnConsumedCapacity). For TransactWriteItems of items <= 1 KB it reported 2 WCU for two items, where AWS documents 2 WCU per item (4 WCU): create and delete would be billed 4 WCU on AWS.',
+  'Item sizes use DynamoDB item-size rules; they agree with DynamoDB Local at the 1 KB and 4 KB capacity boundaries.',
+];
+
 function table(headers: string[], rows: string[][], rightAlign: Set<number>): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...rows.map(line)].join('\n');
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
@@ -535,6 +581,8 @@ const units = (n: number, r: [number, number]) => (r[0] === r[1] ? fmt(n, 1) : `
 
 function printReport(input: {
   ops: OpResult[];
+  firstCalls: FirstCall[];
+  load: [number[], number[]];
   bundles: BundleResult[];
   baselineMs: number;
   targets: TargetResult[];
@@ -564,18 +612,25 @@ function printReport(input: {
       new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
     ),
   );
+  for (const f of input.firstCalls) {
+    console.log(
+      `  first ${f.route} request of the run: ${f.commands.join('+') || '(no DynamoDB request)'} (${f.readUnits} RCU, ${f.writeUnits} WCU), steady state ${f.steady.join('+') || '(none)'}: cold caches`,
+    );
+  }
   for (const op of input.ops) {
-    if (op.firstCall) {
-      console.log(
-        `  first call of ${op.name}: ${op.firstCall.commands.join('+') || '(no DynamoDB request)'} (${op.firstCall.readUnits} RCU, ${op.firstCall.writeUnits} WCU): cold caches`,
-      );
-    }
     if (op.firstError) console.log(`  ${op.name}: ${op.errors} unexpected answers, first: ${op.firstError}`);
   }
   console.log(
     `  created users carry ${input.metadataBytes} B of user_metadata + app_metadata JSON; stored item ${input.typicalUserBytes} B; the "4 KB user" item is ${input.bigUserBytes} B (DynamoDB item-size rules).`,
   );
-  console.log('  RCU/WCU are per request as DynamoDB Local reports them (ReturnConsumedCapacity); a range means they varied.');
+  console.log('  RCU/WCU: per request, as DynamoDB Local reports them; a range (min-max) means they varied. "handler p50" is the time inside the Lambda handler.');
+  for (const note of NOTES) console.log(`  Note: ${note}`);
+  const [start, end] = input.load;
+  const cores = cpus().length;
+  const busy = Math.max(start[0] ?? 0, end[0] ?? 0) > cores * 0.75;
+  console.log(
+    `  Load average (1/5/15 min) at start ${start.join(' / ')}, at end ${end.join(' / ')} on ${cores} cores${busy ? ': the machine was busy with other work, so timings are noisy' : ''}.`,
+  );
 
   console.log(`\n== Lambda bundles (esbuild, infra/bundling.ts options; fresh-process baseline \`node -e ''\` = ${fmt(input.baselineMs, 1)} ms wall) ==`);
   console.log(
@@ -592,6 +647,11 @@ function printReport(input: {
       ]),
       new Set([2, 3, 4, 5]),
     ),
+  );
+
+  const largest = input.bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  console.log(
+    `  Largest (${largest.route}) by source: ${largest.largestSources.map((x) => `${x.source} ${(x.bytes / 1000).toFixed(0)} kB`).join(', ')}`,
   );
 
   console.log('\n== Targets ==');

@@ -108,7 +108,8 @@ describe('IdentityStack', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
     const byKey = new Map(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
     for (const route of ROUTES) {
-      const target = byKey.get(`${route.method} ${route.path}`)?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      type Target = { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const target = byKey.get(`${route.method} ${route.path}`)?.Target as Target;
       expect(target, route.id).toBeDefined();
       const integration = resources[target['Fn::Join'][1][1].Ref]?.Properties;
       expect(integration?.PayloadFormatVersion).toBe('2.0');
@@ -151,7 +152,9 @@ describe('IdentityStack', () => {
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       Properties: {
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
         },
@@ -168,7 +171,8 @@ describe('IdentityStack', () => {
       const shipped = existsSync(join(assetDir, 'node_modules'));
       expect(shipped, route.id).toBe(route.hashesPasswords === true);
       if (!shipped) continue;
-      expect(existsSync(join(assetDir, 'node_modules/@node-rs/argon2-linux-x64-gnu/argon2.linux-x64-gnu.node'))).toBe(true);
+      const binary = join(assetDir, 'node_modules/@node-rs/argon2-linux-x64-gnu/argon2.linux-x64-gnu.node');
+      expect(existsSync(binary), route.id).toBe(true);
       // Resolved from inside the bundle, the way the Lambda runtime will resolve it.
       const argon2 = createRequire(join(assetDir, 'index.mjs'))('@node-rs/argon2') as { hash?: unknown };
       expect(typeof argon2.hash).toBe('function');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '#shared/errors';
-import { versionsFromIfMatch } from '#shared/users/if-match';
+import { versionsFromIfMatch, MAX_TAGS } from '#shared/users/if-match';
 import { etagOf } from '#shared/users/model';
 
 function refusal(value: string): BadRequestError {
@@ -59,5 +59,23 @@ describe('versionsFromIfMatch', () => {
 
   it('refuses values that are not entity tags', () => {
     for (const value of ['', ' ', ',', '3', '"3', '3"', 'w/"3"', '"3" "4"', '*, "3"', 'W/3', '"a"b"']) refusal(value);
+  });
+
+  it('accepts up to MAX_TAGS strong tags, without duplicates', () => {
+    const tags = Array.from({ length: MAX_TAGS }, (_, i) => `"${i % 10}"`).join(', ');
+    expect(versionsFromIfMatch(tags)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+
+  it('refuses more than MAX_TAGS tags rather than building a condition DynamoDB refuses', () => {
+    // Each version is an IN operand: DynamoDB takes at most 100, and the whole condition 4 KB.
+    const tags = Array.from({ length: MAX_TAGS + 1 }, (_, i) => `"${i}"`).join(', ');
+    let caught: unknown;
+    try {
+      versionsFromIfMatch(tags);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(BadRequestError);
+    expect(caught).toMatchObject({ statusCode: 400, errorCode: 'invalid_header' });
   });
 });

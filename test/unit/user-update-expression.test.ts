@@ -1,9 +1,29 @@
+import { MAX_TAGS } from '#shared/users/if-match';
 import { describe, expect, it } from 'vitest';
+import { readConfig } from '#shared/config';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import { metadataUpdate } from '#shared/metadata/merge';
 import type { UserChanges } from '#shared/users/changes';
 
 const NOW = '2024-05-01T10:00:00.000Z';
+
+/** DynamoDB refuses an UpdateExpression or ConditionExpression longer than 4 KB. */
+const MAX_EXPRESSION_LENGTH = 4096;
+
+const manyKeys = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i]));
+
+/** The largest METADATA_MAX_KEYS that readConfig accepts (with the smallest value size). */
+function largestConfiguredMaxKeys(): number {
+  for (let keys = 1000; keys > 0; keys--) {
+    try {
+      readConfig({ TABLE_NAME: 'identity', ISSUER: 'https://id.example.com/', METADATA_MAX_KEYS: String(keys), METADATA_MAX_VALUE_BYTES: '16' });
+      return keys;
+    } catch {
+      // too many for this configuration; try one fewer
+    }
+  }
+  throw new Error('no METADATA_MAX_KEYS accepted');
+}
 
 const changes = (partial: Partial<UserChanges>): UserChanges => ({ set: {}, remove: [], metadata: {}, ...partial });
 
@@ -187,5 +207,38 @@ describe('buildUserUpdate', () => {
     const parts = buildUserUpdate(changes({ set: { name: "x' OR '1'='1" } }), NOW, 50);
     expect(parts.UpdateExpression).toBe('SET #n0 = #n0 + :v0, #n1 = :v1, #n2 = :v2');
     expect(parts.ExpressionAttributeValues[':v2']).toBe("x' OR '1'='1");
+  });
+
+  it('stays within 4 KB at the default limit for the largest change: 50 keys in each store, every root field, MAX_TAGS versions', () => {
+    const root = {
+      email_verified: true, phone_number: '+1', phone_verified: true, given_name: 'a', family_name: 'b', name: 'c',
+      nickname: 'd', picture: 'e', blocked: true, password_hash: 'x', last_password_reset: 'y',
+    };
+    const parts = buildUserUpdate(
+      changes({
+        set: root,
+        metadata: { user_metadata: metadataUpdate(manyKeys('u', 50)), app_metadata: metadataUpdate(manyKeys('a', 50)) },
+        expectedVersions: Array.from({ length: MAX_TAGS }, (_, i) => 100_000_000 + i),
+      }),
+      NOW,
+      50,
+    );
+    expect(parts.UpdateExpression.length).toBeLessThanOrEqual(MAX_EXPRESSION_LENGTH);
+    expect(parts.ConditionExpression.length).toBeLessThanOrEqual(MAX_EXPRESSION_LENGTH);
+  });
+
+  it('stays within 4 KB for the largest metadata change any accepted configuration allows', () => {
+    // One attribute_exists term per key: past about 62 keys per store the condition would pass
+    // DynamoDB's 4 KB expression limit, so readConfig caps METADATA_MAX_KEYS at 50.
+    const maxKeys = largestConfiguredMaxKeys();
+    const parts = buildUserUpdate(
+      changes({
+        metadata: { user_metadata: metadataUpdate(manyKeys('u', maxKeys)), app_metadata: metadataUpdate(manyKeys('a', maxKeys)) },
+      }),
+      NOW,
+      maxKeys,
+    );
+    expect(parts.UpdateExpression.length).toBeLessThanOrEqual(MAX_EXPRESSION_LENGTH);
+    expect(parts.ConditionExpression.length).toBeLessThanOrEqual(MAX_EXPRESSION_LENGTH);
   });
 });

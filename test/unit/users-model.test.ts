@@ -40,7 +40,7 @@ describe('initials', () => {
   });
 
   it('never splits a character outside the BMP', () => {
-    // BUG: words[0][0] / slice(0, 2) cut UTF-16 code units, leaving a lone surrogate.
+    // Regression: indexing UTF-16 code units left a lone surrogate.
     expect(initials('𝒜lice Bob')).toBe('𝒜b');
     expect(initials('a😀')).toBe('a😀');
   });
@@ -61,10 +61,24 @@ describe('defaultPicture', () => {
   });
 
   it('builds a URL for a name starting with a character outside the BMP', () => {
-    // BUG: encodeURIComponent throws URIError on the lone surrogate initials() leaves (a 500 on create).
+    // Regression: encodeURIComponent throws URIError on a lone surrogate (a 500 on create).
     expect(defaultPicture('targoo@gmail.com', '𝒜lice Bob')).toBe(
       `https://s.gravatar.com/avatar/${TARGOO_MD5}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F%F0%9D%92%9Cb.png`,
     );
+  });
+});
+
+describe('defaultPicture with text JSON can carry but URLs cannot', () => {
+  it('builds a well-formed URL from a name with a lone surrogate (JSON "\\ud800" is valid input)', () => {
+    // BUG: the name schema accepts lone surrogates, and encodeURIComponent throws URIError on them,
+    // so POST /users with such a name and no picture answers 500.
+    const name = JSON.parse('"\\ud800lice Bob"') as string;
+    let picture = '';
+    expect(() => {
+      picture = defaultPicture('targoo@gmail.com', name);
+    }).not.toThrow();
+    expect(picture.startsWith(`https://s.gravatar.com/avatar/${TARGOO_MD5}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F`)).toBe(true);
+    expect(decodeURIComponent(picture.slice(picture.indexOf('&d=') + 3)).isWellFormed()).toBe(true);
   });
 });
 

@@ -140,6 +140,16 @@ describe('parseQuery', () => {
     expect(parseQuery(Query, { per_page: '5' })).toEqual({ per_page: 5 });
   });
 
+  it('reads the null-prototype record the event helpers build', () => {
+    const input: Record<string, string> = Object.create(null);
+    input.per_page = '7';
+    expect(parseQuery(Query, input)).toEqual({ per_page: 7 });
+    input.per_page = '101';
+    expect(queryError(input)).toBe(
+      "Query validation error: 'Value 101 is greater than maximum 100' on property per_page (Number of results per page).",
+    );
+  });
+
   it('reports a value above the maximum', () => {
     expect(queryError({ per_page: '1000' })).toBe(
       "Query validation error: 'Value 1000 is greater than maximum 100' on property per_page (Number of results per page).",

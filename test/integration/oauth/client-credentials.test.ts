@@ -172,11 +172,6 @@ describe('POST /oauth/token (client_credentials): success', () => {
     expect(decode(res.body.access_token).payload.scope).toBe('read:users');
   });
 
-  it('refuses a requested scope outside the grant (Auth0: 403 "Client has not been granted scopes")', async () => {
-    const res = await json(post(machine, { scope: 'read:users delete:users' }));
-    expectOAuthError(res, 403, 'access_denied', 'Client has not been granted scopes: delete:users');
-  });
-
   it('accepts a form content type with a charset parameter', async () => {
     const res = await call('oauth-token', {
       rawBody: new URLSearchParams(post(machine)).toString(),
@@ -284,6 +279,11 @@ describe('POST /oauth/token (client_credentials): request refusals', () => {
       'access_denied',
       'Client is not authorized to access "https://tenant.example.test/api/v2/". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants',
     );
+  });
+
+  it('refuses a requested scope outside the grant (Auth0: 403 "Client has not been granted scopes")', async () => {
+    const res = await json(post(machine, { scope: 'read:users delete:users' }));
+    expectOAuthError(res, 403, 'access_denied', 'Client has not been granted scopes: delete:users');
   });
 
   it('answers 403 unauthorized_client for a client whose grant_types lack client_credentials', async () => {

@@ -139,6 +139,15 @@ describe('POST /api/v2/users', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses a string that is not well-formed Unicode anywhere in the body', async () => {
+    const res = await call('users-create', {
+      scopes: ['create:users'],
+      rawBody: `{"connection":"${CONNECTION}","email":"${uniqueEmail()}","password":"Passw0rd!long","name":"\\ud800lice"}`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe("Payload validation error: 'String is not well-formed Unicode' on property name.");
+  });
+
   it('requires create:users', async () => {
     const res = await call('users-create', { scopes: ['read:users'], body: { connection: CONNECTION } });
     expect(res.status).toBe(403);
