@@ -103,15 +103,26 @@ beforeAll(async () => {
   credentials = JSON.parse(readFileSync(join(dir, 'bootstrap.json'), 'utf8')) as BootstrapCredentials;
 }, 90_000);
 
-/** Every process below `pid`, nearest first, from POSIX `ps`. */
-function descendants(pid: number): { pid: number; args: string }[] {
-  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+interface ProcessRow {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  args: string;
+}
+
+/** Every process on the machine, from POSIX `ps`. */
+function processes(): ProcessRow[] {
+  return execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,args='], { encoding: 'utf8' })
     .split('\n')
     .flatMap((line) => {
-      const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-      return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }] : [];
+      const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+      return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), pgid: Number(m[3]), args: m[4]! }] : [];
     });
-  const found: { pid: number; args: string }[] = [];
+}
+
+function descendants(pid: number): ProcessRow[] {
+  const rows = processes();
+  const found: ProcessRow[] = [];
   for (let parents = [pid]; parents.length > 0; ) {
     const next = rows.filter((r) => parents.includes(r.ppid));
     found.push(...next);
@@ -120,16 +131,15 @@ function descendants(pid: number): { pid: number; args: string }[] {
   return found;
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+/** What is left of a process group after `ms` (helpers such as esbuild's may take a moment). */
+async function leftoversOf(pgid: number, ms: number): Promise<string[]> {
+  for (const deadline = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
+    const left = processes().filter((r) => r.pgid === pgid && !r.args.startsWith('ps '));
+    if (left.length === 0 || Date.now() > deadline) return left.map((r) => r.args);
   }
 }
 
-let shutdown: { exit: Awaited<ReturnType<typeof exited>>; leftovers: boolean } | undefined;
+let shutdown: { exit: Awaited<ReturnType<typeof exited>>; leftovers: string[] } | undefined;
 
 afterAll(async () => {
   await proxy?.close();
@@ -138,20 +148,22 @@ afterAll(async () => {
     try {
       // SIGINT to the tsx that npx started, as `kill -INT` would: tsx relays it to the service,
       // which must stop its server and its DynamoDB Local and exit 0, which sh and npx pass on.
-      // (Ctrl-C to the whole group would hide the exit code: npm then re-raises SIGINT on itself.)
+      // (Ctrl-C to the whole group would hide that code: npm then re-raises SIGINT on itself.)
       const tsx = descendants(pid).find((p) => /\.bin\/tsx |tsx\/dist\/cli\.mjs /.test(p.args));
       if (!tsx) throw new Error(`no tsx process under npx ${pid}: ${JSON.stringify(descendants(pid))}`);
       process.kill(tsx.pid, 'SIGINT');
-      const exit = await exited(service, 20_000);
-      shutdown = { exit, leftovers: groupAlive(pid) };
-      if (shutdown.leftovers) console.error(execFileSync('ps', ['-o', 'pid,ppid,stat,args', '-g', String(pid)], { encoding: 'utf8' }));
+      shutdown = { exit: await exited(service, 20_000), leftovers: await leftoversOf(pid, 3_000) };
     } finally {
       // Whatever happened, leave no npx, tsx, node or java of that group behind.
-      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // The group is gone: the clean case.
+      }
     }
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(shutdown, `service output:\n${serviceOutput}`).toEqual({ exit: { code: 0, signal: null }, leftovers: false });
+  expect(shutdown, `service output:\n${serviceOutput}`).toEqual({ exit: { code: 0, signal: null }, leftovers: [] });
   expect(serviceOutput.trimEnd()).toMatch(/\nSIGINT: stopping$/);
 }, 60_000);
 
