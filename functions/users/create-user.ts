@@ -1,4 +1,4 @@
-import { managementRoute } from '#shared/http/handler';
+import { managementRoute } from '#shared/http/management-route';
 import { createUser } from '#shared/users/create';
 import { etagOf, toWireUser } from '#shared/users/model';
 import { CreateUserBody } from '#shared/users/schemas';

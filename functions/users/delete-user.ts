@@ -1,5 +1,5 @@
 import { header } from '#shared/http/event';
-import { managementRoute } from '#shared/http/handler';
+import { managementRoute } from '#shared/http/management-route';
 import { assertCanDelete } from '#shared/users/access';
 import { versionsFromIfMatch } from '#shared/users/if-match';
 import { removeUser } from '#shared/users/remove';

@@ -1,4 +1,4 @@
-import { managementRoute } from '#shared/http/handler';
+import { managementRoute } from '#shared/http/management-route';
 import { assertCanRead } from '#shared/users/access';
 import { etagOf, projectFields, toWireUser } from '#shared/users/model';
 import { getUser } from '#shared/users/read';

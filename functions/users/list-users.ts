@@ -1,4 +1,4 @@
-import { managementRoute } from '#shared/http/handler';
+import { managementRoute } from '#shared/http/management-route';
 import { projectFields, toWireUser } from '#shared/users/model';
 import { listUsers } from '#shared/users/read';
 import { ListUsersQuery } from '#shared/users/schemas';

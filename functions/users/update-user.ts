@@ -1,5 +1,5 @@
 import { header } from '#shared/http/event';
-import { managementRoute } from '#shared/http/handler';
+import { managementRoute } from '#shared/http/management-route';
 import { versionsFromIfMatch } from '#shared/users/if-match';
 import { etagOf, toWireUser } from '#shared/users/model';
 import { UpdateUserBody } from '#shared/users/schemas';

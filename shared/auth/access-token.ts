@@ -2,7 +2,8 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { managementAudience, config } from '#shared/config';
 import { BadAuthorizationHeaderError, UnauthorizedError } from '#shared/errors';
 import type { Caller } from '#shared/auth/caller';
-import { SIGNING_ALG, verificationKey } from '#shared/tokens/signing-keys';
+import { SIGNING_ALG } from '#shared/tokens/algorithm';
+import { verificationKey } from '#shared/tokens/signing-keys';
 
 /**
  * Verifies a Management API bearer token: RS256 only, our issuer, our audience, a known `kid`,

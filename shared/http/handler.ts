@@ -1,43 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
-import { verifyManagementToken } from '#shared/auth/access-token';
-import { hasAnyScope, type Caller } from '#shared/auth/caller';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
-import { InsufficientScopeError, InvalidBodyError, PayloadTooLargeError } from '#shared/errors';
-import {
-  header,
-  MAX_BODY_BYTES,
-  pathParams,
-  queryParams,
-  rawBody,
-  type HttpEvent,
-  type HttpResult,
-  type Reply,
-} from '#shared/http/event';
+import { InvalidBodyError, PayloadTooLargeError } from '#shared/errors';
+import { MAX_BODY_BYTES, pathParams, rawBody, type HttpEvent, type HttpResult, type Reply } from '#shared/http/event';
 import { routeById, type RouteDef, type RouteId } from '#shared/http/routes';
 import { isKnownError, serializeError, toHttpResult } from '#shared/http/serialize';
-import { parseBody, parseQuery } from '#shared/http/validation';
 import { log } from '#shared/log';
 
 /**
  * The handler wrappers: every Lambda is `export const handler = <kind>Route(id, ..., fn)`. The
- * wrapper owns what every endpoint shares (body limits, parsing, authentication, scope checks,
- * error serialization, the access log with DynamoDB cost), so handlers stay one call long.
+ * wrapper owns what every endpoint shares (body limits, parsing, error serialization, the access
+ * log with DynamoDB cost), so handlers stay one call long. Management routes add token checks in
+ * management-route.ts, which public routes do not bundle.
  */
 export type LambdaHandler = (event: HttpEvent) => Promise<HttpResult>;
 
-interface BaseRequest {
+export interface BaseRequest {
   event: HttpEvent;
   requestId: string;
   params: Record<string, string>;
   headers: HttpEvent['headers'];
   sourceIp: string;
-}
-
-export interface ManagementRequest<Q, B> extends BaseRequest {
-  query: Q;
-  body: B;
-  caller: Caller;
 }
 
 /** What every request reports when it completes (to the log, and to observers such as the benchmark). */
@@ -57,7 +39,7 @@ export function observeRequests(listener: (record: RequestRecord) => void): () =
   return () => observers.delete(listener);
 }
 
-function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
+export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
   return async (event) => {
     const requestId = event.requestContext.requestId || randomUUID();
     const started = performance.now();
@@ -123,22 +105,6 @@ function assertWellFormed(value: unknown, path: string): void {
       assertWellFormed(child, childPath);
     }
   }
-}
-
-export function managementRoute<QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
-  id: RouteId,
-  schemas: { query?: QS; body?: BS },
-  fn: (req: ManagementRequest<z.output<QS>, z.output<BS>>) => Promise<Reply>,
-): LambdaHandler {
-  const route = routeById(id);
-  const scopes = route.scopes ?? [];
-  return wrap(route, async (base) => {
-    const caller = await verifyManagementToken(header(base.event, 'authorization'));
-    if (!hasAnyScope(caller, scopes)) throw new InsufficientScopeError(scopes);
-    const query = schemas.query ? parseQuery(schemas.query, queryParams(base.event)) : undefined;
-    const body = schemas.body ? parseBody(schemas.body, jsonBody(base.event) ?? {}) : undefined;
-    return fn({ ...base, caller, query: query as z.output<QS>, body: body as z.output<BS> });
-  });
 }
 
 /** Authentication API and public routes: no bearer token; the handler reads the event itself. */

@@ -1,5 +1,5 @@
 import { config } from '#shared/config';
-import { SIGNING_ALG } from '#shared/tokens/signing-keys';
+import { SIGNING_ALG } from '#shared/tokens/algorithm';
 
 /**
  * OpenID Provider metadata. It lists only endpoints and grants this service serves today; later

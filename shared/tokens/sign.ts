@@ -1,5 +1,6 @@
 import { SignJWT, type JWTPayload } from 'jose';
-import { currentSigner, SIGNING_ALG } from '#shared/tokens/signing-keys';
+import { SIGNING_ALG } from '#shared/tokens/algorithm';
+import { currentSigner } from '#shared/tokens/signing-keys';
 
 /** Signs claims with the current key. Claims keep the order given (Auth0's order, for byte-level parity). */
 export async function signJwt(claims: JWTPayload): Promise<string> {

@@ -6,13 +6,13 @@ import {
   putSigningKey,
   type SigningKeyRecord,
 } from '#shared/db/signing-keys-repo';
+import { SIGNING_ALG } from '#shared/tokens/algorithm';
 
 /**
  * RS256 signing keys (Auth0's default algorithm). Keys live in the table; each cold start caches
  * them, and a token with an unknown `kid` triggers at most one reload per REFRESH_MS, so a forged
  * `kid` cannot turn every request into a table read.
  */
-export const SIGNING_ALG = 'RS256';
 const REFRESH_MS = 10_000;
 
 export async function createSigningKey(current: boolean): Promise<SigningKeyRecord> {

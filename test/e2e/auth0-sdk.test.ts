@@ -48,7 +48,7 @@ function exited(child: ChildProcess, ms: number): Promise<{ code: number | null;
 }
 
 async function startService(httpPort: number, tlsPort: number): Promise<ChildProcess> {
-  // Its own process group, so SIGINT reaches npx, tsx, node and DynamoDB Local as Ctrl-C does.
+  // Its own process group, so the cleanup can kill npx, tsx, node and DynamoDB Local together.
   const child = spawn('npx', ['tsx', 'infra/local/start.ts'], {
     cwd: root,
     detached: true,
