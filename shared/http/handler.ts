@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
-import { InvalidBodyError, PayloadTooLargeError } from '#shared/errors';
+import { PayloadTooLargeError } from '#shared/errors';
 import { MAX_BODY_BYTES, pathParams, rawBody, type HttpEvent, type HttpResult, type Reply } from '#shared/http/event';
 import { routeById, type RouteDef, type RouteId } from '#shared/http/routes';
 import { isKnownError, serializeError, toHttpResult } from '#shared/http/serialize';
@@ -74,37 +74,6 @@ export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply
 
 function describeFault(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
-}
-
-export function jsonBody(event: HttpEvent): unknown {
-  const raw = rawBody(event);
-  if (raw.length === 0) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new InvalidBodyError("'Invalid request payload JSON format'.");
-  }
-  assertWellFormed(body, '');
-  return body;
-}
-
-/**
- * JSON may carry lone surrogates (`"\ud800"`); they cannot be stored as UTF-8 or put in a URL,
- * so a body containing one, in a value or a key, is refused before anything reads it.
- */
-function assertWellFormed(value: unknown, path: string): void {
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) throw new InvalidBodyError(`'String is not well-formed Unicode' on property ${path || '(root)'}.`);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => assertWellFormed(item, `${path}[${i}]`));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = path ? `${path}.${key}` : key;
-      if (!key.isWellFormed()) throw new InvalidBodyError(`'Property name is not well-formed Unicode' on property ${path || '(root)'}.`);
-      assertWellFormed(child, childPath);
-    }
-  }
 }
 
 /** Authentication API and public routes: no bearer token; the handler reads the event itself. */

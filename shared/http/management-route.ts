@@ -3,7 +3,8 @@ import { verifyManagementToken } from '#shared/auth/access-token';
 import { hasAnyScope, type Caller } from '#shared/auth/caller';
 import { InsufficientScopeError } from '#shared/errors';
 import { header, queryParams, type Reply } from '#shared/http/event';
-import { jsonBody, wrap, type BaseRequest, type LambdaHandler } from '#shared/http/handler';
+import { wrap, type BaseRequest, type LambdaHandler } from '#shared/http/handler';
+import { jsonBody } from '#shared/http/json-body';
 import { routeById, type RouteId } from '#shared/http/routes';
 import { parseBody, parseQuery } from '#shared/http/validation';
 

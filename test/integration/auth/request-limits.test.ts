@@ -68,4 +68,26 @@ describe('request body limits', () => {
       errorCode: 'invalid_body',
     });
   });
+
+  it('answers 400, not a stack overflow, for JSON nested 400,000 levels deep', async () => {
+    const res = await call('users-create', { rawBody: '['.repeat(400_000) + ']'.repeat(400_000), headers: { 'content-type': 'application/json' }, scopes: SCOPES });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: "Payload validation error: 'Expected type object but found type array'.",
+      errorCode: 'invalid_body',
+    });
+  });
+
+  it('answers 400 for deeply nested metadata, naming the depth limit', async () => {
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const res = await call('users-create', {
+      rawBody: `{"connection":"Username-Password-Authentication","email":"deep@example.com","password":"Passw0rd!long","user_metadata":${deep}}`,
+      headers: { 'content-type': 'application/json' },
+      scopes: SCOPES,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^user_metadata\.a(\.a){10} is nested deeper than 10 levels \(METADATA_MAX_DEPTH\)\.$/);
+  });
 });
