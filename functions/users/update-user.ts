@@ -2,10 +2,10 @@ import { header } from '#shared/http/event';
 import { managementRoute } from '#shared/http/management-route';
 import { versionsFromIfMatch } from '#shared/users/if-match';
 import { etagOf, toWireUser } from '#shared/users/model';
-import { UpdateUserBody } from '#shared/users/schemas';
+import { UpdateUserBody, UserIdParams } from '#shared/users/schemas';
 import { updateUser } from '#shared/users/update';
 
-export const handler = managementRoute('users-update', { body: UpdateUserBody }, async ({ event, params, body, caller }) => {
-  const user = await updateUser(caller, params.id!, body, versionsFromIfMatch(header(event, 'if-match')));
+export const handler = managementRoute('users-update', { params: UserIdParams, body: UpdateUserBody }, async ({ event, params, body, caller }) => {
+  const user = await updateUser(caller, params.id, body, versionsFromIfMatch(header(event, 'if-match')));
   return { body: toWireUser(user), headers: { etag: etagOf(user) } };
 });

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { InvalidBodyError, InvalidQueryError } from '#shared/errors';
+import { InvalidBodyError, InvalidQueryError, InvalidUriError } from '#shared/errors';
 
 /**
  * zod failures in Auth0's words. Auth0 validates with z-schema and formats with z-schema-errors:
@@ -16,17 +16,20 @@ export interface ParseOptions {
 /** A schema declares its hint with `.meta({ additionalPropertiesHint })`. */
 const optionsOf = (schema: z.ZodType) => (schema.meta() ?? {}) as ParseOptions;
 
-export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, toError: (detail: string) => Error): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InvalidBodyError(describe(schema, result.error.issues[0], input, optionsOf(schema)));
+  throw toError(describe(schema, result.error.issues[0], input, optionsOf(schema)));
 }
 
-export function parseQuery<S extends z.ZodType>(schema: S, input: Record<string, string>): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InvalidQueryError(describe(schema, result.error.issues[0], input, optionsOf(schema)));
-}
+export const parseBody = <S extends z.ZodType>(schema: S, input: unknown) =>
+  parseWith(schema, input, (detail) => new InvalidBodyError(detail));
+
+export const parseQuery = <S extends z.ZodType>(schema: S, input: Record<string, string>) =>
+  parseWith(schema, input, (detail) => new InvalidQueryError(detail));
+
+export const parsePath = <S extends z.ZodType>(schema: S, input: Record<string, string>) =>
+  parseWith(schema, input, (detail) => new InvalidUriError(detail));
 
 /** JSON Schema's names for a value's type, as z-schema reports them. */
 export function jsonType(value: unknown): string {

@@ -10,6 +10,8 @@ import { nowSeconds, signJwt } from '#shared/tokens/sign';
  */
 const GRANT = 'client_credentials';
 const unauthorized = () => new OAuthError(401, 'access_denied', 'Unauthorized');
+/** Our ids are 32 characters; anything much longer cannot exist and must not become a key. */
+const MAX_CLIENT_ID_LENGTH = 128;
 
 /** APIs that can be an audience; more arrive with custom resource servers. */
 const knownAudiences = () => new Set([managementAudience]);
@@ -23,7 +25,7 @@ export interface TokenResponse {
 
 export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenResponse> {
   if (!req.clientId) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: client_id');
-  if (!req.clientSecret) throw unauthorized();
+  if (!req.clientSecret || req.clientId.length > MAX_CLIENT_ID_LENGTH) throw unauthorized();
   const loaded = await loadClient(req.clientId);
   if (!loaded || !secretMatches(loaded.client, req.clientSecret)) throw unauthorized();
   const { client, grants } = loaded;

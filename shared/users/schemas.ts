@@ -26,9 +26,16 @@ const personName = z.string().min(1).max(150);
 const nickname = z.string().min(1).max(350);
 const picture = z.url();
 
+/** Anything that becomes part of a DynamoDB key stays far below its 2 KB key limit. */
+const connectionName = z.string().min(1).max(128);
+
+export const UserIdParams = z.object({
+  id: z.string().min(1).max(512).describe('ID of the user'),
+});
+
 export const CreateUserBody = z
   .object({
-    connection: z.string().min(1).describe('The connection the user belongs to'),
+    connection: connectionName.describe('The connection the user belongs to'),
     email: email.optional().describe("The user's email"),
     password: password.optional().describe('The initial password for this user (mandatory for database connections)'),
     user_id: z.string().min(1).max(255).regex(/^[^|\s]+$/).optional().describe('The id of the user without the provider prefix'),
@@ -66,7 +73,7 @@ export const UpdateUserBody = z
     nickname: nickname.nullable().optional().describe("The user's nickname"),
     picture: picture.nullable().optional().describe("A URI pointing to the user's picture"),
     blocked: z.boolean().optional().describe('Whether this user was blocked by an administrator'),
-    connection: z.string().min(1).optional().describe('The connection of the identity whose email, password or username changes'),
+    connection: connectionName.optional().describe('The connection of the identity whose email, password or username changes'),
     client_id: z.string().min(1).optional().describe('The client whose email templates are used for an email change'),
     user_metadata: jsonObject().optional().describe('Data related to the user that does not affect the application\'s core functionality'),
     app_metadata: jsonObject().optional().describe('Data related to the user that does affect the application\'s core functionality'),
@@ -95,7 +102,7 @@ export const GetUserQuery = z
   .strict();
 
 export const UsersByEmailQuery = GetUserQuery.extend({
-  email: z.string().min(1).describe('Email address to search for (case-sensitive)'),
+  email: email.describe('Email address to search for (case-sensitive)'),
 }).strict();
 
 export const ListUsersQuery = GetUserQuery.extend({
