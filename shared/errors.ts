@@ -48,6 +48,13 @@ export class ConnectionNotFoundError extends ManagementError {
   }
 }
 
+/** A PATCH named a connection the user has no identity in. */
+export class NoIdentityInConnectionError extends ManagementError {
+  constructor(connection: string) {
+    super(400, 'invalid_body', `The user has no identity in connection ${connection}`);
+  }
+}
+
 export class BadRequestError extends ManagementError {
   constructor(message: string, errorCode = 'invalid_body') {
     super(400, errorCode, message);

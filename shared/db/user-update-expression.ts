@@ -59,6 +59,9 @@ export function buildUserUpdate(changes: UserChanges, now: string, maxKeys: numb
     }
   }
 
+  if (changes.expectedConnection !== undefined) {
+    conditions.push(`${name('connection')} = ${value(changes.expectedConnection)}`);
+  }
   if (changes.expectedVersions && changes.expectedVersions.length > 0) {
     conditions.push(`${version} IN (${changes.expectedVersions.map(value).join(', ')})`);
   }

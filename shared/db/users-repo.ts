@@ -11,6 +11,7 @@ import { emailClaimKey, emailPartition, USER_PROFILE_SK, userKey, usernameClaimK
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import {
   ForbiddenError,
+  NoIdentityInConnectionError,
   MetadataLimitError,
   UserExistsError,
   UserNotFoundError,
@@ -93,6 +94,9 @@ export async function updateUser(userId: string, changes: UserChanges, now: stri
 function explainFailedUpdate(old: UserRecord | undefined, changes: UserChanges, maxKeys: number): Error {
   if (!old) return new UserNotFoundError();
   if (changes.expectedVersions?.length && !changes.expectedVersions.includes(old.version)) return new VersionMismatchError();
+  if (changes.expectedConnection !== undefined && changes.expectedConnection !== old.connection) {
+    return new NoIdentityInConnectionError(changes.expectedConnection);
+  }
   const userMetadataSets = changes.metadata.user_metadata?.set ?? [];
   const existing = userMetadataSets.find(([key]) => Object.hasOwn(old.user_metadata, key));
   if (changes.createOnlyUserMetadata && existing) {

@@ -13,6 +13,8 @@ export interface UserChanges {
   expectedVersions?: number[];
   /** Every user_metadata key set must be new (create:current_user_metadata). */
   createOnlyUserMetadata?: boolean;
+  /** The `connection` a PATCH names: the write happens only if the user is in it. */
+  expectedConnection?: string;
 }
 
 /** The same change in memory, for writes that cannot ask DynamoDB for the new item. */

@@ -79,6 +79,7 @@ export const UpdateUserBody = z
     app_metadata: jsonObject().optional().describe('Data related to the user that does affect the application\'s core functionality'),
   })
   .strict()
+  .refine((body) => Object.keys(body).length > 0, { error: 'Too few properties defined (0), minimum 1' })
   .meta({ additionalPropertiesHint: ADDITIONAL_PROPERTIES_HINT });
 export type UpdateUserBody = z.output<typeof UpdateUserBody>;
 

@@ -2,7 +2,7 @@ import type { Caller } from '#shared/auth/caller';
 import { connectionByName } from '#shared/connections/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { findUser, updateUser as writeUpdate, updateUserAndClaims } from '#shared/db/users-repo';
-import { BadRequestError, MetadataLimitError, UserNotFoundError, VersionMismatchError } from '#shared/errors';
+import { BadRequestError, MetadataLimitError, NoIdentityInConnectionError, UserNotFoundError, VersionMismatchError } from '#shared/errors';
 import { metadataLimits } from '#shared/metadata/limits';
 import { metadataUpdate } from '#shared/metadata/merge';
 import { validateMetadata, type MetadataStore } from '#shared/metadata/rules';
@@ -40,7 +40,9 @@ export async function updateUser(
 }
 
 async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
-  const changes: UserChanges = { set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly };
+  const changes: UserChanges = {
+    set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly, expectedConnection: body.connection,
+  };
   for (const field of ROOT_FIELDS) {
     const value = body[field];
     if (value === null) changes.remove.push(field);
@@ -89,9 +91,7 @@ function assertKeyCounts(user: UserRecord): void {
 }
 
 async function identifierChanges(before: UserRecord, body: UpdateUserBody, base: UserChanges): Promise<UserChanges> {
-  if (body.connection !== undefined && body.connection !== before.connection) {
-    throw new BadRequestError(`The user has no identity in connection ${body.connection}`, 'invalid_body');
-  }
+  if (body.connection !== undefined && body.connection !== before.connection) throw new NoIdentityInConnectionError(body.connection);
   const set = { ...base.set };
   if (body.email !== undefined) {
     const email = normaliseEmail(body.email);

@@ -157,6 +157,26 @@ describe('PATCH /api/v2/users/{id}: root fields', () => {
     expect(after.Item?.password_hash).not.toBe(before.Item?.password_hash);
   });
 
+  it('refuses an empty body, as Auth0 does', async () => {
+    const user = await seedUser();
+    const res = await patch(user.user_id, {});
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe("Payload validation error: 'Too few properties defined (0), minimum 1'.");
+  });
+
+  it('accepts the user\'s own connection beside a password (as Auth0 SDKs send it) and refuses another', async () => {
+    const user = await seedUser();
+    const ok = await patch(user.user_id, { connection: CONNECTION, password: 'a new long secret' });
+    expect(ok.status).toBe(200);
+    const other = await patch(user.user_id, { connection: 'elsewhere', password: 'a new long secret' });
+    expect(other.status).toBe(400);
+    expect(other.body).toEqual({
+      statusCode: 400, error: 'Bad Request', message: 'The user has no identity in connection elsewhere', errorCode: 'invalid_body',
+    });
+    const read = await call('users-get', { params: { id: user.user_id }, scopes: ['read:users'] });
+    expect(read.headers.etag).toBe('"2"');
+  });
+
   it('answers 404 inexistent_user for a missing user', async () => {
     const res = await patch('auth0|000000000000000000000000', { user_metadata: { a: 1 } });
     expect(res.status).toBe(404);
