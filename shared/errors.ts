@@ -126,6 +126,20 @@ export class VersionMismatchError extends ManagementError {
   }
 }
 
+/** Other writes kept changing the user while this one retried (no If-Match was given). */
+export class ConcurrentUpdateError extends ManagementError {
+  constructor() {
+    super(409, 'concurrent_update', 'The user was changed by other requests while this one was applied; try again.');
+  }
+}
+
+/** A username sent to a connection that does not use usernames (Auth0's words). */
+export class UsernameNotAllowedError extends ManagementError {
+  constructor() {
+    super(400, 'invalid_body', 'Cannot set username for connection without requires_username');
+  }
+}
+
 export class PayloadTooLargeError extends ManagementError {
   constructor(limit: number) {
     super(413, 'payload_too_large', `Payload content length greater than maximum allowed: ${limit}`);

@@ -1,12 +1,10 @@
 import { header } from '#shared/http/event';
 import { managementRoute } from '#shared/http/management-route';
-import { assertCanDelete } from '#shared/users/access';
 import { versionsFromIfMatch } from '#shared/users/if-match';
 import { removeUser } from '#shared/users/remove';
 import { UserIdParams } from '#shared/users/schemas';
 
 export const handler = managementRoute('users-delete', { params: UserIdParams }, async ({ event, params, caller }) => {
-  assertCanDelete(caller, params.id);
-  await removeUser(params.id, versionsFromIfMatch(header(event, 'if-match')));
+  await removeUser(caller, params.id, versionsFromIfMatch(header(event, 'if-match')));
   return { status: 204 };
 });

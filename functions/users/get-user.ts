@@ -1,11 +1,9 @@
 import { managementRoute } from '#shared/http/management-route';
-import { assertCanRead } from '#shared/users/access';
 import { etagOf, projectFields, toWireUser } from '#shared/users/model';
 import { getUser } from '#shared/users/read';
 import { GetUserQuery, UserIdParams } from '#shared/users/schemas';
 
 export const handler = managementRoute('users-get', { params: UserIdParams, query: GetUserQuery }, async ({ params, query, caller }) => {
-  assertCanRead(caller, params.id);
-  const user = await getUser(params.id);
+  const user = await getUser(caller, params.id);
   return { body: projectFields(toWireUser(user), query.fields, query.include_fields), headers: { etag: etagOf(user) } };
 });

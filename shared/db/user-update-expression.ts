@@ -50,7 +50,7 @@ export function buildUserUpdate(changes: UserChanges, now: string, maxKeys: numb
       return path;
     });
     for (const key of update.remove) removes.push(`${storeName}.${name(key)}`);
-    if (setPaths.length > 0) {
+    if (setPaths.length > 0 && !changes.keyCountChecked) {
       const existing = setPaths.map((p) => `attribute_exists(${p})`).join(' AND ');
       conditions.push(`(size(${storeName}) <= ${value(maxKeys - setPaths.length)} OR (${existing}))`);
       if (store === 'user_metadata' && changes.createOnlyUserMetadata) {

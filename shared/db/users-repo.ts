@@ -9,15 +9,7 @@ import {
 import { db, itemFromError, tableName } from '#shared/db/client';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, userKey, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
-import {
-  ForbiddenError,
-  NoIdentityInConnectionError,
-  MetadataLimitError,
-  UserExistsError,
-  UserNotFoundError,
-  VersionMismatchError,
-} from '#shared/errors';
-import type { MetadataStore } from '#shared/metadata/rules';
+import { MetadataLimitError, UserExistsError } from '#shared/errors';
 import type { UserChanges } from '#shared/users/changes';
 import type { UserRecord } from '#shared/users/model';
 
@@ -26,8 +18,22 @@ import type { UserRecord } from '#shared/users/model';
  * username, per connection). Multi-item writes are transactions; condition failures become
  * domain errors here and go no further.
  */
+/**
+ * A conditional write of the user did not apply. `current` is the user as it was (undefined when
+ * it does not exist) if `currentKnown`; the domain decides what that means (404, 412, a limit, or
+ * a race to retry).
+ */
+export class UserConditionFailedError extends Error {
+  constructor(readonly current: UserRecord | undefined, readonly currentKnown: boolean) {
+    super('The conditional write of the user did not apply');
+  }
+}
+
 const conditionFailed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 const transactionCanceled = (e: unknown) => (e as Error).name === 'TransactionCanceledException';
+/** Which items of a cancelled transaction failed their condition (others may fail for other reasons). */
+const failedConditions = (e: unknown): boolean[] =>
+  ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
 const tooLarge = (e: unknown) =>
   (e as Error).name === 'ValidationException' && /item size has exceeded/i.test((e as Error).message);
 
@@ -59,7 +65,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
       }),
     );
   } catch (error) {
-    if (transactionCanceled(error)) throw new UserExistsError();
+    if (transactionCanceled(error) && failedConditions(error).some(Boolean)) throw new UserExistsError();
     if (tooLarge(error)) throw new MetadataLimitError('The user is larger than DynamoDB allows (400 KB).');
     throw error;
   }
@@ -84,47 +90,23 @@ export async function updateUser(userId: string, changes: UserChanges, now: stri
     );
     return fromItem(out.Attributes)!;
   } catch (error) {
-    if (conditionFailed(error)) throw explainFailedUpdate(fromItem(itemFromError(error)), changes, maxKeys);
+    if (conditionFailed(error)) throw new UserConditionFailedError(fromItem(itemFromError(error)), true);
     if (tooLarge(error)) throw new MetadataLimitError('The user would be larger than DynamoDB allows (400 KB).');
     throw error;
   }
-}
-
-/** Which condition failed, told from the item as it was. */
-function explainFailedUpdate(old: UserRecord | undefined, changes: UserChanges, maxKeys: number): Error {
-  if (!old) return new UserNotFoundError();
-  if (changes.expectedVersions?.length && !changes.expectedVersions.includes(old.version)) return new VersionMismatchError();
-  if (changes.expectedConnection !== undefined && changes.expectedConnection !== old.connection) {
-    return new NoIdentityInConnectionError(changes.expectedConnection);
-  }
-  const userMetadataSets = changes.metadata.user_metadata?.set ?? [];
-  const existing = userMetadataSets.find(([key]) => Object.hasOwn(old.user_metadata, key));
-  if (changes.createOnlyUserMetadata && existing) {
-    return new ForbiddenError(
-      `user_metadata.${existing[0]} exists; create:current_user_metadata may only add keys (replacing needs update:current_user_metadata)`,
-    );
-  }
-  for (const store of ['user_metadata', 'app_metadata'] as MetadataStore[]) {
-    const sets = changes.metadata[store]?.set ?? [];
-    const added = sets.filter(([key]) => !Object.hasOwn(old[store], key)).length;
-    if (added > 0 && Object.keys(old[store]).length + added > maxKeys) {
-      return new MetadataLimitError(`${store} would have more than ${maxKeys} keys; the limit is ${maxKeys} (METADATA_MAX_KEYS).`);
-    }
-  }
-  return new VersionMismatchError();
 }
 
 /**
  * A change that moves a unique identifier (email, username): the profile update (at the version
  * read), the new claims and the release of the old ones commit together or not at all.
  */
-export async function updateUserAndClaims(before: UserRecord, after: UserRecord, changes: UserChanges, now: string, maxKeys: number): Promise<void> {
+export async function updateUserAndClaims(before: UserRecord, after: UserRecord, changes: UserChanges, now: string): Promise<void> {
   const oldClaims = claimKeys(before);
   const newClaims = claimKeys(after);
   const same = (a: Key, b: Key) => a.pk === b.pk && a.sk === b.sk;
   const added = newClaims.filter((k) => !oldClaims.some((o) => same(o, k)));
   const released = oldClaims.filter((k) => !newClaims.some((n) => same(n, k)));
-  const update = buildUserUpdate({ ...changes, expectedVersions: [before.version] }, now, maxKeys);
+  const update = buildUserUpdate({ ...changes, expectedVersions: [before.version], keyCountChecked: true }, now, 0);
   try {
     await db.send(
       new TransactWriteCommand({
@@ -139,9 +121,10 @@ export async function updateUserAndClaims(before: UserRecord, after: UserRecord,
     );
   } catch (error) {
     if (!transactionCanceled(error)) throw error;
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    const claimTaken = reasons.slice(1, 1 + added.length).some((r) => r.Code === 'ConditionalCheckFailed');
-    throw claimTaken ? new UserExistsError() : new VersionMismatchError();
+    const [profileFailed, ...claimsFailed] = failedConditions(error);
+    if (claimsFailed.slice(0, added.length).some(Boolean)) throw new UserExistsError();
+    if (profileFailed) throw new UserConditionFailedError(undefined, false);
+    throw error;
   }
 }
 
@@ -165,7 +148,7 @@ export async function deleteUser(user: UserRecord): Promise<void> {
       }),
     );
   } catch (error) {
-    if (transactionCanceled(error)) throw new VersionMismatchError();
+    if (transactionCanceled(error) && failedConditions(error)[0]) throw new UserConditionFailedError(undefined, false);
     throw error;
   }
 }

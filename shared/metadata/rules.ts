@@ -66,13 +66,13 @@ export function valueBytes(value: unknown): number {
 
 /**
  * Validates a metadata object as written by a create (the whole object) or a patch (a merge:
- * `null` values delete). Throws on the first violation.
+ * `null` values delete). Throws on the first violation. Keys sent as `null` count too: each is
+ * a clause of the write, and a patch naming more keys than an object may hold is refused.
  */
 export function validateMetadata(store: MetadataStore, metadata: Record<string, unknown>, limits: MetadataLimits): void {
   const entries = Object.entries(metadata);
-  const written = entries.filter(([, v]) => v !== null);
-  if (written.length > limits.maxKeys) {
-    throw new MetadataLimitError(`${store} has ${written.length} keys; the limit is ${limits.maxKeys} (METADATA_MAX_KEYS).`);
+  if (entries.length > limits.maxKeys) {
+    throw new MetadataLimitError(`${store} has ${entries.length} keys; the limit is ${limits.maxKeys} (METADATA_MAX_KEYS).`);
   }
   for (const [key, value] of entries) {
     checkKey(store, '', key);

@@ -9,8 +9,10 @@ export interface UserChanges {
   /** Root fields to remove (a PATCH that sends `null`). */
   remove: (keyof UserRecord)[];
   metadata: Partial<Record<MetadataStore, MetadataUpdate>>;
-  /** From If-Match: the write happens only at one of these versions. `'any'` = the user must exist. */
+  /** From If-Match, or the version a read saw: the write happens only at one of these versions. */
   expectedVersions?: number[];
+  /** Key counts were checked exactly against a read (the version condition keeps that true). */
+  keyCountChecked?: boolean;
   /** Every user_metadata key set must be new (create:current_user_metadata). */
   createOnlyUserMetadata?: boolean;
   /** The `connection` a PATCH names: the write happens only if the user is in it. */

@@ -1,6 +1,6 @@
 import { connectionByName } from '#shared/connections/connections';
 import { insertUser } from '#shared/db/users-repo';
-import { BadRequestError, InvalidBodyError } from '#shared/errors';
+import { InvalidBodyError, UsernameNotAllowedError } from '#shared/errors';
 import { newUserIdPart } from '#shared/ids';
 import { metadataLimits } from '#shared/metadata/limits';
 import { validateMetadata, type JsonObject } from '#shared/metadata/rules';
@@ -10,16 +10,13 @@ import { DATABASE_PROVIDER, type UserRecord } from '#shared/users/model';
 import type { CreateUserBody } from '#shared/users/schemas';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 
-/** Auth0's message when a username is sent to a connection that does not use usernames. */
-export const USERNAME_NOT_ALLOWED = 'Cannot set username for connection without requires_username';
-
 /** POST /api/v2/users for a database connection: one transaction writes the user and its claims. */
 export async function createUser(body: CreateUserBody): Promise<UserRecord> {
   const connection = await connectionByName(body.connection);
   if (!body.email) throw new InvalidBodyError("'Missing required property: email'.");
   if (!body.password) throw new InvalidBodyError("'Missing required property: password'.");
   const requiresUsername = connection.options.requires_username === true;
-  if (body.username && !requiresUsername) throw new BadRequestError(USERNAME_NOT_ALLOWED);
+  if (body.username && !requiresUsername) throw new UsernameNotAllowedError();
   if (!body.username && requiresUsername) throw new InvalidBodyError("'Missing required property: username'.");
 
   const user_metadata = withoutNulls(body.user_metadata ?? {});

@@ -1,10 +1,13 @@
 import { findUser, findUsersByEmail, scanUsers } from '#shared/db/users-repo';
 import { InvalidPagingError, InvalidQueryError, UserNotFoundError } from '#shared/errors';
+import type { Caller } from '#shared/auth/caller';
+import { assertCanRead } from '#shared/users/access';
 import type { UserRecord } from '#shared/users/model';
 import type { ListUsersQuery } from '#shared/users/schemas';
 
 /** Reads: by id (one strongly consistent GetItem), by email, and the unfiltered list. */
-export async function getUser(userId: string): Promise<UserRecord> {
+export async function getUser(caller: Caller, userId: string): Promise<UserRecord> {
+  assertCanRead(caller, userId);
   const user = await findUser(userId);
   if (!user) throw new UserNotFoundError();
   return user;

@@ -1,17 +1,24 @@
+import type { Caller } from '#shared/auth/caller';
 import { deleteUser as deleteUserRecord, findUser } from '#shared/db/users-repo';
 import { VersionMismatchError } from '#shared/errors';
+import { assertCanDelete } from '#shared/users/access';
+import { retryingOnRaces } from '#shared/users/preconditions';
 
 /**
- * DELETE /api/v2/users/{id}: releases the user's email and username in the same transaction.
- * Deleting a user that does not exist succeeds (Auth0 answers 204 there too), unless If-Match
- * names a version, which a missing user cannot have.
+ * DELETE /api/v2/users/{id}: the profile goes at the version read, and the user's email and
+ * username are released in the same transaction. Deleting a user that does not exist succeeds
+ * (Auth0 answers 204 there too), unless If-Match names a version, which a missing user cannot
+ * have. A concurrent write without If-Match is retried on fresh data, not reported.
  */
-export async function removeUser(userId: string, expectedVersions: number[] | undefined): Promise<void> {
-  const user = await findUser(userId);
-  if (!user) {
-    if (expectedVersions) throw new VersionMismatchError();
-    return;
-  }
-  if (expectedVersions && !expectedVersions.includes(user.version)) throw new VersionMismatchError();
-  await deleteUserRecord(user);
+export async function removeUser(caller: Caller, userId: string, expectedVersions: number[] | undefined): Promise<void> {
+  assertCanDelete(caller, userId);
+  await retryingOnRaces({ expectedVersions }, async () => {
+    const user = await findUser(userId);
+    if (!user) {
+      if (expectedVersions) throw new VersionMismatchError();
+      return;
+    }
+    if (expectedVersions && !expectedVersions.includes(user.version)) throw new VersionMismatchError();
+    await deleteUserRecord(user);
+  });
 }

@@ -1,42 +1,53 @@
 import type { Caller } from '#shared/auth/caller';
 import { connectionByName } from '#shared/connections/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
-import { findUser, updateUser as writeUpdate, updateUserAndClaims } from '#shared/db/users-repo';
-import { BadRequestError, MetadataLimitError, NoIdentityInConnectionError, UserNotFoundError, VersionMismatchError } from '#shared/errors';
+import { findUser, updateUser as writeUpdate, updateUserAndClaims, UserConditionFailedError } from '#shared/db/users-repo';
+import { UsernameNotAllowedError } from '#shared/errors';
 import { metadataLimits } from '#shared/metadata/limits';
 import { metadataUpdate } from '#shared/metadata/merge';
 import { validateMetadata, type MetadataStore } from '#shared/metadata/rules';
 import { hashPassword } from '#shared/passwords/hash';
 import { assertCanUpdate } from '#shared/users/access';
 import { applyChanges, type UserChanges } from '#shared/users/changes';
-import { USERNAME_NOT_ALLOWED } from '#shared/users/create';
+import { assertPreconditions, retryingOnRaces } from '#shared/users/preconditions';
 import type { UserRecord } from '#shared/users/model';
 import type { UpdateUserBody } from '#shared/users/schemas';
 
 /**
  * PATCH /api/v2/users/{id}. Root fields are replaced (`null` removes the optional ones); metadata
- * follows Auth0's merge rules. Most changes are one conditional UpdateItem with no read; moving
- * an email or username also moves its uniqueness claim, so that is a read and a transaction.
+ * follows Auth0's merge rules. Most changes are one conditional UpdateItem with no read. When
+ * that condition fails, the user as it was says why (404, 412, a limit, a connection); if none
+ * applies, the no-read key-count condition was only conservative, so the change is re-applied
+ * at a version just read with exact counts. Moving an email or username also moves its
+ * uniqueness claim: a read and a transaction at that version.
  */
 const ROOT_FIELDS = [
   'email_verified', 'phone_number', 'phone_verified', 'given_name', 'family_name', 'name', 'nickname', 'picture', 'blocked',
 ] as const;
 const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
-const MAX_ATTEMPTS = 3;
 
-export async function updateUser(
-  caller: Caller,
-  userId: string,
-  body: UpdateUserBody,
-  expectedVersions: number[] | undefined,
-): Promise<UserRecord> {
+export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
   const permission = assertCanUpdate(caller, userId, body);
   const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata);
   const now = new Date().toISOString();
-  if (body.email === undefined && body.username === undefined) {
-    return writeUpdate(userId, changes, now, metadataLimits.maxKeys);
+  const movesIdentifiers = body.email !== undefined || body.username !== undefined;
+  if (!movesIdentifiers) {
+    try {
+      return await writeUpdate(userId, changes, now, metadataLimits.maxKeys);
+    } catch (error) {
+      if (!(error instanceof UserConditionFailedError)) throw error;
+      assertPreconditions(error.current, changes, now);
+    }
   }
-  return updateIdentifiers(userId, body, changes, now);
+  return retryingOnRaces(changes, async () => {
+    const before = await findUser(userId);
+    assertPreconditions(before, changes, now);
+    const exact = await identifierChanges(before!, body, { ...changes, expectedVersions: [before!.version], keyCountChecked: true });
+    if (!movesIdentifiers) return writeUpdate(userId, exact, now, metadataLimits.maxKeys);
+    const after = applyChanges(before!, exact, now);
+    await updateUserAndClaims(before!, after, exact, now);
+    return after;
+  });
 }
 
 async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
@@ -61,37 +72,8 @@ async function toChanges(body: UpdateUserBody, expectedVersions: number[] | unde
   return changes;
 }
 
-/** Email or username changes: read, check, and commit profile and claims together (retried on a race). */
-async function updateIdentifiers(userId: string, body: UpdateUserBody, base: UserChanges, now: string): Promise<UserRecord> {
-  for (let attempt = 1; ; attempt++) {
-    const before = await findUser(userId);
-    if (!before) throw new UserNotFoundError();
-    if (base.expectedVersions && !base.expectedVersions.includes(before.version)) throw new VersionMismatchError();
-    const changes = await identifierChanges(before, body, base);
-    const after = applyChanges(before, changes, now);
-    assertKeyCounts(after);
-    try {
-      await updateUserAndClaims(before, after, changes, now, Number.MAX_SAFE_INTEGER);
-      return after;
-    } catch (error) {
-      // Someone else wrote between our read and our write; without If-Match, try again on fresh data.
-      if (!(error instanceof VersionMismatchError) || base.expectedVersions || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
-}
-
-/** With the user read, the key-count limit is checked exactly rather than by condition. */
-function assertKeyCounts(user: UserRecord): void {
-  for (const store of METADATA_STORES) {
-    const count = Object.keys(user[store]).length;
-    if (count > metadataLimits.maxKeys) {
-      throw new MetadataLimitError(`${store} would have ${count} keys; the limit is ${metadataLimits.maxKeys} (METADATA_MAX_KEYS).`);
-    }
-  }
-}
-
+/** Email and username changes, decided against the user as read. */
 async function identifierChanges(before: UserRecord, body: UpdateUserBody, base: UserChanges): Promise<UserChanges> {
-  if (body.connection !== undefined && body.connection !== before.connection) throw new NoIdentityInConnectionError(body.connection);
   const set = { ...base.set };
   if (body.email !== undefined) {
     const email = normaliseEmail(body.email);
@@ -103,8 +85,9 @@ async function identifierChanges(before: UserRecord, body: UpdateUserBody, base:
   }
   if (body.username !== undefined) {
     const connection = await connectionByName(before.connection);
-    if (connection.options.requires_username !== true) throw new BadRequestError(USERNAME_NOT_ALLOWED);
+    if (connection.options.requires_username !== true) throw new UsernameNotAllowedError();
     set.username = normaliseUsername(body.username);
   }
   return { ...base, set };
 }
+

@@ -176,8 +176,11 @@ describe('validateMetadata: key count', () => {
     );
   });
 
-  it('does not count null values (deletions)', () => {
-    expect(() => validateMetadata('app_metadata', { a: 1, b: 2, c: null, d: null }, two)).not.toThrow();
+  it('counts null values (deletions) too: each is a clause of the write', () => {
+    expect(() => validateMetadata('app_metadata', { a: null, b: null }, two)).not.toThrow();
+    expect(() => validateMetadata('app_metadata', { a: 1, b: 2, c: null }, two)).toThrow(
+      'app_metadata has 3 keys; the limit is 2 (METADATA_MAX_KEYS).',
+    );
   });
 
   it('counts only top-level keys', () => {

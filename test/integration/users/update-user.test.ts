@@ -89,10 +89,32 @@ describe('PATCH /api/v2/users/{id}: metadata limits', () => {
     const user = await seedUser({ app_metadata: full });
     const more = await patch(user.user_id, { app_metadata: { extra: 1 } });
     expect(more.status).toBe(400);
-    expect(more.body.message).toBe('app_metadata would have more than 50 keys; the limit is 50 (METADATA_MAX_KEYS).');
+    expect(more.body.message).toBe('app_metadata would have 51 keys; the limit is 50 (METADATA_MAX_KEYS).');
     const change = await patch(user.user_id, { app_metadata: { k0: 'changed', k1: null } });
     expect(change.status).toBe(200);
     expect(Object.keys(change.body.app_metadata)).toHaveLength(49);
+  });
+
+  it('near the limit, falls back to a read and counts exactly: a new key beside an existing one, or a swap', async () => {
+    const user = await seedUser({ app_metadata: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, i])) });
+    const seen: RequestRecord[] = [];
+    unobserve = observeRequests((r) => seen.push(r));
+    const mixed = await patch(user.user_id, { app_metadata: { k0: 'changed', extra: 1 } });
+    expect(mixed.status).toBe(200);
+    expect(Object.keys(mixed.body.app_metadata)).toHaveLength(50);
+    expect(seen[0]!.db.commands).toEqual(['UpdateItem', 'GetItem', 'UpdateItem']);
+    const swap = await patch(user.user_id, { app_metadata: { k1: null, another: 2 } });
+    expect(swap.status).toBe(200);
+    expect(swap.body.app_metadata).toMatchObject({ another: 2, extra: 1 });
+    expect(swap.body.app_metadata).not.toHaveProperty('k1');
+    expect(swap.headers.etag).toBe('"3"');
+  });
+
+  it('refuses a patch naming more keys than an object may hold, even as deletions', async () => {
+    const user = await seedUser();
+    const res = await patch(user.user_id, { user_metadata: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`k${i}`, null])) });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('user_metadata has 400 keys; the limit is 50 (METADATA_MAX_KEYS).');
   });
 
   it('refuses reserved app_metadata names', async () => {
@@ -205,6 +227,17 @@ describe('PATCH /api/v2/users/{id}: ETag and If-Match', () => {
       ['x', 'y'].map((v) => patch(user.user_id, { user_metadata: { v } }, { headers: { 'if-match': '"1"' } })),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+  });
+
+  it('never answers 412 without If-Match: concurrent deletes and patches of one user settle', async () => {
+    const user = await seedUser();
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => patch(user.user_id, { user_metadata: { [`k${i}`]: i } })),
+      call('users-delete', { params: { id: user.user_id }, scopes: ['delete:users'] }),
+      call('users-delete', { params: { id: user.user_id }, scopes: ['delete:users'] }),
+    ]);
+    for (const res of results) expect([200, 204, 404]).toContain(res.status);
+    expect((await call('users-get', { params: { id: user.user_id }, scopes: ['read:users'] })).status).toBe(404);
   });
 
   it('guards an email change with If-Match too', async () => {
