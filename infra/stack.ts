@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
-  HttpApi, HttpMethod, HttpRoute, HttpRouteKey, PayloadFormatVersion,
+  CfnStage, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -20,6 +20,9 @@ import { routes, type RouteDef } from '#shared/http/routes';
 
 /** Resolved from this file, so synth does not depend on the directory it is started from. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Requests per second across the API, and the burst above it (Auth0 Enterprise allows 100/s). */
+const THROTTLE = { rate: 500, burst: 1000 };
 
 /** 1769 MB is where Lambda allocates one full vCPU; argon2id hashing is CPU-bound. */
 const HASHING_MEMORY_MB = 1769;
@@ -65,6 +68,10 @@ export class IdentityStack extends Stack {
 
     this.table = buildTable(this);
     this.api = new HttpApi(this, 'Api', { description: 'Identity service (Auth0-compatible)' });
+    // A ceiling for the whole API (public routes such as /oauth/token included), so a flood costs
+    // 429s from API Gateway rather than Lambda and DynamoDB bills. Per-client limits come later.
+    const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
+    stage.defaultRouteSettings = { throttlingRateLimit: THROTTLE.rate, throttlingBurstLimit: THROTTLE.burst };
     // The default endpoint is a token resolved at deploy time; only the functions depend on it.
     const issuer = props.issuer ?? `${this.api.apiEndpoint}/`;
 

@@ -24,6 +24,11 @@ const ConfigSchema = z
     METADATA_MAX_VALUE_BYTES: int(2048, 16, 64 * 1024),
     /** Nesting depth of a metadata value; a top-level value is depth 1. */
     METADATA_MAX_DEPTH: int(10, 1, 30),
+    /**
+     * Items a user list may examine before it gives up (the list scans the table until indexed
+     * search arrives): a cap on the cost and latency one request can cause.
+     */
+    LIST_SCAN_BUDGET: int(10_000, 100, 1_000_000),
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   })

@@ -140,6 +140,17 @@ export class UsernameNotAllowedError extends ManagementError {
   }
 }
 
+/** A list would examine more items than LIST_SCAN_BUDGET allows. */
+export class ListBudgetExceededError extends ManagementError {
+  constructor(budget: number) {
+    super(
+      503,
+      'list_budget_exceeded',
+      `Listing users reads the whole table, and this one holds more than ${budget} items (LIST_SCAN_BUDGET). Filter by connection, look users up by id or email, or use a users export.`,
+    );
+  }
+}
+
 export class PayloadTooLargeError extends ManagementError {
   constructor(limit: number) {
     super(413, 'payload_too_large', `Payload content length greater than maximum allowed: ${limit}`);

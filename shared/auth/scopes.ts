@@ -21,11 +21,9 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:stats',
 ];
 
-/** Scopes a signed-in user's own token may carry for the Management API (Auth0's SPA scopes). */
-export const CURRENT_USER_SCOPES: readonly string[] = [
-  'read:current_user',
+/** Scopes by which a signed-in user's own token may change its user_metadata (Auth0's SPA scopes). */
+export const CURRENT_USER_METADATA_SCOPES: readonly string[] = [
   'update:current_user_metadata',
   'create:current_user_metadata',
   'delete:current_user_metadata',
-  'delete:current_user',
 ];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MANAGEMENT_SCOPES } from '#shared/auth/scopes';
 import { createClient, loadClient } from '#shared/clients/clients';
@@ -74,5 +74,7 @@ export async function ensureBootstrap(file: string): Promise<BootstrapCredential
   const credentials = saved ?? (await createBootstrapClients());
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // `mode` applies only when the file is created
+
   return credentials;
 }

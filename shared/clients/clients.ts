@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ttlCache } from '#shared/cache';
 import {
   findClientWithGrants,
   insertClient,
@@ -37,23 +38,10 @@ export async function createClient(input: NewClient): Promise<{ client: ClientRe
 }
 
 /**
- * Clients are read on every token request; a cold start keeps each found client for CACHE_MS (a
- * rotated secret or removed grant takes effect within that time). Misses are not cached, so a
- * client created a moment after someone probed its id works at once.
+ * Clients are read on every token request; a warm Lambda keeps each found client for 30 s (a
+ * rotated secret or removed grant takes effect within that time).
  */
-const CACHE_MS = 30_000;
-type Loaded = { client: ClientRecord; grants: ClientGrantRecord[] } | undefined;
-const cache = new Map<string, { at: number; value: Loaded }>();
-
-export async function loadClient(clientId: string): Promise<Loaded> {
-  const hit = cache.get(clientId);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  const value = await findClientWithGrants(clientId);
-  if (!value) return undefined;
-  if (cache.size > 1000) cache.clear();
-  cache.set(clientId, { at: Date.now(), value });
-  return value;
-}
+export const loadClient = ttlCache(30_000, 1000, findClientWithGrants);
 
 export function secretMatches(client: ClientRecord, secret: string): boolean {
   const given = Buffer.from(hashClientSecret(secret), 'hex');

@@ -1,22 +1,14 @@
+import { ttlCache } from '#shared/cache';
 import { findConnection, type ConnectionRecord } from '#shared/db/connections-repo';
 import { ConnectionNotFoundError } from '#shared/errors';
 
-/**
- * Connections change rarely and are read on every user write, so each cold start keeps them for
- * CACHE_MS. A connection created or changed elsewhere is seen within that time.
- */
-const CACHE_MS = 30_000;
-const cache = new Map<string, { at: number; value: ConnectionRecord | undefined }>();
-
 export const DEFAULT_CONNECTION = 'Username-Password-Authentication';
 
+/** Read on every user write; a change to a connection is seen within 30 s. */
+const cachedConnection = ttlCache<ConnectionRecord>(30_000, 100, findConnection);
+
 export async function connectionByName(name: string): Promise<ConnectionRecord> {
-  const hit = cache.get(name);
-  let value = hit && Date.now() - hit.at < CACHE_MS ? hit.value : undefined;
-  if (!value) {
-    value = await findConnection(name);
-    cache.set(name, { at: Date.now(), value });
-  }
-  if (!value) throw new ConnectionNotFoundError();
-  return value;
+  const connection = await cachedConnection(name);
+  if (!connection) throw new ConnectionNotFoundError();
+  return connection;
 }

@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
+import { withoutKeys } from '#shared/db/items';
 import { CLIENT_GRANT_SK_PREFIX, clientGrantKey, clientKey, clientPartition } from '#shared/db/keys';
 
 export interface ClientRecord {
@@ -34,12 +35,7 @@ export async function findClientWithGrants(
   const client = items.find((i) => i.sk === 'CLIENT');
   if (!client) return undefined;
   const grants = items.filter((i) => String(i.sk).startsWith(CLIENT_GRANT_SK_PREFIX));
-  return { client: strip(client) as unknown as ClientRecord, grants: grants.map(strip) as unknown as ClientGrantRecord[] };
-}
-
-function strip(item: Record<string, unknown>) {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest;
+  return { client: withoutKeys<ClientRecord>(client), grants: grants.map((g) => withoutKeys<ClientGrantRecord>(g)) };
 }
 
 export async function insertClient(client: ClientRecord, grants: ClientGrantRecord[]): Promise<void> {

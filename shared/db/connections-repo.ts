@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
+import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { connectionKey } from '#shared/db/keys';
 
 export interface ConnectionRecord {
@@ -14,9 +15,7 @@ export interface ConnectionRecord {
 
 export async function findConnection(name: string): Promise<ConnectionRecord | undefined> {
   const out = await db.send(new GetCommand({ TableName: tableName, Key: connectionKey(name) }));
-  if (!out.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...record } = out.Item;
-  return record as ConnectionRecord;
+  return out.Item ? withoutKeys<ConnectionRecord>(out.Item) : undefined;
 }
 
 /** Creates the connection unless one of that name exists; returns whether it wrote. */
@@ -31,7 +30,7 @@ export async function insertConnection(connection: ConnectionRecord): Promise<bo
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }

@@ -23,8 +23,6 @@ export async function withDbMetrics<T>(fn: () => Promise<T>): Promise<{ result: 
   return { result, metrics };
 }
 
-export const currentDbMetrics = (): DbMetrics | undefined => store.getStore();
-
 const READ_COMMANDS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
 
 interface Capacity {

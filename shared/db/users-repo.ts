@@ -7,9 +7,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { db, itemFromError, tableName } from '#shared/db/client';
+import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, userKey, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
-import { MetadataLimitError, UserExistsError } from '#shared/errors';
+import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/errors';
 import type { UserChanges } from '#shared/users/changes';
 import type { UserRecord } from '#shared/users/model';
 
@@ -29,8 +30,6 @@ export class UserConditionFailedError extends Error {
   }
 }
 
-const conditionFailed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
-const transactionCanceled = (e: unknown) => (e as Error).name === 'TransactionCanceledException';
 /** Which items of a cancelled transaction failed their condition (others may fail for other reasons). */
 const failedConditions = (e: unknown): boolean[] =>
   ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
@@ -45,11 +44,7 @@ function claimKeys(user: Pick<UserRecord, 'email' | 'username' | 'connection'>):
 
 const claimItem = (key: Key, user: UserRecord) => ({ ...key, user_id: user.user_id });
 
-function fromItem(item: Record<string, unknown> | undefined): UserRecord | undefined {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, ...user } = item;
-  return user as unknown as UserRecord;
-}
+const fromItem = (item: Record<string, unknown> | undefined) => (item ? withoutKeys<UserRecord>(item) : undefined);
 
 export async function insertUser(user: UserRecord): Promise<void> {
   const notExists = 'attribute_not_exists(pk)';
@@ -65,7 +60,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
       }),
     );
   } catch (error) {
-    if (transactionCanceled(error) && failedConditions(error).some(Boolean)) throw new UserExistsError();
+    if (isTransactionCanceled(error) && failedConditions(error).some(Boolean)) throw new UserExistsError();
     if (tooLarge(error)) throw new MetadataLimitError('The user is larger than DynamoDB allows (400 KB).');
     throw error;
   }
@@ -90,7 +85,7 @@ export async function updateUser(userId: string, changes: UserChanges, now: stri
     );
     return fromItem(out.Attributes)!;
   } catch (error) {
-    if (conditionFailed(error)) throw new UserConditionFailedError(fromItem(itemFromError(error)), true);
+    if (isConditionFailed(error)) throw new UserConditionFailedError(fromItem(itemFromError(error)), true);
     if (tooLarge(error)) throw new MetadataLimitError('The user would be larger than DynamoDB allows (400 KB).');
     throw error;
   }
@@ -120,7 +115,7 @@ export async function updateUserAndClaims(before: UserRecord, after: UserRecord,
       }),
     );
   } catch (error) {
-    if (!transactionCanceled(error)) throw error;
+    if (!isTransactionCanceled(error)) throw error;
     const [profileFailed, ...claimsFailed] = failedConditions(error);
     if (claimsFailed.slice(0, added.length).some(Boolean)) throw new UserExistsError();
     if (profileFailed) throw new UserConditionFailedError(undefined, false);
@@ -148,7 +143,7 @@ export async function deleteUser(user: UserRecord): Promise<void> {
       }),
     );
   } catch (error) {
-    if (transactionCanceled(error) && failedConditions(error)[0]) throw new UserConditionFailedError(undefined, false);
+    if (isTransactionCanceled(error) && failedConditions(error)[0]) throw new UserConditionFailedError(undefined, false);
     throw error;
   }
 }
@@ -175,21 +170,27 @@ export async function findUsersByEmail(email: string): Promise<UserRecord[]> {
 }
 
 /**
- * Every user, by Scan: the cost grows with the table. It serves the unfiltered list until the
- * search issue brings indexed queries.
+ * Every user (of one connection, if given), by Scan: the cost grows with the table, so the scan
+ * stops with ListBudgetExceededError once it has examined more than `budget` items. It serves
+ * the unfiltered list until the search issue brings indexed queries.
  */
-export async function scanUsers(): Promise<UserRecord[]> {
+export async function scanUsers(budget: number, connection?: string): Promise<UserRecord[]> {
   const users: UserRecord[] = [];
+  let examined = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'sk = :profile',
-        ExpressionAttributeValues: { ':profile': USER_PROFILE_SK },
+        FilterExpression: connection ? 'sk = :profile AND #connection = :connection' : 'sk = :profile',
+        ExpressionAttributeNames: connection ? { '#connection': 'connection' } : undefined,
+        ExpressionAttributeValues: { ':profile': USER_PROFILE_SK, ...(connection ? { ':connection': connection } : {}) },
         ExclusiveStartKey: start,
+        Limit: budget + 1 - examined,
       }),
     );
+    examined += page.ScannedCount ?? 0;
+    if (examined > budget) throw new ListBudgetExceededError(budget);
     for (const item of page.Items ?? []) users.push(fromItem(item)!);
     start = page.LastEvaluatedKey;
   } while (start);

@@ -48,7 +48,11 @@ export function queryParams(event: HttpEvent): Record<string, string> {
   return out;
 }
 
-/** API Gateway may hand path parameters over encoded or decoded; decoding `%` forms is safe either way. */
+/**
+ * Path parameters, percent-decoded. The local server and tests pass them encoded; if API Gateway
+ * has decoded them already, a second decode changes nothing, because no stored id contains '%'
+ * (user ids are checked for it at creation; generated ids are hex).
+ */
 export function pathParams(event: HttpEvent): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(event.pathParameters ?? {})) {

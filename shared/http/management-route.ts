@@ -32,9 +32,10 @@ export function managementRoute<
 ): LambdaHandler {
   const route = routeById(id);
   const scopes = route.scopes ?? [];
+  const accepted = [...scopes, ...(route.alsoAccepts ?? [])];
   return wrap(route, async (base) => {
     const caller = await verifyManagementToken(header(base.event, 'authorization'));
-    if (!hasAnyScope(caller, scopes)) throw new InsufficientScopeError(scopes);
+    if (!hasAnyScope(caller, accepted)) throw new InsufficientScopeError(scopes);
     const params = schemas.params ? parsePath(schemas.params, base.params) : undefined;
     const query = schemas.query ? parseQuery(schemas.query, queryParams(base.event)) : undefined;
     const body = schemas.body ? parseBody(schemas.body, jsonBody(base.event) ?? {}) : undefined;

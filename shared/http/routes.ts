@@ -14,8 +14,10 @@ export interface RouteDef {
   handler: string;
   /** Which error shape the route speaks. */
   api: 'management' | 'oauth' | 'public';
-  /** Management routes: a token needs any one of these scopes. */
+  /** Management routes: a token needs any one of these scopes (Auth0's list, named in a 403). */
   scopes?: readonly string[];
+  /** Further scopes that also pass the route check (the domain narrows what they allow). */
+  alsoAccepts?: readonly string[];
   /** Table access the function needs; read-only functions get read-only grants. */
   data: 'read' | 'write';
   /** A function that hashes passwords needs more memory (CPU scales with it on Lambda). */
@@ -47,10 +49,8 @@ export const routes = [
   },
   {
     id: 'users-update', method: 'PATCH', path: '/api/v2/users/{id}', handler: 'users/update-user', api: 'management',
-    scopes: [
-      'update:users', 'update:users_app_metadata',
-      'update:current_user_metadata', 'create:current_user_metadata', 'delete:current_user_metadata',
-    ],
+    scopes: ['update:users', 'update:users_app_metadata', 'update:current_user_metadata'],
+    alsoAccepts: ['create:current_user_metadata', 'delete:current_user_metadata'],
     data: 'write', hashesPasswords: true,
   },
   {

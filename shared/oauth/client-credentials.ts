@@ -1,5 +1,6 @@
 import { loadClient, secretMatches } from '#shared/clients/clients';
 import { config, managementAudience } from '#shared/config';
+import type { ClientGrantRecord, ClientRecord } from '#shared/db/clients-repo';
 import { OAuthError } from '#shared/errors';
 import type { TokenRequest } from '#shared/oauth/token-request';
 import { nowSeconds, signJwt } from '#shared/tokens/sign';
@@ -24,39 +25,19 @@ export interface TokenResponse {
 }
 
 export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenResponse> {
-  if (!req.clientId) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: client_id');
-  if (!req.clientSecret || req.clientId.length > MAX_CLIENT_ID_LENGTH) throw unauthorized();
-  const loaded = await loadClient(req.clientId);
-  if (!loaded || !secretMatches(loaded.client, req.clientSecret)) throw unauthorized();
-  const { client, grants } = loaded;
-
+  const { client, grants } = await authenticateClient(req);
   if (!client.grant_types.includes(GRANT)) {
     throw new OAuthError(403, 'unauthorized_client', `Grant type '${GRANT}' not allowed for the client.`);
   }
-  const audience = req.params.audience;
-  if (!audience) throw new OAuthError(403, 'access_denied', 'Non-global clients are not allowed access to APIv1');
-  if (!knownAudiences().has(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
-  const grant = grants.find((g) => g.audience === audience);
-  if (!grant) {
-    throw new OAuthError(
-      403,
-      'access_denied',
-      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
-    );
-  }
-
-  // A `scope` narrows the grant; asking for a scope never granted is refused, as on Auth0.
-  const requested = req.params.scope?.split(' ').filter(Boolean) ?? [];
-  const missing = requested.filter((s) => !grant.scope.includes(s));
-  if (missing.length > 0) throw new OAuthError(403, 'access_denied', `Client has not been granted scopes: ${missing.join(' ')}`);
-  const scopes = requested.length > 0 ? grant.scope.filter((s) => requested.includes(s)) : grant.scope;
+  const grant = grantFor(grants, req.params.audience);
+  const scopes = grantedScopes(grant, req.params.scope);
   const iat = nowSeconds();
   const expiresIn = config.ACCESS_TOKEN_TTL_SECONDS;
   const scope = scopes.length > 0 ? scopes.join(' ') : undefined;
   const access_token = await signJwt({
     iss: config.ISSUER,
     sub: `${client.client_id}@clients`,
-    aud: audience,
+    aud: grant.audience,
     iat,
     exp: iat + expiresIn,
     ...(scope ? { scope } : {}),
@@ -64,4 +45,32 @@ export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenRe
     azp: client.client_id,
   });
   return { access_token, ...(scope ? { scope } : {}), expires_in: expiresIn, token_type: 'Bearer' };
+}
+
+async function authenticateClient(req: TokenRequest): Promise<{ client: ClientRecord; grants: ClientGrantRecord[] }> {
+  if (!req.clientId) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: client_id');
+  if (!req.clientSecret || req.clientId.length > MAX_CLIENT_ID_LENGTH) throw unauthorized();
+  const loaded = await loadClient(req.clientId);
+  if (!loaded || !secretMatches(loaded.client, req.clientSecret)) throw unauthorized();
+  return loaded;
+}
+
+function grantFor(grants: ClientGrantRecord[], audience: string | undefined): ClientGrantRecord {
+  if (!audience) throw new OAuthError(403, 'access_denied', 'Non-global clients are not allowed access to APIv1');
+  if (!knownAudiences().has(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
+  const grant = grants.find((g) => g.audience === audience);
+  if (grant) return grant;
+  throw new OAuthError(
+    403,
+    'access_denied',
+    `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+  );
+}
+
+/** A `scope` narrows the grant; asking for a scope never granted is refused, as on Auth0. */
+function grantedScopes(grant: ClientGrantRecord, scope: string | undefined): string[] {
+  const requested = scope?.split(' ').filter(Boolean) ?? [];
+  const missing = requested.filter((s) => !grant.scope.includes(s));
+  if (missing.length > 0) throw new OAuthError(403, 'access_denied', `Client has not been granted scopes: ${missing.join(' ')}`);
+  return requested.length > 0 ? grant.scope.filter((s) => requested.includes(s)) : grant.scope;
 }

@@ -1,4 +1,5 @@
 import { hasAnyScope, type Caller } from '#shared/auth/caller';
+import { CURRENT_USER_METADATA_SCOPES } from '#shared/auth/scopes';
 import { ForbiddenError, InsufficientScopeError } from '#shared/errors';
 
 /**
@@ -38,8 +39,7 @@ export function assertCanUpdate(caller: Caller, userId: string, body: Record<str
   const self = isSelf(caller, userId);
   const allowed = new Set<string>();
   if (caller.scopes.has('update:users_app_metadata')) allowed.add('app_metadata');
-  const selfScopes = ['update:current_user_metadata', 'create:current_user_metadata', 'delete:current_user_metadata'];
-  if (self && hasAnyScope(caller, selfScopes)) allowed.add('user_metadata');
+  if (self && hasAnyScope(caller, CURRENT_USER_METADATA_SCOPES)) allowed.add('user_metadata');
   if (allowed.size === 0) throw new InsufficientScopeError(['update:users', 'update:users_app_metadata']);
 
   const refused = Object.keys(body).filter((field) => !allowed.has(field));

@@ -1,3 +1,4 @@
+import { config } from '#shared/config';
 import { findUser, findUsersByEmail, scanUsers } from '#shared/db/users-repo';
 import { InvalidPagingError, InvalidQueryError, UserNotFoundError } from '#shared/errors';
 import type { Caller } from '#shared/auth/caller';
@@ -28,7 +29,7 @@ export async function listUsers(query: ListUsersQuery): Promise<UserPage> {
     throw new InvalidQueryError("'Searching with q is not available yet; list without q' on property q.");
   }
   if (query.page * query.per_page + query.per_page > RESULT_WINDOW) throw new InvalidPagingError();
-  const all = await scanUsers();
+  const all = await scanUsers(config.LIST_SCAN_BUDGET, query.connection);
   const [field, order] = (query.sort ?? 'created_at:1').split(':') as [keyof UserRecord, string];
   const direction = order === '-1' ? -1 : 1;
   all.sort((a, b) => direction * compare(a[field], b[field]) || a.user_id.localeCompare(b.user_id));

@@ -38,7 +38,8 @@ export const CreateUserBody = z
     connection: connectionName.describe('The connection the user belongs to'),
     email: email.optional().describe("The user's email"),
     password: password.optional().describe('The initial password for this user (mandatory for database connections)'),
-    user_id: z.string().min(1).max(255).regex(/^[^|\s]+$/).optional().describe('The id of the user without the provider prefix'),
+    // No '%': ids travel in URL paths, and an id that decodes to another must not exist.
+    user_id: z.string().min(1).max(255).regex(/^[^|%\s]+$/).optional().describe('The id of the user without the provider prefix'),
     username: username.optional().describe("The user's username"),
     phone_number: phone.optional().describe("The user's phone number (following the E.164 recommendation)"),
     given_name: personName.optional().describe("The user's given name(s)"),

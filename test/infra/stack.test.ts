@@ -179,6 +179,13 @@ describe('IdentityStack', () => {
     }
   });
 
+  it('throttles the whole API at its default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+    });
+  });
+
   it('outputs the API URL, table name and issuer', () => {
     for (const name of ['ApiUrl', 'TableName', 'Issuer']) template.hasOutput(name, {});
   });

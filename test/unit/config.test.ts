@@ -15,13 +15,14 @@ function configError(env: NodeJS.ProcessEnv): string {
 }
 
 describe('readConfig', () => {
-  it('applies the defaults: 50 keys, 2048 bytes, depth 10, tokens for 24 h', () => {
+  it('applies the defaults: 50 keys, 2048 bytes, depth 10, a 10,000-item list budget, tokens for 24 h', () => {
     expect(readConfig(base)).toEqual({
       TABLE_NAME: 'identity',
       ISSUER: 'https://id.example.com/',
       METADATA_MAX_KEYS: 50,
       METADATA_MAX_VALUE_BYTES: 2048,
       METADATA_MAX_DEPTH: 10,
+      LIST_SCAN_BUDGET: 10_000,
       ACCESS_TOKEN_TTL_SECONDS: 86_400,
     });
   });
@@ -35,6 +36,7 @@ describe('readConfig', () => {
         METADATA_MAX_VALUE_BYTES: '4096',
         METADATA_MAX_DEPTH: '5',
         ACCESS_TOKEN_TTL_SECONDS: '3600',
+        LIST_SCAN_BUDGET: '500',
         PATH: '/usr/bin',
       }),
     ).toEqual({
@@ -43,6 +45,7 @@ describe('readConfig', () => {
       METADATA_MAX_KEYS: 20,
       METADATA_MAX_VALUE_BYTES: 4096,
       METADATA_MAX_DEPTH: 5,
+      LIST_SCAN_BUDGET: 500,
       ACCESS_TOKEN_TTL_SECONDS: 3600,
     });
   });

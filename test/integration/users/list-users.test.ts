@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scanUsers } from '#shared/db/users-repo';
+import { ListBudgetExceededError } from '#shared/errors';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 
@@ -61,5 +63,23 @@ describe('GET /api/v2/users', () => {
       message: 'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation',
     });
     expect((await call('users-list', { scopes: read, query: { page: '9', per_page: '100' } })).status).toBe(200);
+  });
+
+  it('filters by connection', async () => {
+    const res = await call('users-list', { scopes: read, query: { connection: 'Username-Password-Authentication', fields: 'name' } });
+    expect(res.body).toHaveLength(5);
+    const none = await call('users-list', { scopes: read, query: { connection: 'other' } });
+    expect(none.body).toEqual([]);
+  });
+});
+
+describe('the list scan budget', () => {
+  it('stops examining items past the budget, with a 503 that says what to do instead', async () => {
+    // 5 users, their 5 email claims and the seeded tenant items: more than 8 items.
+    const error = await scanUsers(8).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListBudgetExceededError);
+    expect(error).toMatchObject({ statusCode: 503, errorCode: 'list_budget_exceeded' });
+    expect((error as Error).message).toMatch(/^Listing users reads the whole table, and this one holds more than 8 items \(LIST_SCAN_BUDGET\)\./);
+    expect(await scanUsers(1000)).toHaveLength(5);
   });
 });

@@ -296,6 +296,16 @@ describe('PATCH /api/v2/users/{id}: who may change what', () => {
     expect((await patch(me.user_id, { user_metadata: { lang: 'de' } }, { token })).status).toBe(403);
   });
 
+  it("names Auth0's three scopes when none is held", async () => {
+    const user = await seedUser();
+    const res = await patch(user.user_id, { user_metadata: { a: 1 } }, { scopes: ['read:users'] });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({
+      statusCode: 403, error: 'Forbidden', errorCode: 'insufficient_scope',
+      message: 'Insufficient scope, expected any of: update:users,update:users_app_metadata,update:current_user_metadata',
+    });
+  });
+
   it('a machine token with a current-user scope reaches nobody', async () => {
     const user = await seedUser();
     const res = await patch(user.user_id, { user_metadata: { a: 1 } }, { scopes: ['update:current_user_metadata'] });
