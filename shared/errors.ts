@@ -169,3 +169,21 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
   }
 }
+
+/**
+ * /dbconnections/signup errors, in Auth0's own shape: `{name, code, description, statusCode}`,
+ * plus `policy` for a password that breaks the connection's policy. `description` may be an
+ * object (PasswordStrengthError carries the policy's rules there).
+ */
+export class SignupError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly errorName: string,
+    readonly code: string,
+    readonly description: unknown,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(typeof description === 'string' ? description : code);
+    this.name = 'SignupError';
+  }
+}

@@ -42,3 +42,22 @@ export const CLIENT_GRANT_SK_PREFIX = 'GRANT#';
 /** All signing keys sit in one partition: JWKS is one Query. */
 export const SIGNING_KEYS_PK = 'SIGNING_KEYS';
 export const signingKeyKey = (kid: string): Key => ({ pk: SIGNING_KEYS_PK, sk: `KID#${kid}` });
+
+/** Login statistics and brute-force counters: a small item beside the profile (a login writes ~1 WCU). */
+export const userStatsKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'STATS' });
+export const userPartition = (userId: string) => `USER#${userId}`;
+
+/**
+ * Everything that runs at login (rules, rules-configs, actions, trigger bindings) shares one
+ * partition, so a login loads it with one Query (cached per warm Lambda).
+ */
+export const EXTENSIONS_PK = 'EXTENSIONS';
+export const ruleKey = (id: string): Key => ({ pk: EXTENSIONS_PK, sk: `RULE#${id}` });
+export const ruleNameKey = (name: string): Key => ({ pk: EXTENSIONS_PK, sk: `RULE_NAME#${name}` });
+export const rulesConfigKey = (key: string): Key => ({ pk: EXTENSIONS_PK, sk: `CONFIG#${key}` });
+export const actionKey = (id: string): Key => ({ pk: EXTENSIONS_PK, sk: `ACTION#${id}` });
+export const actionVersionKey = (id: string, version: string): Key => ({ pk: EXTENSIONS_PK, sk: `ACTION_VERSION#${id}#${version}` });
+export const triggerBindingsKey = (trigger: string): Key => ({ pk: EXTENSIONS_PK, sk: `BINDINGS#${trigger}` });
+
+/** A login session: its id is the tokens' `sid`; it holds refresh-token state and the ID token's custom claims. */
+export const sessionKey = (sid: string): Key => ({ pk: `SESSION#${sid}`, sk: 'SESSION' });

@@ -12,8 +12,8 @@ export interface RouteDef {
   path: string;
   /** Module under functions/, without extension; it exports `handler`. */
   handler: string;
-  /** Which error shape the route speaks. */
-  api: 'management' | 'oauth' | 'public';
+  /** Which error shape the route speaks (signup has Auth0's own `{name, code, description, statusCode}`). */
+  api: 'management' | 'oauth' | 'signup' | 'public';
   /** Management routes: a token needs any one of these scopes (Auth0's list, named in a 403). */
   scopes?: readonly string[];
   /** Further scopes that also pass the route check (the domain narrows what they allow). */
@@ -22,10 +22,20 @@ export interface RouteDef {
   data: 'read' | 'write';
   /** A function that hashes passwords needs more memory (CPU scales with it on Lambda). */
   hashesPasswords?: boolean;
+  /** The function runs logins: it may invoke the extensions runner (rules and actions). */
+  runsExtensions?: boolean;
 }
 
 export const routes = [
-  { id: 'oauth-token', method: 'POST', path: '/oauth/token', handler: 'oauth/issue-token', api: 'oauth', data: 'read' },
+  {
+    id: 'oauth-token', method: 'POST', path: '/oauth/token', handler: 'oauth/issue-token', api: 'oauth', data: 'write',
+    hashesPasswords: true, runsExtensions: true,
+  },
+  { id: 'userinfo', method: 'GET', path: '/userinfo', handler: 'oauth/get-userinfo', api: 'oauth', data: 'read' },
+  {
+    id: 'signup', method: 'POST', path: '/dbconnections/signup', handler: 'dbconnections/signup', api: 'signup', data: 'write',
+    hashesPasswords: true,
+  },
   { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', handler: 'discovery/get-jwks', api: 'public', data: 'read' },
   {
     id: 'openid-configuration', method: 'GET', path: '/.well-known/openid-configuration',
@@ -56,6 +66,63 @@ export const routes = [
   {
     id: 'users-delete', method: 'DELETE', path: '/api/v2/users/{id}', handler: 'users/delete-user', api: 'management',
     scopes: ['delete:users', 'delete:current_user'], data: 'write',
+  },
+  {
+    id: 'user-blocks-get', method: 'GET', path: '/api/v2/user-blocks/{id}', handler: 'user-blocks/get-user-blocks',
+    api: 'management', scopes: ['read:users'], data: 'read',
+  },
+  {
+    id: 'user-blocks-delete', method: 'DELETE', path: '/api/v2/user-blocks/{id}', handler: 'user-blocks/delete-user-blocks',
+    api: 'management', scopes: ['update:users'], data: 'write',
+  },
+  { id: 'rules-list', method: 'GET', path: '/api/v2/rules', handler: 'rules/list-rules', api: 'management', scopes: ['read:rules'], data: 'read' },
+  { id: 'rules-create', method: 'POST', path: '/api/v2/rules', handler: 'rules/create-rule', api: 'management', scopes: ['create:rules'], data: 'write' },
+  { id: 'rules-get', method: 'GET', path: '/api/v2/rules/{id}', handler: 'rules/get-rule', api: 'management', scopes: ['read:rules'], data: 'read' },
+  { id: 'rules-update', method: 'PATCH', path: '/api/v2/rules/{id}', handler: 'rules/update-rule', api: 'management', scopes: ['update:rules'], data: 'write' },
+  { id: 'rules-delete', method: 'DELETE', path: '/api/v2/rules/{id}', handler: 'rules/delete-rule', api: 'management', scopes: ['delete:rules'], data: 'write' },
+  {
+    id: 'rules-configs-list', method: 'GET', path: '/api/v2/rules-configs', handler: 'rules-configs/list-rules-configs',
+    api: 'management', scopes: ['read:rules_configs'], data: 'read',
+  },
+  {
+    id: 'rules-configs-put', method: 'PUT', path: '/api/v2/rules-configs/{key}', handler: 'rules-configs/put-rules-config',
+    api: 'management', scopes: ['update:rules_configs'], data: 'write',
+  },
+  {
+    id: 'rules-configs-delete', method: 'DELETE', path: '/api/v2/rules-configs/{key}', handler: 'rules-configs/delete-rules-config',
+    api: 'management', scopes: ['delete:rules_configs'], data: 'write',
+  },
+  {
+    id: 'actions-list', method: 'GET', path: '/api/v2/actions/actions', handler: 'actions/list-actions',
+    api: 'management', scopes: ['read:actions'], data: 'read',
+  },
+  {
+    id: 'actions-create', method: 'POST', path: '/api/v2/actions/actions', handler: 'actions/create-action',
+    api: 'management', scopes: ['create:actions'], data: 'write',
+  },
+  {
+    id: 'actions-get', method: 'GET', path: '/api/v2/actions/actions/{id}', handler: 'actions/get-action',
+    api: 'management', scopes: ['read:actions'], data: 'read',
+  },
+  {
+    id: 'actions-update', method: 'PATCH', path: '/api/v2/actions/actions/{id}', handler: 'actions/update-action',
+    api: 'management', scopes: ['update:actions'], data: 'write',
+  },
+  {
+    id: 'actions-delete', method: 'DELETE', path: '/api/v2/actions/actions/{id}', handler: 'actions/delete-action',
+    api: 'management', scopes: ['delete:actions'], data: 'write',
+  },
+  {
+    id: 'actions-deploy', method: 'POST', path: '/api/v2/actions/actions/{id}/deploy', handler: 'actions/deploy-action',
+    api: 'management', scopes: ['create:actions'], data: 'write',
+  },
+  {
+    id: 'actions-bindings-get', method: 'GET', path: '/api/v2/actions/triggers/{triggerId}/bindings',
+    handler: 'actions/get-trigger-bindings', api: 'management', scopes: ['read:actions'], data: 'read',
+  },
+  {
+    id: 'actions-bindings-update', method: 'PATCH', path: '/api/v2/actions/triggers/{triggerId}/bindings',
+    handler: 'actions/update-trigger-bindings', api: 'management', scopes: ['update:actions'], data: 'write',
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -1,12 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import { ManagementError, OAuthError, UnauthorizedError } from '#shared/errors';
+import { ManagementError, OAuthError, SignupError, UnauthorizedError } from '#shared/errors';
 import type { HttpResult, Reply } from '#shared/http/event';
 
 /**
  * The only place error bodies are built. Known errors keep their status and words; anything else
  * is a fault: a 500 with a fixed message and the request id, the details go to the log only.
  */
-export type ErrorStyle = 'management' | 'oauth' | 'public';
+export type ErrorStyle = 'management' | 'oauth' | 'signup' | 'public';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
@@ -19,8 +19,8 @@ export function toHttpResult(reply: Reply): HttpResult {
   };
 }
 
-export function isKnownError(error: unknown): error is ManagementError | OAuthError {
-  return error instanceof ManagementError || error instanceof OAuthError;
+export function isKnownError(error: unknown): error is ManagementError | OAuthError | SignupError {
+  return error instanceof ManagementError || error instanceof OAuthError || error instanceof SignupError;
 }
 
 export function serializeError(style: ErrorStyle, error: unknown, requestId: string): HttpResult {
@@ -31,10 +31,19 @@ export function serializeError(style: ErrorStyle, error: unknown, requestId: str
       body: { error: error.error, error_description: error.description },
     });
   }
+  if (error instanceof SignupError) {
+    return toHttpResult({
+      status: error.statusCode,
+      body: { name: error.errorName, code: error.code, description: error.description, ...error.extra, statusCode: error.statusCode },
+    });
+  }
   if (error instanceof ManagementError) {
     return toHttpResult({ status: error.statusCode, headers: error.headers, body: managementBody(error) });
   }
   const message = `An internal error occurred. Reference: ${requestId}`;
+  if (style === 'signup') {
+    return toHttpResult({ status: 500, body: { name: 'Error', code: 'server_error', description: message, statusCode: 500 } });
+  }
   if (style === 'oauth') {
     return toHttpResult({ status: 500, body: { error: 'server_error', error_description: message } });
   }
