@@ -29,6 +29,14 @@ const ConfigSchema = z
      * search arrives): a cap on the cost and latency one request can cause.
      */
     LIST_SCAN_BUDGET: int(10_000, 100, 1_000_000),
+    /** How long a warm Lambda keeps rules, rules-configs and actions before reading them again. */
+    EXTENSIONS_CACHE_MS: int(10_000, 0, 3_600_000),
+    /** Time budget for all rules and actions of one login (Auth0's: 20 s). */
+    EXTENSIONS_BUDGET_MS: int(20_000, 100, 60_000),
+    /** Memory cap of the rules sandbox, in MiB. */
+    EXTENSIONS_MEMORY_MB: int(32, 4, 512),
+    /** The rules-runner Lambda's name (AWS); unset, rules run in-process (local). */
+    RULES_RUNNER_FUNCTION_NAME: z.string().min(1).optional(),
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   })

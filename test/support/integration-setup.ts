@@ -14,6 +14,8 @@ Object.assign(process.env, {
   DYNAMODB_ENDPOINT: endpoint,
   TABLE_NAME: tableName,
   ISSUER: 'https://tenant.example.test/',
+  // Rules and actions changed by a test must apply to its next login.
+  EXTENSIONS_CACHE_MS: '0',
 });
 await ensureTable(endpoint, tableName);
 const { seedTenant } = await import('#shared/bootstrap/seed');
