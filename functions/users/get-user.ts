@@ -4,6 +4,6 @@ import { getUser } from '#shared/users/read';
 import { GetUserQuery, UserIdParams } from '#shared/users/schemas';
 
 export const handler = managementRoute('users-get', { params: UserIdParams, query: GetUserQuery }, async ({ params, query, caller }) => {
-  const user = await getUser(caller, params.id);
-  return { body: projectFields(toWireUser(user), query.fields, query.include_fields), headers: { etag: etagOf(user) } };
+  const { user, stats } = await getUser(caller, params.id);
+  return { body: projectFields(toWireUser(user, stats), query.fields, query.include_fields), headers: { etag: etagOf(user) } };
 });

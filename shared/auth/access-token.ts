@@ -6,15 +6,12 @@ import { SIGNING_ALG } from '#shared/tokens/algorithm';
 import { verificationKey } from '#shared/tokens/signing-keys';
 
 /**
- * Verifies a Management API bearer token: RS256 only, our issuer, our audience, a known `kid`,
+ * Verifies bearer access tokens (the Management API's, and /userinfo's): RS256 only, our issuer, our audience, a known `kid`,
  * not expired. Each failure has its own message (as Auth0 words them), so an expired token and a
  * forged one do not look alike in the answer or the log.
  */
 export async function verifyManagementToken(authorization: string | undefined): Promise<Caller> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match?.[1]) throw unauthorized('Missing authentication', 'missing_authentication', false);
-  if (match[1].split('.').length !== 3) throw new BadAuthorizationHeaderError();
-  const payload = await verify(match[1]);
+  const payload = await verifyBearer(authorization, managementAudience);
   const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
   const subject = payload.sub as string;
   return {
@@ -25,7 +22,15 @@ export async function verifyManagementToken(authorization: string | undefined): 
   };
 }
 
-async function verify(token: string): Promise<JWTPayload> {
+/** Verifies a bearer access token for `audience` and returns its claims. */
+export async function verifyBearer(authorization: string | undefined, audience: string): Promise<JWTPayload> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw unauthorized('Missing authentication', 'missing_authentication', audience, false);
+  if (match[1].split('.').length !== 3) throw new BadAuthorizationHeaderError();
+  return verify(match[1], audience);
+}
+
+async function verify(token: string, audience: string): Promise<JWTPayload> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -37,37 +42,37 @@ async function verify(token: string): Promise<JWTPayload> {
       {
         algorithms: [SIGNING_ALG],
         issuer: config.ISSUER,
-        audience: managementAudience,
+        audience,
         requiredClaims: ['exp', 'iat', 'sub'],
       },
     );
     return payload;
   } catch (error) {
-    throw tokenError(error);
+    throw tokenError(error, audience);
   }
 }
 
-function tokenError(error: unknown): UnauthorizedError {
+function tokenError(error: unknown, audience: string): UnauthorizedError {
   if (error instanceof errors.JWTExpired) {
-    return unauthorized('Expired token received for JSON Web Token validation', 'invalid_token', true, true);
+    return unauthorized('Expired token received for JSON Web Token validation', 'invalid_token', audience, true, true);
   }
   if (error instanceof errors.JWTClaimValidationFailed && (error.claim === 'aud' || error.claim === 'iss')) {
     const claim = error.payload[error.claim];
     const value = Array.isArray(claim) ? claim.join(' ') : String(claim ?? '');
-    return unauthorized(`Bad ${error.claim === 'aud' ? 'audience' : 'issuer'}: ${value}`, 'invalid_token');
+    return unauthorized(`Bad ${error.claim === 'aud' ? 'audience' : 'issuer'}: ${value}`, 'invalid_token', audience);
   }
-  if (error instanceof errors.JOSEError) return unauthorized('Invalid token', 'invalid_token', true, true);
+  if (error instanceof errors.JOSEError) return unauthorized('Invalid token', 'invalid_token', audience, true, true);
   throw error;
 }
 
-function unauthorized(message: string, errorCode: string, withError = true, withAttributes = false): UnauthorizedError {
+function unauthorized(message: string, errorCode: string, audience: string, withError = true, withAttributes = false): UnauthorizedError {
   // Header values must stay one quoted line, whatever a claim contained.
   const quoted = message.replace(/["\\\r\n]/g, ' ');
   const detail = withError ? `, error="invalid_token", error_description="${quoted}"` : '';
   return new UnauthorizedError(
     message,
     errorCode,
-    `Bearer realm="${managementAudience}"${detail}`,
+    `Bearer realm="${audience}"${detail}`,
     withAttributes ? { error: message } : undefined,
   );
 }

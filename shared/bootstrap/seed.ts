@@ -27,7 +27,8 @@ export async function seedTenant(): Promise<void> {
     id: newConnectionId(),
     name: DEFAULT_CONNECTION,
     strategy: 'auth0',
-    options: { requires_username: false },
+    // Auth0 gives a new database connection the `good` policy (8+ characters, 3 of 4 kinds).
+    options: { requires_username: false, passwordPolicy: 'good' },
     enabled_clients: [],
     realms: [DEFAULT_CONNECTION],
     is_domain_connection: false,

@@ -2,12 +2,21 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { connectionKey } from '#shared/db/keys';
+import type { PasswordPolicyLevel } from '#shared/passwords/policy';
 
 export interface ConnectionRecord {
   id: string;
   name: string;
-  strategy: 'auth0';
-  options: { requires_username?: boolean };
+  /** `auth0` is a database connection (users with passwords); other strategies are Auth0's social and enterprise ones. */
+  strategy: string;
+  /** Auth0's option names, verbatim (`passwordPolicy` is camelCase on Auth0 too). */
+  options: {
+    requires_username?: boolean;
+    /** Password strength level; absent or null means `none`, as on Auth0. */
+    passwordPolicy?: PasswordPolicyLevel | null;
+    /** Replaces the level's minimum length (1-128). */
+    password_complexity_options?: { min_length?: number };
+  };
   enabled_clients: string[];
   realms: string[];
   is_domain_connection: boolean;

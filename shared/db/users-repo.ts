@@ -124,7 +124,8 @@ export async function updateUserAndClaims(before: UserRecord, after: UserRecord,
 }
 
 /** Deletes the user and releases its claims, only at the version read. */
-export async function deleteUser(user: UserRecord): Promise<void> {
+/** `alsoDelete`: the user's other items (login stats, failure counters) go in the same transaction. */
+export async function deleteUser(user: UserRecord, alsoDelete: Key[] = []): Promise<void> {
   try {
     await db.send(
       new TransactWriteCommand({
@@ -138,7 +139,7 @@ export async function deleteUser(user: UserRecord): Promise<void> {
               ExpressionAttributeValues: { ':version': user.version },
             },
           },
-          ...claimKeys(user).map((key) => ({ Delete: { TableName: tableName, Key: key } })),
+          ...[...claimKeys(user), ...alsoDelete].map((key) => ({ Delete: { TableName: tableName, Key: key } })),
         ],
       }),
     );

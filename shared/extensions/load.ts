@@ -1,4 +1,10 @@
+import { POST_LOGIN } from '#shared/actions/triggers';
+import { ttlCache } from '#shared/cache';
+import { config } from '#shared/config';
+import { queryLoginItems, type LoginItems } from '#shared/db/extensions-repo';
 import type { ActionScript, RuleScript } from '#shared/extensions/contract';
+import { log } from '#shared/log';
+import { byOrder } from '#shared/rules/model';
 
 /** What runs at login: enabled rules in order, deployed post-login actions in binding order, rules-configs. */
 export interface LoginExtensions {
@@ -7,7 +13,50 @@ export interface LoginExtensions {
   configuration: Record<string, string>;
 }
 
-/** PLACEHOLDER until the rules/actions storage lands: one cached Query of the EXTENSIONS partition. */
+/**
+ * Builds what a login runs from the EXTENSIONS partition's items. Actions run the version that
+ * was deployed (its code and secrets as of that deploy), not their current draft.
+ */
+export function buildLoginExtensions(items: LoginItems): LoginExtensions {
+  const rules = items.rules
+    .filter((r) => r.enabled)
+    .sort(byOrder)
+    .map((r): RuleScript => ({ id: r.id, name: r.name, script: r.script }));
+  const bindings = items.bindings.find((b) => b.trigger_id === POST_LOGIN)?.bindings ?? [];
+  const actions = bindings.flatMap((binding): ActionScript[] => {
+    const version = items.versions
+      .filter((v) => v.action_id === binding.action_id)
+      .reduce<(typeof items.versions)[number] | undefined>((latest, v) => (!latest || v.number > latest.number ? v : latest), undefined);
+    if (!version) {
+      // Bindings and deletes are written in one transaction with checks, so this means a bug, not a race.
+      log.warn('bound action has no deployed version; skipped', { actionId: binding.action_id, bindingId: binding.id });
+      return [];
+    }
+    const secrets = Object.fromEntries(version.secrets.map((s) => [s.name, s.value]));
+    return [{ id: version.action_id, name: version.action_name, code: version.code, secrets }];
+  });
+  const configuration = Object.fromEntries(items.configs.map((c) => [c.key, c.value]));
+  return deepFreeze({ rules, actions, configuration });
+}
+
+/** One cached value is shared by concurrent logins: frozen, so no caller can change what the next one sees. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const loadFresh = async () => buildLoginExtensions(await queryLoginItems());
+
+/**
+ * A warm Lambda keeps the result EXTENSIONS_CACHE_MS (a change reaches logins within that time);
+ * 0 turns the cache off entirely, so every call reads the table (the integration tests run so).
+ */
+const cached = config.EXTENSIONS_CACHE_MS > 0 ? ttlCache(config.EXTENSIONS_CACHE_MS, 1, loadFresh) : undefined;
+
+/** Everything a login runs, from one Query of the EXTENSIONS partition (cached per warm Lambda). */
 export async function loadLoginExtensions(): Promise<LoginExtensions> {
-  throw new Error('extensions loader not implemented yet');
+  return (cached && (await cached('login'))) || loadFresh();
 }

@@ -1,9 +1,79 @@
-import type { ExtensionsRunner } from '#shared/extensions/contract';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { config } from '#shared/config';
+import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/extensions/contract';
+import { log } from '#shared/log';
 
 /**
  * The runner for this environment: the rules-runner Lambda when RULES_RUNNER_FUNCTION_NAME is set
- * (AWS), else the same sandbox in-process (local). PLACEHOLDER until the sandbox lands.
+ * (AWS), else the same sandbox in-process (local). Chosen once per cold start.
  */
+let runner: ExtensionsRunner | undefined;
+
 export function extensionsRunner(): ExtensionsRunner {
-  throw new Error('extensions runner not implemented yet');
+  const functionName = config.RULES_RUNNER_FUNCTION_NAME;
+  runner ??= functionName ? lambdaRunner(functionName, new LambdaClient({})) : inProcessRunner();
+  return runner;
+}
+
+/**
+ * Loaded on first use, so a token Lambda that invokes the runner never evaluates QuickJS. Local
+ * rules may call services on the same machine; the Lambda runner refuses private addresses.
+ */
+function inProcessRunner(): ExtensionsRunner {
+  return {
+    run: async (input) => {
+      const { runLogin } = await import('#shared/extensions/sandbox/run-login');
+      return runLogin(input, { allowPrivateNetwork: true });
+    },
+  };
+}
+
+/** The caller sees only this: what went wrong inside the runner's invocation stays in our logs. */
+export const RUNNER_FAILED = 'The rules runner failed';
+/** Beyond the budget the runner enforces itself: a cold start of the runner and the round trip. */
+const INVOKE_MARGIN_MS = 5_000;
+
+type InvokeClient = Pick<LambdaClient, 'send'>;
+
+export function lambdaRunner(functionName: string, client: InvokeClient): ExtensionsRunner {
+  return {
+    run: async (input) => {
+      try {
+        const result = await client.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            InvocationType: 'RequestResponse',
+            Payload: new TextEncoder().encode(JSON.stringify(input)),
+          }),
+          { abortSignal: AbortSignal.timeout(input.limits.totalMs + INVOKE_MARGIN_MS) },
+        );
+        if (result.FunctionError) {
+          log.error('rules runner failed', { functionError: result.FunctionError });
+          return failed();
+        }
+        const output: unknown = JSON.parse(new TextDecoder().decode(result.Payload));
+        if (isOutput(output)) return output;
+        log.error('rules runner returned an unexpected payload');
+      } catch (error) {
+        log.error('rules runner could not be invoked', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      return failed();
+    },
+  };
+}
+
+function failed(): LoginExtensionOutput {
+  return { outcome: 'error', error: RUNNER_FAILED, source: 'rules-runner', logs: [] };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The shape only; the token endpoint validates the contents (metadata and claim rules) as for any runner. */
+function isOutput(v: unknown): v is LoginExtensionOutput {
+  if (!isRecord(v) || !Array.isArray(v.logs)) return false;
+  if (v.outcome === 'error') return typeof v.error === 'string' && typeof v.source === 'string';
+  if (v.outcome !== 'allow' && v.outcome !== 'deny') return false;
+  if (v.outcome === 'deny' && typeof v.reason !== 'string') return false;
+  const optional = (x: unknown) => x === undefined || isRecord(x);
+  return isRecord(v.idTokenClaims) && isRecord(v.accessTokenClaims) && optional(v.userMetadata) && optional(v.appMetadata);
 }

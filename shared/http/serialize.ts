@@ -32,9 +32,18 @@ export function serializeError(style: ErrorStyle, error: unknown, requestId: str
     });
   }
   if (error instanceof SignupError) {
+    // Auth0's order: name, message (PasswordStrengthError only), code, description, policy, statusCode.
+    const { message, ...rest } = error.extra;
     return toHttpResult({
       status: error.statusCode,
-      body: { name: error.errorName, code: error.code, description: error.description, ...error.extra, statusCode: error.statusCode },
+      body: {
+        name: error.errorName,
+        ...(message !== undefined ? { message } : {}),
+        code: error.code,
+        description: error.description,
+        ...rest,
+        statusCode: error.statusCode,
+      },
     });
   }
   if (error instanceof ManagementError) {

@@ -1,6 +1,7 @@
-import { loadClient, secretMatches } from '#shared/clients/clients';
-import { config, managementAudience } from '#shared/config';
-import type { ClientGrantRecord, ClientRecord } from '#shared/db/clients-repo';
+import { config } from '#shared/config';
+import { isKnownAudience } from '#shared/oauth/audiences';
+import type { ClientGrantRecord } from '#shared/db/clients-repo';
+import { authenticateClient } from '#shared/oauth/client-auth';
 import { OAuthError } from '#shared/errors';
 import type { TokenRequest } from '#shared/oauth/token-request';
 import { nowSeconds, signJwt } from '#shared/tokens/sign';
@@ -10,12 +11,7 @@ import { nowSeconds, signJwt } from '#shared/tokens/sign';
  * for an API it holds a grant for, with the granted scopes (narrowed by `scope` if given).
  */
 const GRANT = 'client_credentials';
-const unauthorized = () => new OAuthError(401, 'access_denied', 'Unauthorized');
-/** Our ids are 32 characters; anything much longer cannot exist and must not become a key. */
-const MAX_CLIENT_ID_LENGTH = 128;
 
-/** APIs that can be an audience; more arrive with custom resource servers. */
-const knownAudiences = () => new Set([managementAudience]);
 
 export interface TokenResponse {
   access_token: string;
@@ -25,10 +21,7 @@ export interface TokenResponse {
 }
 
 export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenResponse> {
-  const { client, grants } = await authenticateClient(req);
-  if (!client.grant_types.includes(GRANT)) {
-    throw new OAuthError(403, 'unauthorized_client', `Grant type '${GRANT}' not allowed for the client.`);
-  }
+  const { client, grants } = await authenticateClient(req, GRANT);
   const grant = grantFor(grants, req.params.audience);
   const scopes = grantedScopes(grant, req.params.scope);
   const iat = nowSeconds();
@@ -47,17 +40,9 @@ export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenRe
   return { access_token, ...(scope ? { scope } : {}), expires_in: expiresIn, token_type: 'Bearer' };
 }
 
-async function authenticateClient(req: TokenRequest): Promise<{ client: ClientRecord; grants: ClientGrantRecord[] }> {
-  if (!req.clientId) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: client_id');
-  if (!req.clientSecret || req.clientId.length > MAX_CLIENT_ID_LENGTH) throw unauthorized();
-  const loaded = await loadClient(req.clientId);
-  if (!loaded || !secretMatches(loaded.client, req.clientSecret)) throw unauthorized();
-  return loaded;
-}
-
 function grantFor(grants: ClientGrantRecord[], audience: string | undefined): ClientGrantRecord {
   if (!audience) throw new OAuthError(403, 'access_denied', 'Non-global clients are not allowed access to APIv1');
-  if (!knownAudiences().has(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
+  if (!isKnownAudience(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
   const grant = grants.find((g) => g.audience === audience);
   if (grant) return grant;
   throw new OAuthError(

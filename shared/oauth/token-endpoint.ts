@@ -1,14 +1,20 @@
 import { OAuthError } from '#shared/errors';
 import type { HttpEvent } from '#shared/http/event';
+import type { LoginTokens } from '#shared/login/tokens';
 import { clientCredentialsGrant, type TokenResponse } from '#shared/oauth/client-credentials';
+import { PASSWORD_REALM_GRANT, passwordGrant } from '#shared/oauth/password-grant';
+import { refreshTokenGrant } from '#shared/oauth/refresh-grant';
 import { invalidRequest, readTokenRequest, type TokenRequest } from '#shared/oauth/token-request';
 
-/** One function per grant type; the Authentication API issue adds password, refresh and code grants. */
-const grants: Record<string, (req: TokenRequest) => Promise<TokenResponse>> = {
+/** One function per grant type. */
+const grants: Record<string, (req: TokenRequest) => Promise<TokenResponse | LoginTokens>> = {
   client_credentials: clientCredentialsGrant,
+  password: (req) => passwordGrant(req, 'password'),
+  [PASSWORD_REALM_GRANT]: (req) => passwordGrant(req, PASSWORD_REALM_GRANT),
+  refresh_token: refreshTokenGrant,
 };
 
-export async function issueToken(event: HttpEvent): Promise<TokenResponse> {
+export async function issueToken(event: HttpEvent): Promise<TokenResponse | LoginTokens> {
   const req = readTokenRequest(event);
   const grantType = req.params.grant_type;
   if (!grantType) throw invalidRequest('Missing required parameter: grant_type');

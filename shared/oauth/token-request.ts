@@ -9,6 +9,9 @@ export interface TokenRequest {
   params: Record<string, string>;
   clientId: string | undefined;
   clientSecret: string | undefined;
+  /** The caller's address (brute-force protection, rules' context.request.ip). */
+  ip: string;
+  userAgent: string | undefined;
 }
 
 export const invalidRequest = (description: string) => new OAuthError(400, 'invalid_request', description);
@@ -26,6 +29,8 @@ export function readTokenRequest(event: HttpEvent): TokenRequest {
     params,
     clientId: basic?.id ?? params.client_id,
     clientSecret: basic?.secret ?? params.client_secret,
+    ip: event.requestContext.http.sourceIp,
+    userAgent: header(event, 'user-agent'),
   };
 }
 

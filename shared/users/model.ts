@@ -37,8 +37,10 @@ export const idWithoutProvider = (userId: string) => userId.slice(userId.indexOf
  * The user as Auth0 serves it: keys in alphabetical order (as Auth0's responses are), empty
  * metadata left out, private fields never included.
  */
-export function toWireUser(user: UserRecord): Record<string, unknown> {
+export function toWireUser(user: UserRecord, stats?: { logins_count: number; last_login?: string; last_ip?: string }): Record<string, unknown> {
   const out: Record<string, unknown> = {
+    // Auth0 shows login statistics only once the user has logged in.
+    ...(stats && stats.logins_count > 0 ? { logins_count: stats.logins_count, last_login: stats.last_login, last_ip: stats.last_ip } : {}),
     identities: [
       { connection: user.connection, user_id: idWithoutProvider(user.user_id), provider: DATABASE_PROVIDER, isSocial: false },
     ],

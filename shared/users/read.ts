@@ -1,5 +1,6 @@
 import { config } from '#shared/config';
-import { findUser, findUsersByEmail, scanUsers } from '#shared/db/users-repo';
+import { findUserPartition, type LoginStats } from '#shared/db/logins-repo';
+import { findUsersByEmail, scanUsers } from '#shared/db/users-repo';
 import { InvalidPagingError, InvalidQueryError, UserNotFoundError } from '#shared/errors';
 import type { Caller } from '#shared/auth/caller';
 import { assertCanRead } from '#shared/users/access';
@@ -7,11 +8,12 @@ import type { UserRecord } from '#shared/users/model';
 import type { ListUsersQuery } from '#shared/users/schemas';
 
 /** Reads: by id (one strongly consistent GetItem), by email, and the unfiltered list. */
-export async function getUser(caller: Caller, userId: string): Promise<UserRecord> {
+/** The user with its login statistics: one strongly consistent Query of the user's partition. */
+export async function getUser(caller: Caller, userId: string): Promise<{ user: UserRecord; stats: LoginStats }> {
   assertCanRead(caller, userId);
-  const user = await findUser(userId);
-  if (!user) throw new UserNotFoundError();
-  return user;
+  const partition = await findUserPartition(userId, true);
+  if (!partition) throw new UserNotFoundError();
+  return partition;
 }
 
 export const usersByEmail = (email: string) => findUsersByEmail(email);

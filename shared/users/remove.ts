@@ -1,5 +1,6 @@
 import type { Caller } from '#shared/auth/caller';
-import { deleteUser as deleteUserRecord, findUser } from '#shared/db/users-repo';
+import { findUserPartition, loginItemKeys } from '#shared/db/logins-repo';
+import { deleteUser as deleteUserRecord } from '#shared/db/users-repo';
 import { VersionMismatchError } from '#shared/errors';
 import { assertCanDelete } from '#shared/users/access';
 import { retryingOnRaces } from '#shared/users/preconditions';
@@ -13,12 +14,12 @@ import { retryingOnRaces } from '#shared/users/preconditions';
 export async function removeUser(caller: Caller, userId: string, expectedVersions: number[] | undefined): Promise<void> {
   assertCanDelete(caller, userId);
   await retryingOnRaces({ expectedVersions }, async () => {
-    const user = await findUser(userId);
-    if (!user) {
+    const partition = await findUserPartition(userId, true);
+    if (!partition) {
       if (expectedVersions) throw new VersionMismatchError();
       return;
     }
-    if (expectedVersions && !expectedVersions.includes(user.version)) throw new VersionMismatchError();
-    await deleteUserRecord(user);
+    if (expectedVersions && !expectedVersions.includes(partition.user.version)) throw new VersionMismatchError();
+    await deleteUserRecord(partition.user, loginItemKeys(partition));
   });
 }

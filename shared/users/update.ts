@@ -2,12 +2,13 @@ import type { Caller } from '#shared/auth/caller';
 import { connectionByName } from '#shared/connections/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { findUser, updateUser as writeUpdate, updateUserAndClaims, UserConditionFailedError } from '#shared/db/users-repo';
-import { UsernameNotAllowedError } from '#shared/errors';
+import { UsernameNotAllowedError, UserNotFoundError } from '#shared/errors';
 import { metadataLimits } from '#shared/metadata/limits';
 import { metadataUpdate } from '#shared/metadata/merge';
 import { validateMetadata, type MetadataStore } from '#shared/metadata/rules';
 import { hashPassword } from '#shared/passwords/hash';
 import { assertCanUpdate } from '#shared/users/access';
+import { assertPasswordMeetsPolicy } from '#shared/users/create';
 import { applyChanges, type UserChanges } from '#shared/users/changes';
 import { assertPreconditions, retryingOnRaces } from '#shared/users/preconditions';
 import type { UserRecord } from '#shared/users/model';
@@ -28,7 +29,7 @@ const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
 
 export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
   const permission = assertCanUpdate(caller, userId, body);
-  const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata);
+  const changes = await toChanges(userId, body, expectedVersions, permission.createOnlyUserMetadata);
   const now = new Date().toISOString();
   const movesIdentifiers = body.email !== undefined || body.username !== undefined;
   if (!movesIdentifiers) {
@@ -50,7 +51,7 @@ export async function updateUser(caller: Caller, userId: string, body: UpdateUse
   });
 }
 
-async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
+async function toChanges(userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
   const changes: UserChanges = {
     set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly, expectedConnection: body.connection,
   };
@@ -66,10 +67,21 @@ async function toChanges(body: UpdateUserBody, expectedVersions: number[] | unde
     changes.metadata[store] = metadataUpdate(patch);
   }
   if (body.password !== undefined) {
+    await assertNewPasswordAllowed(userId, body.password);
     changes.set.password_hash = await hashPassword(body.password);
     changes.set.last_password_reset = new Date().toISOString();
   }
   return changes;
+}
+
+/**
+ * Auth0 applies the connection's password policy to a new password too. The policy is the user's
+ * connection's, so a password change costs one read (a user never changes connection).
+ */
+async function assertNewPasswordAllowed(userId: string, password: string): Promise<void> {
+  const user = await findUser(userId);
+  if (!user) throw new UserNotFoundError();
+  assertPasswordMeetsPolicy(await connectionByName(user.connection), password);
 }
 
 /** Email and username changes, decided against the user as read. */

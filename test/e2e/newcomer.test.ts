@@ -75,7 +75,7 @@ describe('npm start, as a newcomer runs it', () => {
 
     const created = await api('/users', {
       method: 'POST',
-      body: JSON.stringify({ connection: bootstrap.connection, email: 'ada@example.com', password: 'correct horse battery staple', user_metadata: { theme: 'light', lang: 'en' }, app_metadata: { plan: 'free' } }),
+      body: JSON.stringify({ connection: bootstrap.connection, email: 'ada@example.com', password: 'correct Horse battery staple', user_metadata: { theme: 'light', lang: 'en' }, app_metadata: { plan: 'free' } }),
     });
     expect(created.status).toBe(201);
     const user = (await created.json()) as { user_id: string };
@@ -89,7 +89,7 @@ describe('npm start, as a newcomer runs it', () => {
 
     const keep = await api('/users', {
       method: 'POST',
-      body: JSON.stringify({ connection: bootstrap.connection, email: 'grace@example.com', password: 'another long passphrase' }),
+      body: JSON.stringify({ connection: bootstrap.connection, email: 'grace@example.com', password: 'another Long passphrase' }),
     });
     const kept = (await keep.json()) as { user_id: string };
     expect((await api(path, { method: 'DELETE' })).status).toBe(204);

@@ -18,6 +18,8 @@ export interface CallOptions {
   /** Mint a management token with these scopes (ignored when `token` or an authorization header is set). */
   scopes?: string[];
   token?: string;
+  /** The caller's IP as API Gateway reports it (default 203.0.113.7). */
+  sourceIp?: string;
 }
 
 export interface CallResult<T = any> {
@@ -63,7 +65,7 @@ export async function call<T = any>(id: RouteId, options: CallOptions = {}): Pro
     pathParameters,
     body,
     isBase64Encoded: false,
-    requestContext: { requestId: randomUUID(), http: { method: route.method, path: rawPath, sourceIp: '203.0.113.7' } },
+    requestContext: { requestId: randomUUID(), http: { method: route.method, path: rawPath, sourceIp: options.sourceIp ?? '203.0.113.7' } },
   };
   const result = await (await handlerFor(id))(event);
   return {

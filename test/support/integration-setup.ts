@@ -16,6 +16,8 @@ Object.assign(process.env, {
   ISSUER: 'https://tenant.example.test/',
   // Rules and actions changed by a test must apply to its next login.
   EXTENSIONS_CACHE_MS: '0',
+  // A hostile rule's timeout should cost a test about a second, not Auth0's 20.
+  EXTENSIONS_BUDGET_MS: '1000',
 });
 await ensureTable(endpoint, tableName);
 const { seedTenant } = await import('#shared/bootstrap/seed');

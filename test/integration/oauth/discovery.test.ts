@@ -14,14 +14,18 @@ describe('GET /.well-known/openid-configuration', () => {
     expect(res.body).toEqual({
       issuer: ISSUER,
       token_endpoint: 'https://tenant.example.test/oauth/token',
+      userinfo_endpoint: 'https://tenant.example.test/userinfo',
       jwks_uri: 'https://tenant.example.test/.well-known/jwks.json',
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'refresh_token'],
       response_types_supported: ['token'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      scopes_supported: ['openid'],
-      claims_supported: ['aud', 'exp', 'iat', 'iss', 'sub'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      claims_supported: [
+        'aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'nickname',
+        'picture', 'sid', 'sub', 'updated_at',
+      ],
     });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['cache-control']).toBe('public, max-age=300');

@@ -33,8 +33,8 @@ describe('POST /api/v2/users', () => {
   });
 
   it('stores the password as an argon2id hash and never returns it', async () => {
-    const user = await seedUser({ password: 'a secret phrase' });
-    expect(JSON.stringify(user)).not.toContain('a secret phrase');
+    const user = await seedUser({ password: 'a Secret phrase' });
+    expect(JSON.stringify(user)).not.toContain('a Secret phrase');
     expect(user).not.toHaveProperty('password');
     expect(user).not.toHaveProperty('password_hash');
     const stored = await db.send(new GetCommand({ TableName: tableName, Key: userKey(user.user_id) }));

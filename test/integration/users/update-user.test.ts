@@ -170,10 +170,10 @@ describe('PATCH /api/v2/users/{id}: root fields', () => {
   it('changes the password hash and records last_password_reset', async () => {
     const user = await seedUser();
     const before = await db.send(new GetCommand({ TableName: tableName, Key: userKey(user.user_id) }));
-    const res = await patch(user.user_id, { password: 'another long secret' });
+    const res = await patch(user.user_id, { password: 'another Long secret' });
     expect(res.status).toBe(200);
     expect(res.body.last_password_reset).toBe(res.body.updated_at);
-    expect(res.text).not.toContain('another long secret');
+    expect(res.text).not.toContain('another Long secret');
     const after = await db.send(new GetCommand({ TableName: tableName, Key: userKey(user.user_id) }));
     expect(after.Item?.password_hash).toMatch(/^\$argon2id\$/);
     expect(after.Item?.password_hash).not.toBe(before.Item?.password_hash);
@@ -188,9 +188,9 @@ describe('PATCH /api/v2/users/{id}: root fields', () => {
 
   it('accepts the user\'s own connection beside a password (as Auth0 SDKs send it) and refuses another', async () => {
     const user = await seedUser();
-    const ok = await patch(user.user_id, { connection: CONNECTION, password: 'a new long secret' });
+    const ok = await patch(user.user_id, { connection: CONNECTION, password: 'a new Long secret' });
     expect(ok.status).toBe(200);
-    const other = await patch(user.user_id, { connection: 'elsewhere', password: 'a new long secret' });
+    const other = await patch(user.user_id, { connection: 'elsewhere', password: 'a new Long secret' });
     expect(other.status).toBe(400);
     expect(other.body).toEqual({
       statusCode: 400, error: 'Bad Request', message: 'The user has no identity in connection elsewhere', errorCode: 'invalid_body',

@@ -1,0 +1,9 @@
+import { createAction } from '#shared/actions/actions';
+import { toWireAction } from '#shared/actions/model';
+import { CreateActionBody } from '#shared/actions/schemas';
+import { managementRoute } from '#shared/http/management-route';
+
+export const handler = managementRoute('actions-create', { body: CreateActionBody }, async ({ body }) => {
+  const { action, deployed } = await createAction(body);
+  return { status: 201, body: toWireAction(action, deployed) };
+});

@@ -1,0 +1,8 @@
+import { deleteAction } from '#shared/actions/actions';
+import { ActionIdParams, DeleteActionQuery } from '#shared/actions/schemas';
+import { managementRoute } from '#shared/http/management-route';
+
+export const handler = managementRoute('actions-delete', { params: ActionIdParams, query: DeleteActionQuery }, async ({ params, query }) => {
+  await deleteAction(params.id, query.force);
+  return { status: 204 };
+});

@@ -1,0 +1,9 @@
+import { getAction } from '#shared/actions/actions';
+import { toWireAction } from '#shared/actions/model';
+import { ActionIdParams } from '#shared/actions/schemas';
+import { managementRoute } from '#shared/http/management-route';
+
+export const handler = managementRoute('actions-get', { params: ActionIdParams }, async ({ params }) => {
+  const { action, deployed } = await getAction(params.id);
+  return { body: toWireAction(action, deployed) };
+});

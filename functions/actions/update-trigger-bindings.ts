@@ -1,0 +1,7 @@
+import { updateBindings } from '#shared/actions/bindings';
+import { TriggerParams, UpdateBindingsBody } from '#shared/actions/schemas';
+import { managementRoute } from '#shared/http/management-route';
+
+export const handler = managementRoute('actions-bindings-update', { params: TriggerParams, body: UpdateBindingsBody }, async ({ params, body }) => ({
+  body: { bindings: await updateBindings(params.triggerId, body) },
+}));

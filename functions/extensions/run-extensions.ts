@@ -1,0 +1,17 @@
+import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/extensions/contract';
+import { quickJS } from '#shared/extensions/sandbox/quickjs';
+import { runLogin } from '#shared/extensions/sandbox/run-login';
+
+/**
+ * The rules-runner Lambda (not an HTTP route): invoked by the token Lambda with one login's rules,
+ * actions and user, it returns what they want changed. It holds no table access and no keys, and
+ * imports nothing that would (no config, no DynamoDB client), so a rule that escaped the sandbox
+ * would still find nothing to take. Rules may not fetch private addresses here: the Lambda
+ * Runtime API listens on 127.0.0.1.
+ */
+
+// Compile the interpreter during init, which Lambda runs at full CPU, not on the first login.
+await quickJS();
+
+export const handler = (input: LoginExtensionInput): Promise<LoginExtensionOutput> =>
+  runLogin(input, { allowPrivateNetwork: false });

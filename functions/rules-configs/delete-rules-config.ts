@@ -1,0 +1,8 @@
+import { managementRoute } from '#shared/http/management-route';
+import { deleteRulesConfig } from '#shared/rules/rules-configs';
+import { RulesConfigKeyParams } from '#shared/rules/schemas';
+
+export const handler = managementRoute('rules-configs-delete', { params: RulesConfigKeyParams }, async ({ params }) => {
+  await deleteRulesConfig(params.key);
+  return { status: 204 };
+});

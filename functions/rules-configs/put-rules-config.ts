@@ -1,0 +1,9 @@
+import { managementRoute } from '#shared/http/management-route';
+import { putRulesConfig } from '#shared/rules/rules-configs';
+import { PutRulesConfigBody, RulesConfigKeyParams } from '#shared/rules/schemas';
+
+export const handler = managementRoute(
+  'rules-configs-put',
+  { params: RulesConfigKeyParams, body: PutRulesConfigBody },
+  async ({ params, body }) => ({ body: await putRulesConfig(params.key, body.value) }),
+);

@@ -1,0 +1,8 @@
+import { managementRoute } from '#shared/http/management-route';
+import { deleteRule } from '#shared/rules/rules';
+import { RuleIdParams } from '#shared/rules/schemas';
+
+export const handler = managementRoute('rules-delete', { params: RuleIdParams }, async ({ params }) => {
+  await deleteRule(params.id);
+  return { status: 204 };
+});

@@ -1,0 +1,8 @@
+import { managementRoute } from '#shared/http/management-route';
+import { unblockUser } from '#shared/users/blocks';
+import { UserIdParams } from '#shared/users/schemas';
+
+export const handler = managementRoute('user-blocks-delete', { params: UserIdParams }, async ({ params }) => {
+  await unblockUser(params.id);
+  return { status: 204 };
+});

@@ -1,0 +1,7 @@
+import { managementRoute } from '#shared/http/management-route';
+import { userBlocks } from '#shared/users/blocks';
+import { UserIdParams } from '#shared/users/schemas';
+
+export const handler = managementRoute('user-blocks-get', { params: UserIdParams }, async ({ params }) => ({
+  body: await userBlocks(params.id),
+}));

@@ -1,0 +1,97 @@
+import type { LogLine, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/extensions/contract';
+import type { JsonValue } from '#shared/metadata/rules';
+
+/**
+ * Turns what happened in the sandbox into the runner's output: the guest's own report (allow,
+ * deny, or a failure it saw) or a failure the host saw (time budget, memory, no callback). Every
+ * error message names the rule or action, because that is what a tenant has to go and fix.
+ */
+export interface Step {
+  kind: 'rule' | 'action';
+  name: string;
+}
+
+/** Failures the guest reports; the host adds the ones only it can see. */
+const GUEST_KINDS = ['threw', 'callback', 'twice', 'not-a-function', 'claims', 'result'] as const;
+export type FailureKind = (typeof GUEST_KINDS)[number] | 'stalled' | 'timeout' | 'memory' | 'crashed' | 'too-large';
+
+export interface Failure {
+  kind: FailureKind;
+  step: Step | null;
+  message: string;
+}
+
+type Limits = LoginExtensionInput['limits'];
+
+const OUT_OF_MEMORY = /^InternalError: out of memory$/;
+
+function label(step: Step | null): string {
+  if (!step) return 'The rules sandbox';
+  return `${step.kind === 'rule' ? 'Rule' : 'Action'} '${step.name}'`;
+}
+
+export function failureMessage(failure: Failure, limits: Limits): string {
+  const who = label(failure.step);
+  switch (failure.kind) {
+    case 'threw':
+    case 'callback':
+      return `${who} failed: ${failure.message}`;
+    case 'twice':
+      return `${who} called back more than once`;
+    case 'not-a-function':
+      return `${who} is not a function; a rule is written as function (user, context, callback) { ... }`;
+    case 'claims':
+      return `${who} put a token claim that cannot be turned into JSON: ${failure.message}`;
+    case 'result':
+      return `${who} produced a result that cannot be turned into JSON: ${failure.message}`;
+    case 'stalled':
+      if (failure.step?.kind === 'action') return `${who} did not finish: its promise never settled`;
+      return failure.step ? `${who} did not call back` : `${who} stopped before reaching an outcome`;
+    case 'timeout':
+      return `${who} did not finish within the login's time budget of ${limits.totalMs} ms`;
+    case 'memory':
+      return `${who} exceeded the memory limit of ${Math.round(limits.memoryBytes / 1024 / 1024)} MiB`;
+    case 'too-large':
+      return `${who} produced a result larger than ${failure.message}`;
+    case 'crashed':
+      return `${who} failed: the sandbox stopped unexpectedly`;
+  }
+}
+
+export function failureOutput(failure: Failure, limits: Limits, logs: LogLine[]): LoginExtensionOutput {
+  // A rule that caught nothing and ran out of memory reports it as a throw; name the real cause.
+  const kind = failure.kind === 'threw' && OUT_OF_MEMORY.test(failure.message) ? 'memory' : failure.kind;
+  const error = failureMessage({ ...failure, kind }, limits);
+  return { outcome: 'error', error, source: failure.step?.name ?? 'sandbox', logs };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function asStep(v: unknown): Step | null {
+  if (!isRecord(v) || (v.kind !== 'rule' && v.kind !== 'action') || typeof v.name !== 'string') return null;
+  return { kind: v.kind, name: v.name };
+}
+
+/**
+ * The guest's report, checked rather than trusted: rule code shares the guest's realm, so the
+ * host accepts only the shape it expects. Values are already JSON (they crossed as a string).
+ */
+export function guestOutput(json: string, limits: Limits, logs: LogLine[]): LoginExtensionOutput {
+  const report: unknown = JSON.parse(json);
+  if (!isRecord(report)) return failureOutput({ kind: 'crashed', step: null, message: '' }, limits, logs);
+  if (report.outcome === 'error') {
+    const kind = GUEST_KINDS.find((k) => k === report.kind) ?? 'crashed';
+    const message = typeof report.message === 'string' ? report.message : '';
+    return failureOutput({ kind, step: asStep(report.step), message }, limits, logs);
+  }
+  const changes = {
+    ...(isRecord(report.userMetadata) ? { userMetadata: report.userMetadata as MetadataPatch } : {}),
+    ...(isRecord(report.appMetadata) ? { appMetadata: report.appMetadata as MetadataPatch } : {}),
+    idTokenClaims: (isRecord(report.idTokenClaims) ? report.idTokenClaims : {}) as Record<string, JsonValue>,
+    accessTokenClaims: (isRecord(report.accessTokenClaims) ? report.accessTokenClaims : {}) as Record<string, JsonValue>,
+    logs,
+  };
+  if (report.outcome === 'deny') return { outcome: 'deny', reason: String(report.reason ?? ''), ...changes };
+  if (report.outcome === 'allow') return { outcome: 'allow', ...changes };
+  return failureOutput({ kind: 'crashed', step: null, message: '' }, limits, logs);
+}

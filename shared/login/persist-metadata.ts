@@ -1,0 +1,32 @@
+import type { Caller } from '#shared/auth/caller';
+import { ManagementError, OAuthError } from '#shared/errors';
+import type { MetadataPatch } from '#shared/extensions/contract';
+import { updateUser } from '#shared/users/update';
+import type { UserRecord } from '#shared/users/model';
+
+/**
+ * Writes what rules and actions changed in a user's metadata: the same path as a Management API
+ * PATCH (Auth0's merge rules, the metadata limits, one conditional UpdateItem when it can be), as
+ * `auth0.users.updateUserMetadata` does on Auth0. A change that breaks a limit fails the login.
+ */
+const LOGIN_EXTENSIONS: Caller = {
+  subject: 'login-extensions',
+  clientId: undefined,
+  scopes: new Set(['update:users']),
+  isUser: false,
+};
+
+export async function persistMetadata(userId: string, userMetadata?: MetadataPatch, appMetadata?: MetadataPatch): Promise<UserRecord | undefined> {
+  if (!userMetadata && !appMetadata) return undefined;
+  try {
+    return await updateUser(LOGIN_EXTENSIONS, userId, {
+      ...(userMetadata ? { user_metadata: userMetadata } : {}),
+      ...(appMetadata ? { app_metadata: appMetadata } : {}),
+    }, undefined);
+  } catch (error) {
+    if (error instanceof ManagementError) {
+      throw new OAuthError(500, 'server_error', `A rule or action changed metadata in a way that is not allowed: ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+import { connectionByName } from '#shared/connections/connections';
+import { findUserPartition } from '#shared/db/logins-repo';
+import { findSession, revokeSession, rotateRefresh, type SessionRecord } from '#shared/db/sessions-repo';
+import { OAuthError } from '#shared/errors';
+import { log } from '#shared/log';
+import { completeLogin } from '#shared/login/complete-login';
+import { isGenuine, parseRefreshToken, refreshToken } from '#shared/login/refresh-tokens';
+import { signLoginTokens, type LoginTokens } from '#shared/login/tokens';
+import { authenticateClient } from '#shared/oauth/client-auth';
+import { invalidRequest, type TokenRequest } from '#shared/oauth/token-request';
+import { nowSeconds } from '#shared/tokens/sign';
+
+/**
+ * The refresh_token grant with rotation: each use returns a new refresh token and retires the one
+ * presented. Presenting a retired (but genuine) token means it leaked or was replayed: the whole
+ * session is revoked, and every token of it stops working. Rules run again (protocol
+ * `oauth2-refresh-token`), as on Auth0.
+ */
+const invalidToken = () => new OAuthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
+
+export async function refreshTokenGrant(req: TokenRequest): Promise<LoginTokens> {
+  const { client } = await authenticateClient(req, 'refresh_token');
+  if (!req.params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
+  const presented = parseRefreshToken(req.params.refresh_token);
+  const session = presented ? await findSession(presented.sid) : undefined;
+  if (!presented || !session?.refresh || session.client_id !== client.client_id || !isGenuine(session.refresh.key, presented)) {
+    throw invalidToken();
+  }
+  if (session.revoked || session.ttl < nowSeconds()) throw invalidToken();
+  if (presented.generation !== session.refresh.generation) return reuseDetected(session);
+
+  const scopes = narrowedScopes(session, req.params.scope);
+  const partition = await findUserPartition(session.user_id, false) ?? (await findUserPartition(session.user_id, true));
+  if (!partition) throw invalidToken();
+  if (partition.user.blocked === true) throw new OAuthError(401, 'unauthorized', 'user is blocked');
+  const connection = await connectionByName(session.connection);
+  const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
+  const login = await completeLogin({
+    ...partition, client, connection, protocol: 'oauth2-refresh-token', sid: session.sid, scopes, audience: session.audience, request,
+  });
+  // Two uses of one token race here; the conditional rotation lets exactly one through.
+  if (!(await rotateRefresh(session.sid, presented.generation, login.idTokenClaims))) return reuseDetected(session);
+  const next = refreshToken(session.refresh.key, session.sid, presented.generation + 1);
+  return signLoginTokens({ ...login, client, sid: session.sid, scopes, audience: session.audience, refreshToken: next });
+}
+
+async function reuseDetected(session: SessionRecord): Promise<never> {
+  await revokeSession(session.sid);
+  log.warn('refresh token reused: session revoked', { sid: session.sid, user_id: session.user_id, client_id: session.client_id });
+  throw invalidToken();
+}
+
+/** A refresh may ask for fewer scopes than the session holds, never more. */
+function narrowedScopes(session: SessionRecord, scope: string | undefined): string[] {
+  if (!scope) return session.scope;
+  const asked = scope.split(' ').filter(Boolean);
+  const extra = asked.filter((s) => !session.scope.includes(s));
+  if (extra.length > 0) throw new OAuthError(403, 'access_denied', `Refresh token was not granted scopes: ${extra.join(' ')}`);
+  return session.scope.filter((s) => asked.includes(s));
+}

@@ -1,0 +1,27 @@
+import { verifyBearer } from '#shared/auth/access-token';
+import { findUser } from '#shared/db/users-repo';
+import { findSession } from '#shared/db/sessions-repo';
+import { OAuthError, UnauthorizedError } from '#shared/errors';
+import type { JsonValue } from '#shared/metadata/rules';
+import { userinfoAudience } from '#shared/oauth/audiences';
+import { standardClaims } from '#shared/tokens/user-claims';
+
+/**
+ * GET /userinfo: `sub`, the standard claims the token's scopes allow, and the custom claims that
+ * rules or actions put in that login's ID token (kept on the session the token's `sid` names) —
+ * which is how Auth0 users get user_metadata there. Token failures are RFC 6750 401s.
+ */
+export async function userinfo(authorization: string | undefined): Promise<Record<string, JsonValue>> {
+  const claims = await verifyBearer(authorization, userinfoAudience).catch((error: unknown) => {
+    if (error instanceof UnauthorizedError) throw new OAuthError(401, 'invalid_token', error.message, error.headers);
+    throw error;
+  });
+  const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+  if (!scopes.includes('openid')) throw new OAuthError(403, 'insufficient_scope', 'The access token does not include the openid scope');
+  const [user, session] = await Promise.all([
+    findUser(String(claims.sub)),
+    typeof claims.sid === 'string' ? findSession(claims.sid) : undefined,
+  ]);
+  if (!user || session?.revoked) throw new OAuthError(401, 'invalid_token', 'The user or the session no longer exists');
+  return { sub: user.user_id, ...standardClaims(user, scopes), ...(session?.id_token_claims ?? {}) };
+}
