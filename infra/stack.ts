@@ -29,6 +29,15 @@ const HASHING_MEMORY_MB = 1769;
 const DEFAULT_MEMORY_MB = 512;
 
 /**
+ * The rules runner interprets rules (QuickJS compiled to wasm), so CPU is what it buys with
+ * memory: 1024 MB is ~0.6 vCPU, and the sandbox itself is capped at EXTENSIONS_MEMORY_MB.
+ * Its timeout covers Auth0's 20 s budget (which the sandbox enforces) plus cold start.
+ */
+const RULES_RUNNER_ENTRY = 'functions/extensions/run-extensions.ts';
+const RULES_RUNNER_MEMORY_MB = 1024;
+const RULES_RUNNER_TIMEOUT = Duration.seconds(30);
+
+/**
  * The native addon ships beside the bundle, and its prebuilt binary is for x86_64 Linux (glibc),
  * which is why every function runs on Architecture.X86_64 below: an arm64 Lambda could not load it.
  */
@@ -61,6 +70,8 @@ export class IdentityStack extends Stack {
   readonly jobFilesBucket: Bucket;
   /** The function serving each route, by route id. */
   readonly functions: ReadonlyMap<string, NodejsFunction>;
+  /** Runs rules and actions for the routes that run logins; it has no table or key access. */
+  readonly rulesRunner: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps = {}) {
     super(scope, id, props);
@@ -75,12 +86,17 @@ export class IdentityStack extends Stack {
     // The default endpoint is a token resolved at deploy time; only the functions depend on it.
     const issuer = props.issuer ?? `${this.api.apiEndpoint}/`;
 
+    this.rulesRunner = this.rulesRunnerFunction();
     const functions = new Map<string, NodejsFunction>();
     const table: readonly RouteDef[] = routes;
     for (const route of table) {
       const fn = this.routeFunction(route, issuer);
       if (route.data === 'write') this.table.grantReadWriteData(fn);
       else this.table.grantReadData(fn);
+      if (route.runsExtensions) {
+        this.rulesRunner.grantInvoke(fn);
+        fn.addEnvironment('RULES_RUNNER_FUNCTION_NAME', this.rulesRunner.functionName);
+      }
       new HttpRoute(this, `${pascal(route.id)}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -91,8 +107,6 @@ export class IdentityStack extends Stack {
       functions.set(route.id, fn);
     }
     this.functions = functions;
-
-    // The rules-runner function (no table access) will be added here.
 
     // Export/import job files; no function is granted access until the jobs endpoints exist.
     this.jobFilesBucket = new Bucket(this, 'JobFiles', {
@@ -123,6 +137,27 @@ export class IdentityStack extends Stack {
       logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH }),
       environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer },
       bundling: route.hashesPasswords ? { ...BUNDLING, commandHooks: shipNativeModules() } : BUNDLING,
+    });
+  }
+
+  /**
+   * Not a route: the token function invokes it. No table grant and no environment, so a rule that
+   * escaped the sandbox would hold no credentials to the data or the signing keys. arm64, because
+   * it ships no native addon and arm64 Lambda costs less per GB-second.
+   */
+  private rulesRunnerFunction(): NodejsFunction {
+    return new NodejsFunction(this, 'RulesRunnerFunction', {
+      description: 'Runs the rules and actions of one login in a sandbox (no data access)',
+      entry: join(PROJECT_ROOT, RULES_RUNNER_ENTRY),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: RULES_RUNNER_MEMORY_MB,
+      timeout: RULES_RUNNER_TIMEOUT,
+      logGroup: new LogGroup(this, 'RulesRunnerLogs', { retention: RetentionDays.ONE_MONTH }),
+      bundling: BUNDLING,
     });
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IdentityStack } from '#infra/stack';
 import { tableDefinition } from '#shared/db/table';
@@ -21,6 +22,7 @@ interface Resource {
 interface Statement {
   Effect: 'Allow' | 'Deny';
   Action?: string | string[];
+  Resource?: unknown;
 }
 
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -48,24 +50,36 @@ const actionsOf = (s: Statement) => (s.Action === undefined ? [] : [s.Action].fl
 function functionOf(route: RouteDef): { id: string; props: Record<string, unknown> } {
   const fn = stack.functions.get(route.id);
   if (!fn) throw new Error(`no function for route ${route.id}`);
+  return resourceOf(fn);
+}
+
+function resourceOf(fn: NodejsFunction): { id: string; props: Record<string, unknown> } {
   const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
   const resource = resources[id];
   if (!resource) throw new Error(`no resource ${id}`);
   return { id, props: resource.Properties };
 }
 
-/** Every action Allowed to the function's role, from its attached and inline policies. */
-function allowedActions(route: RouteDef): string[] {
-  const role = (functionOf(route).props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+/** Every statement Allowed to the function's role, from its attached and inline policies. */
+function allowedStatements(fn: { props: Record<string, unknown> }): Statement[] {
+  const role = (fn.props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   const attached = ofType('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
     .map(([, p]) => p.Properties.PolicyDocument as { Statement: Statement[] });
   const inline = ((resources[role]?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[])
     .map((p) => p.PolicyDocument);
-  return [...attached, ...inline]
-    .flatMap((doc) => doc.Statement)
-    .filter((s) => s.Effect === 'Allow')
-    .flatMap(actionsOf);
+  return [...attached, ...inline].flatMap((doc) => doc.Statement).filter((s) => s.Effect === 'Allow');
+}
+
+/** Every action Allowed to the function's role, from its attached and inline policies. */
+function allowedActions(route: RouteDef): string[] {
+  return allowedStatements(functionOf(route)).flatMap(actionsOf);
+}
+
+/** The function's bundle directory in the cloud assembly. */
+function assetDirOf(fn: { props: Record<string, unknown> }): string {
+  const code = fn.props.Code as { S3Key: string };
+  return join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 }
 
 /** Every IAM statement anywhere in the template (policies, roles, bucket policies...). */
@@ -77,10 +91,10 @@ function allStatements(node: unknown): Statement[] {
 }
 
 describe('IdentityStack', () => {
-  it('builds exactly one Lambda function per route (and no CDK helper functions)', () => {
-    // The rules-runner will add one function that is not a route.
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length);
-    expect(new Set(ROUTES.map((r) => functionOf(r).id)).size).toBe(ROUTES.length);
+  it('builds exactly one Lambda function per route, plus the rules runner (and no CDK helper functions)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+    const ids = new Set([...ROUTES.map((r) => functionOf(r).id), resourceOf(stack.rulesRunner).id]);
+    expect(ids.size).toBe(ROUTES.length + 1);
   });
 
   it('runs every function on nodejs22.x, x86_64, 10 s, with memory by password hashing', () => {
@@ -165,8 +179,7 @@ describe('IdentityStack', () => {
 
   it('ships the argon2 addon and its Linux x64 binary with the hashing functions only', () => {
     for (const route of ROUTES) {
-      const code = functionOf(route).props.Code as { S3Key: string };
-      const assetDir = join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      const assetDir = assetDirOf(functionOf(route));
       expect(existsSync(join(assetDir, 'index.mjs')), route.id).toBe(true);
       const shipped = existsSync(join(assetDir, 'node_modules'));
       expect(shipped, route.id).toBe(route.hashesPasswords === true);
@@ -198,5 +211,57 @@ describe('IdentityStack', () => {
     for (const issuer of ['https://id.example.com', 'http://id.example.com/', 'id.example.com/']) {
       expect(() => new IdentityStack(quick(), 'Bad', { issuer }), issuer).toThrow(/issuer must/);
     }
+  });
+});
+
+describe('IdentityStack: the rules runner', () => {
+  const runner = () => resourceOf(stack.rulesRunner);
+  const runnerRoutes = () => ROUTES.filter((r) => r.runsExtensions === true);
+
+  it('runs on nodejs22.x with the memory and the timeout the login budget needs', () => {
+    expect(runner().props).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 30,
+      Handler: 'index.handler',
+      MemorySize: 1024,
+    });
+  });
+
+  it('has no DynamoDB permission at all and no TABLE_NAME (nor any other environment)', () => {
+    const actions = allowedStatements(runner()).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(actions.filter((a) => !a.startsWith('logs:'))).toEqual([]);
+    // Beyond its own policies, only the managed policy that lets it write its logs.
+    const role = (runner().props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const managed = resources[role]?.Properties.ManagedPolicyArns as unknown[];
+    expect(managed).toHaveLength(1);
+    expect(JSON.stringify(managed)).toContain(':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+    expect(runner().props.Environment).toBeUndefined();
+  });
+
+  it('can be invoked only by the routes that run logins, which get its name', () => {
+    expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token']);
+    const runnerArn = { 'Fn::GetAtt': [runner().id, 'Arn'] };
+    for (const route of ROUTES) {
+      const invokes = allowedStatements(functionOf(route)).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      const env = (functionOf(route).props.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (route.runsExtensions) {
+        expect(invokes.flatMap((s) => [s.Resource].flat()), route.id).toContainEqual(runnerArn);
+        expect(env.RULES_RUNNER_FUNCTION_NAME, route.id).toEqual({ Ref: runner().id });
+      } else {
+        expect(invokes, route.id).toEqual([]);
+        expect(env.RULES_RUNNER_FUNCTION_NAME, route.id).toBeUndefined();
+      }
+    }
+  });
+
+  it('is bundled without the DynamoDB client, the table code or the signing keys', () => {
+    const assetDir = assetDirOf(runner());
+    const { sources } = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    expect(sources.some((s) => s.includes('quickjs'))).toBe(true);
+    expect(sources.filter((s) => /@aws-sdk\/client-dynamodb|@aws-sdk\/lib-dynamodb|shared\/db\/|shared\/tokens\/|shared\/config/.test(s))).toEqual([]);
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).not.toContain('@aws-sdk/client-dynamodb');
+    expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
   });
 });
