@@ -1,6 +1,7 @@
 import type { Caller } from '#shared/auth/caller';
 import { connectionByName } from '#shared/connections/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
+import { clearFailedLogins, findUserPartition, type FailedLogins } from '#shared/db/logins-repo';
 import { findUser, updateUser as writeUpdate, updateUserAndClaims, UserConditionFailedError } from '#shared/db/users-repo';
 import { UsernameNotAllowedError, UserNotFoundError } from '#shared/errors';
 import { metadataLimits } from '#shared/metadata/limits';
@@ -29,7 +30,15 @@ const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
 
 export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
   const permission = assertCanUpdate(caller, userId, body);
-  const changes = await toChanges(userId, body, expectedVersions, permission.createOnlyUserMetadata);
+  const failures = body.password !== undefined ? await checkPasswordReset(userId, body.password) : [];
+  const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata);
+  const updated = await writeChanges(userId, body, changes);
+  // A password reset unblocks the user, as on Auth0.
+  if (failures.length > 0) await clearFailedLogins(userId, failures);
+  return updated;
+}
+
+async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges): Promise<UserRecord> {
   const now = new Date().toISOString();
   const movesIdentifiers = body.email !== undefined || body.username !== undefined;
   if (!movesIdentifiers) {
@@ -51,7 +60,7 @@ export async function updateUser(caller: Caller, userId: string, body: UpdateUse
   });
 }
 
-async function toChanges(userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
+async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
   const changes: UserChanges = {
     set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly, expectedConnection: body.connection,
   };
@@ -67,7 +76,6 @@ async function toChanges(userId: string, body: UpdateUserBody, expectedVersions:
     changes.metadata[store] = metadataUpdate(patch);
   }
   if (body.password !== undefined) {
-    await assertNewPasswordAllowed(userId, body.password);
     changes.set.password_hash = await hashPassword(body.password);
     changes.set.last_password_reset = new Date().toISOString();
   }
@@ -75,13 +83,15 @@ async function toChanges(userId: string, body: UpdateUserBody, expectedVersions:
 }
 
 /**
- * Auth0 applies the connection's password policy to a new password too. The policy is the user's
- * connection's, so a password change costs one read (a user never changes connection).
+ * Auth0 applies the connection's password policy to a new password too, and a reset clears the
+ * user's brute-force blocks. One read of the user's partition gives both (a user never changes
+ * connection); the failure counters it returns are cleared once the new password is stored.
  */
-async function assertNewPasswordAllowed(userId: string, password: string): Promise<void> {
-  const user = await findUser(userId);
-  if (!user) throw new UserNotFoundError();
-  assertPasswordMeetsPolicy(await connectionByName(user.connection), password);
+async function checkPasswordReset(userId: string, password: string): Promise<FailedLogins[]> {
+  const partition = await findUserPartition(userId, true);
+  if (!partition) throw new UserNotFoundError();
+  assertPasswordMeetsPolicy(await connectionByName(partition.user.connection), password);
+  return partition.failures;
 }
 
 /** Email and username changes, decided against the user as read. */

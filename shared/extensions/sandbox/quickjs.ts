@@ -6,20 +6,34 @@ import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs
  * login first runs rules; each login then gets its own runtime in it (about 0.3 ms). The
  * single-file variant inlines the wasm, so the Lambda bundle is one file with nothing to locate.
  */
-let module: Promise<QuickJSWASMModule> | undefined;
+let loading: Promise<QuickJSWASMModule> | undefined;
+let latest: QuickJSWASMModule | undefined;
+const abandoned = new WeakSet<QuickJSWASMModule>();
 
 export function quickJS(): Promise<QuickJSWASMModule> {
-  module ??= newQuickJSWASMModuleFromVariant(variant).catch((error: unknown) => {
-    module = undefined;
-    throw error;
-  });
-  return module;
+  loading ??= newQuickJSWASMModuleFromVariant(variant).then(
+    (module) => (latest = module),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
 }
 
 /**
- * After the wasm aborted (a failed assertion while freeing a runtime, or the host stack running
- * out inside the interpreter) its memory can no longer be trusted: the next login loads a new one.
+ * After the wasm was cut off mid-instruction, or failed to free a runtime, its memory (shared by
+ * every runtime in it) can no longer be trusted: the next login loads a new instance, and logins
+ * still running in this one (in-process, several run at once) end in an error.
  */
-export function discardQuickJS(): void {
-  module = undefined;
+export function abandonQuickJS(module: QuickJSWASMModule): void {
+  abandoned.add(module);
+  if (latest === module) {
+    latest = undefined;
+    loading = undefined;
+  }
+}
+
+export function isAbandoned(module: QuickJSWASMModule): boolean {
+  return abandoned.has(module);
 }

@@ -5,7 +5,7 @@ import { HardDeadlineError, withHardDeadline } from '#shared/extensions/sandbox/
 import { LogCollector } from '#shared/extensions/sandbox/logs';
 import type { NetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { failureOutput, guestOutput } from '#shared/extensions/sandbox/outcome';
-import { discardQuickJS, quickJS } from '#shared/extensions/sandbox/quickjs';
+import { abandonQuickJS, isAbandoned, quickJS } from '#shared/extensions/sandbox/quickjs';
 import { LoginSession } from '#shared/extensions/sandbox/session';
 import { log } from '#shared/log';
 
@@ -26,6 +26,9 @@ const MAX_REPORT_CHARS = 4 * 1024 * 1024;
 /** How long past the budget a call into QuickJS may run before it is cut off hard (hard-deadline.ts). */
 const HARD_STOP_GRACE_MS = 100;
 
+/** The wasm instance was abandoned (by this login or a concurrent one): stop using it. */
+class AbandonedError extends Error {}
+
 export function sandboxRunner(options: SandboxOptions): ExtensionsRunner {
   return { run: (input) => runLogin(input, options) };
 }
@@ -40,9 +43,8 @@ export async function runLogin(input: LoginExtensionInput, options: SandboxOptio
     await execute(quickjs, session, input);
     return outputOf(session, input, logs);
   } catch (error) {
-    // Guest code cannot get here (it ends in an outcome); this is the wasm or the host failing.
+    // Guest code cannot get here (it ends in an outcome): the wasm or the host failed.
     log.error('rules sandbox failed', { error: error instanceof Error ? error.name : 'unknown' });
-    discardQuickJS();
     return failureOutput({ kind: 'crashed', step: session?.step ?? null, message: '' }, input.limits, logs.lines);
   }
 }
@@ -60,25 +62,34 @@ function outputOf(session: LoginSession, input: LoginExtensionInput, logs: LogCo
 async function execute(quickjs: QuickJSWASMModule, session: LoginSession, input: LoginExtensionInput): Promise<void> {
   const runtime = quickjs.newRuntime();
   let context: QuickJSContext | undefined;
-  let abandoned = false;
+  const guarded = <T>(task: () => T): T => {
+    if (isAbandoned(quickjs)) throw new AbandonedError();
+    return withHardDeadline(session.deadline + HARD_STOP_GRACE_MS, task);
+  };
   try {
     runtime.setMemoryLimit(input.limits.memoryBytes);
     runtime.setMaxStackSize(STACK_BYTES);
     runtime.setInterruptHandler(session.interruptHandler);
     context = runtime.newContext();
-    const guarded = <T>(task: () => T) => withHardDeadline(session.deadline + HARD_STOP_GRACE_MS, task);
-    guarded(() => start(context!, session, input));
-    await pump(runtime, context, session, guarded);
+    const ready = context;
+    guarded(() => start(ready, session, input));
+    await pump(runtime, ready, session, guarded);
   } catch (error) {
-    if (!(error instanceof HardDeadlineError)) throw error;
-    // Cut off mid-instruction: nothing in this wasm instance can be freed or trusted any more.
-    abandoned = true;
-    session.fail('timeout');
-    log.warn('rules sandbox stopped at the hard deadline; reloading QuickJS', { source: session.step?.name });
+    if (error instanceof HardDeadlineError) {
+      session.fail('timeout');
+      abandonQuickJS(quickjs);
+      log.warn('rules sandbox stopped at the hard deadline; reloading QuickJS', { source: session.step?.name });
+    } else if (error instanceof AbandonedError) {
+      session.fail('crashed');
+    } else {
+      abandonQuickJS(quickjs);
+      throw error;
+    }
   } finally {
-    session.close(!abandoned);
-    if (abandoned) discardQuickJS();
-    else release(runtime, context);
+    // An abandoned instance is left to the garbage collector: freeing into it could trap.
+    const usable = !isAbandoned(quickjs);
+    session.close(usable);
+    if (usable) release(quickjs, runtime, context);
   }
 }
 
@@ -125,11 +136,8 @@ async function pump(
   }
 }
 
-/**
- * Frees the context and runtime. QuickJS asserts that nothing leaked when a runtime is freed; if
- * that (or anything) fails, the wasm instance is suspect and the next login gets a new one.
- */
-function release(runtime: QuickJSRuntime, context: QuickJSContext | undefined): void {
+/** QuickJS asserts that nothing leaked when a runtime is freed; if that fails, reload the wasm. */
+function release(quickjs: QuickJSWASMModule, runtime: QuickJSRuntime, context: QuickJSContext | undefined): void {
   try {
     context?.dispose();
     runtime.dispose();
@@ -137,6 +145,6 @@ function release(runtime: QuickJSRuntime, context: QuickJSContext | undefined): 
     log.error('rules sandbox runtime could not be freed; reloading QuickJS', {
       error: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
     });
-    discardQuickJS();
+    abandonQuickJS(quickjs);
   }
 }

@@ -148,6 +148,15 @@ describe('brute-force protection', () => {
     expect((await login(app, { username: user.email, password: PASSWORD })).status).toBe(200);
   });
 
+  it('is lifted by a password reset', async () => {
+    const user = await seedLoginUser();
+    for (let i = 0; i < 10; i++) await login(app, { username: user.email, password: 'Wrong-Passw0rd!' });
+    expect((await login(app, { username: user.email, password: PASSWORD })).status).toBe(429);
+    const reset = await call('users-update', { params: { id: user.user_id }, scopes: ['update:users'], body: { password: 'N3w-Passw0rd!' } });
+    expect(reset.status).toBe(200);
+    expect((await login(app, { username: user.email, password: 'N3w-Passw0rd!' })).status).toBe(200);
+  });
+
   it('answers 404 for the blocks of an unknown user', async () => {
     const res = await call('user-blocks-get', { params: { id: 'auth0|000000000000000000000000' }, scopes: ['read:users'] });
     expect(res.status).toBe(404);
