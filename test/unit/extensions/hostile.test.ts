@@ -44,6 +44,21 @@ describe('hostile rules: time and memory', () => {
     await expectNextLoginWorks();
   });
 
+  it('fails, rather than trusts, a concurrent login in the interpreter a cut-off login abandoned', async () => {
+    // In-process, logins share one wasm instance; a hard stop leaves its memory in an unknown state.
+    const waiting = run({ rules: [rule('patient', 'function (u, c, cb) { setTimeout(() => cb(null, u, c), 50); }')] });
+    const script = "function (user, context, callback) { const s = 'x'.repeat(100000); while (true) s.split('').join(''); }";
+    const heavy = await run({ rules: [rule('heavy', script)], limits: { totalMs: 100, memoryBytes: 32 * 1024 * 1024 } });
+    expect(heavy).toMatchObject({ outcome: 'error', source: 'heavy' });
+    expect(await waiting).toEqual({
+      outcome: 'error',
+      error: "Rule 'patient' failed: the sandbox stopped unexpectedly",
+      source: 'patient',
+      logs: [],
+    });
+    await expectNextLoginWorks();
+  });
+
   it('counts time spent waiting on timers against the budget', async () => {
     const script = 'function (user, context, callback) { setTimeout(() => callback(null, user, context), 60000); }';
     const { output, ms } = await timed({ rules: [rule('sleepy', script)], limits: { totalMs: 200, memoryBytes: 32 * 1024 * 1024 } });
