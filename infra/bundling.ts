@@ -11,6 +11,12 @@ export const NATIVE_MODULES = ['@node-rs/argon2'] as const;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/**
+ * Set at bundle time: code that only runs locally (the in-process rules sandbox) sits behind this
+ * constant, so esbuild drops it from the Lambda bundles.
+ */
+export const BUNDLE_DEFINE = { 'process.env.BUNDLED_FOR_LAMBDA': '"true"' };
+
 export const esbuildOptions = {
   bundle: true,
   platform: 'node' as const,
@@ -21,6 +27,7 @@ export const esbuildOptions = {
   mainFields: ['module', 'main'],
   external: [...NATIVE_MODULES],
   banner: { js: ESM_REQUIRE_BANNER },
+  define: BUNDLE_DEFINE,
 };
 
 export const entryFor = (handler: string) => `functions/${handler}.ts`;

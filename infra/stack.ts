@@ -36,6 +36,8 @@ const DEFAULT_MEMORY_MB = 512;
 const RULES_RUNNER_ENTRY = 'functions/extensions/run-extensions.ts';
 const RULES_RUNNER_MEMORY_MB = 1024;
 const RULES_RUNNER_TIMEOUT = Duration.seconds(30);
+/** Functions that run logins wait for the runner: just under API Gateway's 30 s integration limit. */
+const LOGIN_TIMEOUT_SECONDS = 29;
 
 /**
  * The native addon ships beside the bundle, and its prebuilt binary is for x86_64 Linux (glibc),
@@ -57,6 +59,7 @@ const BUNDLING: BundlingOptions = {
   // Replaces CDK's default of leaving '@aws-sdk/*' external: the SDK is bundled, so the version
   // that runs is the one in package-lock.json (and the one the benchmark measures).
   externalModules: [...esbuildOptions.external],
+  define: esbuildOptions.define,
 };
 
 export interface IdentityStackProps extends StackProps {
@@ -132,7 +135,8 @@ export class IdentityStack extends Stack {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.X86_64, // must match the argon2 binary shipped (see above)
       memorySize: route.hashesPasswords ? HASHING_MEMORY_MB : DEFAULT_MEMORY_MB,
-      timeout: Duration.seconds(10),
+      // A login waits for the rules runner (its budget is 20 s); HTTP APIs stop at 30 s.
+      timeout: Duration.seconds(route.runsExtensions ? LOGIN_TIMEOUT_SECONDS : 10),
       // An explicit log group instead of `logRetention`, which would add a custom-resource Lambda.
       logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH }),
       environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer },

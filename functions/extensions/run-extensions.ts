@@ -1,6 +1,6 @@
 import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/extensions/contract';
-import { quickJS } from '#shared/extensions/sandbox/quickjs';
 import { runLogin } from '#shared/extensions/sandbox/run-login';
+import { warmUp } from '#shared/extensions/sandbox/warm-up';
 
 /**
  * The rules-runner Lambda (not an HTTP route): invoked by the token Lambda with one login's rules,
@@ -10,8 +10,8 @@ import { runLogin } from '#shared/extensions/sandbox/run-login';
  * Runtime API listens on 127.0.0.1.
  */
 
-// Compile the interpreter during init, which Lambda runs at full CPU, not on the first login.
-await quickJS();
+// Load and exercise the interpreter during init, which Lambda runs at full CPU, not on a login.
+await warmUp();
 
 export const handler = (input: LoginExtensionInput): Promise<LoginExtensionOutput> =>
   runLogin(input, { allowPrivateNetwork: false });

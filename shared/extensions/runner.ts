@@ -20,12 +20,18 @@ export function extensionsRunner(): ExtensionsRunner {
  * rules may call services on the same machine; the Lambda runner refuses private addresses.
  */
 function inProcessRunner(): ExtensionsRunner {
-  return {
-    run: async (input) => {
-      const { runLogin } = await import('#shared/extensions/sandbox/run-login');
-      return runLogin(input, { allowPrivateNetwork: true });
-    },
-  };
+  // Lambda bundles define this constant, so esbuild drops the sandbox from every function but the
+  // runner's own; a deployed function without the runner's name is a configuration error.
+  if (process.env.BUNDLED_FOR_LAMBDA === 'true') {
+    throw new Error('RULES_RUNNER_FUNCTION_NAME must be set where rules run in Lambda');
+  } else {
+    return {
+      run: async (input) => {
+        const { runLogin } = await import('#shared/extensions/sandbox/run-login');
+        return runLogin(input, { allowPrivateNetwork: true });
+      },
+    };
+  }
 }
 
 /** The caller sees only this: what went wrong inside the runner's invocation stays in our logs. */

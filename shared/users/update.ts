@@ -31,15 +31,15 @@ const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
 export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
   const permission = assertCanUpdate(caller, userId, body);
   const failures = body.password !== undefined ? await checkPasswordReset(userId, body.password) : [];
-  const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata);
-  const updated = await writeChanges(userId, body, changes);
+  const now = new Date().toISOString();
+  const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata, now);
+  const updated = await writeChanges(userId, body, changes, now);
   // A password reset unblocks the user, as on Auth0.
   if (failures.length > 0) await clearFailedLogins(userId, failures);
   return updated;
 }
 
-async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges): Promise<UserRecord> {
-  const now = new Date().toISOString();
+async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges, now: string): Promise<UserRecord> {
   const movesIdentifiers = body.email !== undefined || body.username !== undefined;
   if (!movesIdentifiers) {
     try {
@@ -60,7 +60,7 @@ async function writeChanges(userId: string, body: UpdateUserBody, changes: UserC
   });
 }
 
-async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean): Promise<UserChanges> {
+async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean, now: string): Promise<UserChanges> {
   const changes: UserChanges = {
     set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly, expectedConnection: body.connection,
   };
@@ -77,7 +77,7 @@ async function toChanges(body: UpdateUserBody, expectedVersions: number[] | unde
   }
   if (body.password !== undefined) {
     changes.set.password_hash = await hashPassword(body.password);
-    changes.set.last_password_reset = new Date().toISOString();
+    changes.set.last_password_reset = now;
   }
   return changes;
 }

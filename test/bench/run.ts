@@ -16,11 +16,31 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTable, freePort, JavaMissingError, localClient, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
 import { userKey } from '#shared/db/keys';
+import type { BootstrapCredentials } from '#shared/bootstrap/seed';
+import type { LoginExtensionOutput } from '#shared/extensions/contract';
 import type { RequestRecord } from '#shared/http/handler';
 import { routes, type RouteId } from '#shared/http/routes';
 import { baselineProcessMs, bundleAll, type BundleResult } from '#test/bench/bundles';
 import { createHttpClient, type BenchRequest, type BenchResponse, type HttpClient } from '#test/bench/http';
 import { itemSize } from '#test/bench/item-size';
+import {
+  BENCH_RULES,
+  benchArgon2,
+  benchSandbox,
+  COLOR_CLAIM,
+  cpuMeter,
+  findDynamoPid,
+  jwtClaims,
+  LOGIN_SCOPE,
+  PASSWORD_REALM_GRANT,
+  PLAN_CLAIM,
+  Stopwatch,
+  timeDynamoDb,
+  timeRunner,
+  type Argon2Result,
+  type CpuMeter,
+  type SandboxResult,
+} from '#test/bench/logins';
 import { describeCommands, round, summarise, summariseDb, type DbSummary, type LatencySummary } from '#test/bench/stats';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,6 +62,30 @@ const PREWARM_REQUESTS = 3000;
 const BIG_USER_GETS = 20;
 const IMPORT_RUNS = 7;
 
+/** Logins (issue 3): argon2id makes a password login CPU-bound, so fewer iterations. */
+const LOGIN_USERS = 8;
+const LOGIN_PASSWORD = 'Bench-Passw0rd!';
+const LOGIN_WARMUP = 5;
+const LOGIN_CONCURRENCIES = [1, 2, 4] as const;
+const LOGIN_ITERATIONS: Record<(typeof LOGIN_CONCURRENCIES)[number], number> = { 1: 120, 2: 160, 4: 200 };
+const LOGIN_PREWARM = 24;
+const REFRESH_WARMUP = 20;
+const REFRESH_RUNS: { concurrency: number; count: number }[] = [
+  { concurrency: 1, count: 400 },
+  { concurrency: 4, count: 800 },
+];
+const SANDBOX_WARMUP = 20;
+const SANDBOX_RUNS = 400;
+const ARGON2_RUNS = 30;
+const SIGN_RUNS = 110;
+/** How long to wait for new rules to reach logins (the extensions cache, EXTENSIONS_CACHE_MS, is 10 s by default). */
+const RULES_ACTIVE_TIMEOUT_MS = 45_000;
+/** Keycloak's published sizing: 15 password logins per second per vCPU. */
+const KEYCLOAK_LOGINS_PER_VCPU = 15;
+const MAX_RCU_PER_LOGIN = 1;
+const MAX_WCU_PER_LOGIN = 3;
+const MAX_RULES_OVERHEAD_MS = 5;
+
 /** Targets (see /work/shared/reference/performance-anchors.md). */
 const MAX_BUNDLE_BYTES = 600_000;
 const MAX_COLD_IMPORT_MS = 250;
@@ -54,8 +98,13 @@ interface OpSpec {
   count: number;
   concurrency: number;
   expect: number;
-  request: (i: number) => BenchRequest;
-  onResponse?: (i: number, res: BenchResponse) => void;
+  /** `worker` is the index of the concurrent worker (0 in the warm-up): for chains such as refresh-token rotation. */
+  request: (i: number, worker: number) => BenchRequest;
+  onResponse?: (i: number, res: BenchResponse, worker: number) => void;
+  /** A check beyond the status code; a returned message counts the answer as an error. */
+  validate?: (res: BenchResponse, worker: number) => string | undefined;
+  /** Called after the warm-up, just before the measured requests start. */
+  onMeasureStart?: () => void;
 }
 
 interface OpResult {
@@ -71,6 +120,8 @@ interface OpResult {
   /** Time inside the handler wrapper (from observeRequests), without HTTP and client overhead. */
   handlerMs: LatencySummary;
   reqPerSec: number;
+  /** CPU time per measured request: this process (server, client, thread pool) and DynamoDB Local's JVM. */
+  cpuMsPerRequest: { node: number; dynamoDbLocal: number | undefined };
   db: DbSummary;
   records: RequestRecord[];
   warmupRecords: RequestRecord[];
@@ -87,37 +138,44 @@ let sink: RequestRecord[] | undefined;
 /** Every request of the run, in completion order (first calls, and creates outside the create phase). */
 const allRecords: RequestRecord[] = [];
 
+/** Set once DynamoDB Local runs: CPU accounting for every measured run. */
+let cpu: CpuMeter = cpuMeter(undefined);
+
 async function runOp(http: HttpClient, spec: OpSpec): Promise<OpResult> {
   let errors = 0;
   let firstError: string | undefined;
-  const check = (i: number, res: BenchResponse) => {
-    if (res.status !== spec.expect) {
+  const check = (i: number, res: BenchResponse, worker: number) => {
+    const problem = res.status !== spec.expect ? `HTTP ${res.status}: ${res.body.slice(0, 300)}` : spec.validate?.(res, worker);
+    if (problem) {
       errors += 1;
-      firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 300)}`;
+      firstError ??= problem;
     }
-    spec.onResponse?.(i, res);
+    spec.onResponse?.(i, res, worker);
   };
 
   const warm: RequestRecord[] = [];
   sink = warm;
-  for (let i = 0; i < spec.warmup; i++) check(i, await http.send(spec.request(i)));
+  for (let i = 0; i < spec.warmup; i++) check(i, await http.send(spec.request(i, 0)), 0);
 
   const records: RequestRecord[] = [];
   sink = records;
   const latencies: number[] = [];
   let next = 0;
-  const worker = async () => {
+  const worker = async (w: number) => {
     for (;;) {
       const i = next++;
       if (i >= spec.count) return;
-      const res = await http.send(spec.request(spec.warmup + i));
+      const res = await http.send(spec.request(spec.warmup + i, w));
       latencies.push(res.ms);
-      check(spec.warmup + i, res);
+      check(spec.warmup + i, res, w);
     }
   };
+  spec.onMeasureStart?.();
+  const stopCpu = cpu.start();
   const started = performance.now();
-  await Promise.all(Array.from({ length: spec.concurrency }, worker));
+  await Promise.all(Array.from({ length: spec.concurrency }, (_, w) => worker(w)));
   const elapsed = performance.now() - started;
+  const used = stopCpu();
   sink = undefined;
 
   const measured = records.filter((r) => r.route === spec.route);
@@ -132,6 +190,10 @@ async function runOp(http: HttpClient, spec: OpSpec): Promise<OpResult> {
     latencyMs: summarise(latencies),
     handlerMs: summarise(measured.map((r) => r.ms)),
     reqPerSec: round((spec.count / elapsed) * 1000, 1),
+    cpuMsPerRequest: {
+      node: round(used.nodeMs / spec.count, 2),
+      dynamoDbLocal: used.dynamoMs === undefined ? undefined : round(used.dynamoMs / spec.count, 2),
+    },
     db: summariseDb(measured),
     records: measured,
     warmupRecords: warm.filter((r) => r.route === spec.route),
@@ -157,6 +219,10 @@ async function main(): Promise<void> {
     await ensureTable(endpoint, TABLE_NAME);
     const port = await freePort();
     const baseUrl = `http://localhost:${port}`;
+    cpu = cpuMeter(findDynamoPid(endpoint));
+    // Logins are measured with the defaults: rules cached 10 s per warm Lambda, run in-process.
+    delete process.env.EXTENSIONS_CACHE_MS;
+    delete process.env.RULES_RUNNER_FUNCTION_NAME;
     Object.assign(process.env, {
       DYNAMODB_ENDPOINT: endpoint,
       TABLE_NAME,
@@ -406,6 +472,9 @@ async function main(): Promise<void> {
       request: (i) => ({ method: 'DELETE', path: userPath(toDelete[i] ?? fail('no user to delete')), headers: auth }),
     });
 
+    // Logins (issue 3): password-realm and refresh grants with 0 and then 3 rules, the sandbox and argon2id alone.
+    const logins = await benchLogins({ client, credentials, auth, progress, createBody, userPath, storedSize });
+
     // 7 (first half). Stop the service before the bundles, so nothing else runs during cold imports.
     progress('stopping the server and DynamoDB Local');
     client.close();
@@ -423,12 +492,18 @@ async function main(): Promise<void> {
 
     // 5. Targets.
     const createRecords = allRecords.filter((r) => r.route === 'users-create');
-    const targets = checkTargets({ createRecords, patchRuns: [patchSeq, patchConc], bigGet, bigUserBytes, bundles });
+    const loginSummary = summariseLogins(logins, ops);
+    const targets = [
+      ...checkTargets({ createRecords, patchRuns: [patchSeq, patchConc], bigGet, bigUserBytes, bundles }),
+      ...checkLoginTargets(logins, loginSummary),
+    ];
     const firstCalls = firstCallsOf(ops);
     const loadAtEnd = loadavg().map((n) => round(n, 2));
 
     // 6. Report.
-    printReport({ ops, firstCalls, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes, load: [loadAtStart, loadAtEnd] });
+    printReport({
+      ops, firstCalls, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes, load: [loadAtStart, loadAtEnd], logins, loginSummary,
+    });
     const results = {
       timestamp: new Date().toISOString(),
       machine: {
@@ -451,6 +526,26 @@ async function main(): Promise<void> {
       },
       operations: ops.map(({ records: _r, warmupRecords: _w, ...op }) => op),
       firstCalls,
+      logins: {
+        setup: {
+          users: LOGIN_USERS,
+          userItemBytes: logins.userItemBytes,
+          grant: PASSWORD_REALM_GRANT,
+          scope: LOGIN_SCOPE,
+          rules: BENCH_RULES,
+          extensionsCacheMs: logins.extensionsCacheMs,
+          passwordHash: 'argon2id m=19456 KiB, t=2, p=1 (shared/passwords/hash.ts)',
+          cores: cpus().length,
+          loadAverageAtStart: logins.loadAtStart,
+          loadAverageAtEnd: logins.loadAtEnd,
+        },
+        runs: logins.runs.map(({ records: _r, warmupRecords: _w, ...run }) => run),
+        summary: loginSummary,
+        sandbox: logins.sandbox,
+        argon2: logins.argon2,
+        rulesActiveAfterMs: logins.rulesActiveAfterMs,
+        denyCheck: logins.denyCheck,
+      },
       notes: NOTES,
       users: { typicalUserItemBytes: typicalUserBytes, bigUserItemBytes: bigUserBytes, bigUserSizeAsCreated: sizeAsCreated },
       bundles: { baselineNodeProcessMs: baselineMs, maxBytes: MAX_BUNDLE_BYTES, maxColdImportMs: MAX_COLD_IMPORT_MS, items: bundles },
@@ -465,6 +560,293 @@ async function main(): Promise<void> {
     if (server) await closeServer(server);
     await dynamo?.stop();
   }
+}
+
+type LoginGrant = 'password-realm' | 'refresh_token';
+
+interface LoginRun extends OpResult {
+  grant: LoginGrant;
+  rules: number;
+  /** Means per measured login, timed inside the service (an SDK middleware and a wrapper around the runner). */
+  inside: {
+    /** Wall time with at least one DynamoDB command in flight (parallel commands overlap). */
+    dynamoDbWallMs: number;
+    /** Sum of the commands' durations. */
+    dynamoDbMs: number;
+    /** extensionsRunner().run() as the login called it; 0 when the login had nothing to run. */
+    sandboxMs: number;
+    sandboxCalls: number;
+  };
+}
+
+interface LoginBench {
+  runs: LoginRun[];
+  userItemBytes: number;
+  extensionsCacheMs: number;
+  /** From creating the rules to the first login that ran them (the extensions cache). */
+  rulesActiveAfterMs: number;
+  denyCheck: { pass: boolean; detail: string };
+  sandbox: SandboxResult[];
+  /** Importing the sandbox's modules (through tsx here), before its first run. */
+  sandboxImportMs: number;
+  argon2: Argon2Result;
+  /** One RS256 signature (signJwt with the current key); a login signs two tokens. */
+  signMs: LatencySummary;
+  loadAtStart: number[];
+  loadAtEnd: number[];
+}
+
+interface TokenBody {
+  access_token?: string;
+  id_token?: string;
+  refresh_token?: string;
+  error?: string;
+  error_description?: string;
+}
+
+const parseTokens = (res: BenchResponse): TokenBody => {
+  try {
+    return JSON.parse(res.body) as TokenBody;
+  } catch {
+    return {};
+  }
+};
+
+const LOGIN_COLORS = ['teal', 'orange', 'plum', 'olive'];
+
+async function benchLogins(input: {
+  client: HttpClient;
+  credentials: BootstrapCredentials;
+  auth: Record<string, string>;
+  progress: (message: string) => void;
+  createBody: (email: string, extra?: Record<string, unknown>) => Record<string, unknown>;
+  userPath: (id: string) => string;
+  storedSize: (userId: string) => Promise<number>;
+}): Promise<LoginBench> {
+  const { client, credentials, auth, progress } = input;
+  const loadAtStart = loadavg().map((n) => round(n, 2));
+  const { config } = await import('#shared/config');
+  const { extensionsRunner } = await import('#shared/extensions/runner');
+  const { hashPassword, verifyPassword } = await import('#shared/passwords/hash');
+  const { signJwt } = await import('#shared/tokens/sign');
+  const { db } = await import('#shared/db/client');
+  const dynamoWatch = new Stopwatch();
+  const sandboxWatch = new Stopwatch();
+  timeDynamoDb(db, dynamoWatch);
+  const runner = extensionsRunner();
+  const untimeRunner = timeRunner(runner, sandboxWatch);
+  const app = credentials.application;
+  const runId = Date.now().toString(36);
+
+  // Users with a password and a colour in user_metadata (rule 1), plus one that rule 2 refuses.
+  progress(`logins: creating ${LOGIN_USERS} users with a password`);
+  const users: { id: string; email: string; color: string }[] = [];
+  const createLoginUser = async (email: string, color: string, appExtra: Record<string, unknown> = {}) => {
+    const base = input.createBody(email, { color });
+    const body = { ...base, password: LOGIN_PASSWORD, app_metadata: { ...(base.app_metadata as Record<string, unknown>), ...appExtra } };
+    const res = await client.send({ method: 'POST', path: '/api/v2/users', headers: auth, body });
+    if (res.status !== 201) fail(`creating login user ${email} answered ${res.status}: ${res.body}`);
+    return (JSON.parse(res.body) as { user_id: string }).user_id;
+  };
+  for (let i = 0; i < LOGIN_USERS; i++) {
+    const email = `login-${runId}-${i}@example.com`;
+    const color = LOGIN_COLORS[i % LOGIN_COLORS.length]!;
+    users.push({ id: await createLoginUser(email, color), email, color });
+  }
+  const flaggedEmail = `login-${runId}-flagged@example.com`;
+  const flaggedId = await createLoginUser(flaggedEmail, 'red', { blocked_by_bench: true });
+  const userItemBytes = await input.storedSize(users[0]!.id);
+  const userAt = (i: number) => users[i % users.length]!;
+
+  const passwordRequest = (email: string): BenchRequest => ({
+    method: 'POST',
+    path: '/oauth/token',
+    body: {
+      grant_type: PASSWORD_REALM_GRANT,
+      realm: credentials.connection,
+      username: email,
+      password: LOGIN_PASSWORD,
+      scope: LOGIN_SCOPE,
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+    },
+  });
+  const refreshRequest = (refreshToken: string): BenchRequest => ({
+    method: 'POST',
+    path: '/oauth/token',
+    body: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.client_id, client_secret: app.client_secret },
+  });
+  /** A password login outside any measurement: a session to refresh. */
+  const newSession = async (email: string): Promise<string> => {
+    const res = await client.send(passwordRequest(email));
+    if (res.status !== 200) fail(`login of ${email} answered ${res.status}: ${res.body}`);
+    return parseTokens(res).refresh_token ?? fail('the login returned no refresh_token (offline_access)');
+  };
+
+  /** With rules: rule 1's and rule 3's claims, with the user's values; without: neither claim. */
+  const claimCheck = (rules: number, expectedColor: (res: BenchResponse, worker: number) => string | undefined) => (res: BenchResponse, worker: number) => {
+    const tokens = parseTokens(res);
+    if (!tokens.refresh_token) return 'no refresh_token in the answer';
+    const id = jwtClaims(tokens.id_token);
+    const access = jwtClaims(tokens.access_token);
+    if (rules === 0) return id[COLOR_CLAIM] === undefined && access[PLAN_CLAIM] === undefined ? undefined : 'a rule claim without rules';
+    const color = expectedColor(res, worker);
+    if (id[COLOR_CLAIM] !== color) return `id_token ${COLOR_CLAIM} is ${JSON.stringify(id[COLOR_CLAIM])}, expected ${color}`;
+    if (access[PLAN_CLAIM] !== 'enterprise') return `access_token ${PLAN_CLAIM} is ${JSON.stringify(access[PLAN_CLAIM])}`;
+    return undefined;
+  };
+
+  const runs: LoginRun[] = [];
+  const measure = async (grant: LoginGrant, rules: number, spec: Omit<OpSpec, 'route' | 'expect'>) => {
+    progress(`${spec.name}: ${spec.warmup} warm-up + ${spec.count} at c=${spec.concurrency}`);
+    const reset = () => {
+      dynamoWatch.reset();
+      sandboxWatch.reset();
+    };
+    const result = await runOp(client, { ...spec, route: 'oauth-token', expect: 200, onMeasureStart: reset });
+    const per = (n: number) => round(n / spec.count, 2);
+    const inside = {
+      dynamoDbWallMs: per(dynamoWatch.wallMs),
+      dynamoDbMs: per(dynamoWatch.totalMs),
+      sandboxMs: per(sandboxWatch.totalMs),
+      sandboxCalls: per(sandboxWatch.calls),
+    };
+    runs.push({ ...result, grant, rules, inside });
+    return result;
+  };
+
+  const measurePhase = async (rules: number) => {
+    const label = `${rules} rule${rules === 1 ? '' : 's'}`;
+    for (const c of LOGIN_CONCURRENCIES) {
+      // Which user each answer belongs to: the sub of its ID token.
+      const colorOf = (res: BenchResponse) => users.find((u) => u.id === jwtClaims(parseTokens(res).id_token).sub)?.color;
+      await measure('password-realm', rules, {
+        name: `password-realm login, ${label}`,
+        warmup: LOGIN_WARMUP,
+        count: LOGIN_ITERATIONS[c],
+        concurrency: c,
+        request: (i) => passwordRequest(userAt(i).email),
+        validate: claimCheck(rules, colorOf),
+      });
+    }
+    for (const { concurrency, count } of REFRESH_RUNS) {
+      // Independent sessions, one per worker, each rotated by its own worker.
+      const chains: { token: string; color: string }[] = [];
+      for (let w = 0; w < concurrency; w++) chains.push({ token: await newSession(userAt(w).email), color: userAt(w).color });
+      await measure('refresh_token', rules, {
+        name: `refresh_token (rotation), ${label}`,
+        warmup: REFRESH_WARMUP,
+        count,
+        concurrency,
+        request: (_i, w) => refreshRequest(chains[w]!.token),
+        onResponse: (_i, res, w) => {
+          const next = parseTokens(res).refresh_token;
+          if (res.status === 200 && next) chains[w]!.token = next;
+        },
+        validate: claimCheck(rules, (_res, w) => chains[w]?.color),
+      });
+    }
+  };
+
+  // Unmeasured logins first: the login path's code, the caches (client, connection, keys, extensions) and the JVM.
+  progress(`logins: warming up (${LOGIN_PREWARM} password logins, 50 refreshes)`);
+  let nextWarm = 0;
+  await Promise.all(
+    Array.from({ length: 2 }, async () => {
+      for (let i = nextWarm++; i < LOGIN_PREWARM; i = nextWarm++) await newSession(userAt(i).email);
+    }),
+  );
+  let warmToken = await newSession(userAt(0).email);
+  for (let i = 0; i < 50; i++) {
+    const res = await client.send(refreshRequest(warmToken));
+    if (res.status !== 200) fail(`warm-up refresh answered ${res.status}: ${res.body}`);
+    warmToken = parseTokens(res).refresh_token ?? fail('no refresh_token');
+  }
+
+  await measurePhase(0);
+
+  // Three small rules, through the Management API.
+  progress(`logins: creating ${BENCH_RULES.length} rules`);
+  const rulesCreatedAt = performance.now();
+  const ruleScripts = [];
+  for (const rule of BENCH_RULES) {
+    const res = await client.send({ method: 'POST', path: '/api/v2/rules', headers: auth, body: { ...rule, enabled: true } });
+    if (res.status !== 201) fail(`POST /api/v2/rules answered ${res.status}: ${res.body}`);
+    ruleScripts.push({ id: (JSON.parse(res.body) as { id: string }).id, name: rule.name, script: rule.script });
+  }
+
+  // While the login path still serves its cached (empty) rule list: the sandbox alone, then argon2id alone.
+  const limits = { totalMs: config.EXTENSIONS_BUDGET_MS, memoryBytes: config.EXTENSIONS_MEMORY_MB * 1024 * 1024 };
+  const sandboxCheck = (rules: number) => (output: LoginExtensionOutput) => {
+    if (output.outcome !== 'allow') return `outcome ${output.outcome}: ${output.outcome === 'error' ? output.error : output.reason}`;
+    if (rules > 0 && (output.idTokenClaims[COLOR_CLAIM] !== 'teal' || output.accessTokenClaims[PLAN_CLAIM] !== 'enterprise')) {
+      return `unexpected claims ${JSON.stringify(output.idTokenClaims)} ${JSON.stringify(output.accessTokenClaims)}`;
+    }
+    return undefined;
+  };
+  progress(`sandbox: extensionsRunner().run() with 0 and ${ruleScripts.length} rules, ${SANDBOX_WARMUP} warm-up + ${SANDBOX_RUNS} each`);
+  const importStarted = performance.now();
+  await import('#shared/extensions/sandbox/run-login');
+  const sandboxImportMs = round(performance.now() - importStarted, 1);
+  const sandbox = [
+    await benchSandbox(runner, [], limits, SANDBOX_WARMUP, SANDBOX_RUNS, sandboxCheck(0), true),
+    await benchSandbox(runner, ruleScripts, limits, SANDBOX_WARMUP, SANDBOX_RUNS, sandboxCheck(ruleScripts.length)),
+  ];
+  progress(`argon2id alone: ${ARGON2_RUNS} verifications at c=1, ${ARGON2_RUNS * 2} at c=2`);
+  const argon2 = await benchArgon2(hashPassword, verifyPassword, ARGON2_RUNS, 2);
+  const signTimes: number[] = [];
+  for (let i = 0; i < SIGN_RUNS; i++) {
+    const started = performance.now();
+    await signJwt({ iss: credentials.issuer, sub: users[0]!.id, aud: app.client_id, iat: i, exp: i + 60, [COLOR_CLAIM]: 'teal' });
+    if (i >= 10) signTimes.push(performance.now() - started);
+  }
+  const signMs = summarise(signTimes);
+
+  // Wait for the rules to reach logins (extensions cache), refreshing one session.
+  progress(`logins: waiting for the rules to take effect (EXTENSIONS_CACHE_MS = ${config.EXTENSIONS_CACHE_MS})`);
+  let probe = await newSession(userAt(0).email);
+  let rulesActiveAfterMs = Number.NaN;
+  for (;;) {
+    const res = await client.send(refreshRequest(probe));
+    if (res.status !== 200) fail(`refresh while waiting for the rules answered ${res.status}: ${res.body}`);
+    const tokens = parseTokens(res);
+    probe = tokens.refresh_token ?? fail('no refresh_token');
+    if (jwtClaims(tokens.id_token)[COLOR_CLAIM] !== undefined) {
+      rulesActiveAfterMs = round(performance.now() - rulesCreatedAt, 0);
+      break;
+    }
+    if (performance.now() - rulesCreatedAt > RULES_ACTIVE_TIMEOUT_MS) fail(`the rules did not reach logins within ${RULES_ACTIVE_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  // Rule 2 at work: the flagged user is refused with Auth0's access_denied.
+  const denied = await client.send(passwordRequest(flaggedEmail));
+  const deniedBody = parseTokens(denied);
+  const denyCheck = {
+    pass: denied.status === 401 && deniedBody.error === 'access_denied' && deniedBody.error_description === 'blocked by the benchmark',
+    detail: `HTTP ${denied.status} ${denied.body.slice(0, 200)}`,
+  };
+
+  await measurePhase(ruleScripts.length);
+  untimeRunner();
+
+  // Leave the tenant as found: the rules and the login users go.
+  for (const rule of ruleScripts) await client.send({ method: 'DELETE', path: `/api/v2/rules/${encodeURIComponent(rule.id)}`, headers: auth });
+  for (const id of [...users.map((u) => u.id), flaggedId]) await client.send({ method: 'DELETE', path: input.userPath(id), headers: auth });
+
+  return {
+    runs,
+    userItemBytes,
+    extensionsCacheMs: config.EXTENSIONS_CACHE_MS,
+    rulesActiveAfterMs,
+    denyCheck,
+    sandbox,
+    sandboxImportMs,
+    argon2,
+    signMs,
+    loadAtStart,
+    loadAtEnd: loadavg().map((n) => round(n, 2)),
+  };
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -542,6 +924,287 @@ function checkTargets(input: {
   return targets;
 }
 
+interface LoginSummary {
+  cores: number;
+  /** Best password-realm logins/s over c=1,2,4, divided by the machine's cores. */
+  perCore: { rules: number; bestLoginsPerSec: number; atConcurrency: number; loginsPerSecPerCore: number }[];
+  /** Best rate of each grant over its concurrencies. */
+  grantsPerSecond: { grant: string; rules: number | undefined; perSec: number; atConcurrency: number }[];
+  /** CPU of this process per login at the best rate: what the service itself needs, without the store. */
+  serviceCpu: { rules: number; nodeMsPerLogin: number; dynamoDbLocalMsPerLogin: number | undefined; loginsPerCpuSecond: number }[];
+  rulesOverhead: {
+    rules: number;
+    passwordP50Ms: number;
+    passwordHandlerP50Ms: number;
+    refreshP50Ms: number;
+    refreshHandlerP50Ms: number;
+    sandboxP50Ms: number;
+    sandboxP99Ms: number;
+    sandboxEmptyP50Ms: number;
+    sandboxEmptyP99Ms: number;
+    sandboxFirstRunMs: number | undefined;
+  };
+  /** Mean handler time of a login at c=1, split by what was timed inside it or measured alone. */
+  timeSplit: TimeSplit[];
+  db: { password: LoginDb; refresh: LoginDb };
+}
+
+interface TimeSplit {
+  grant: LoginGrant;
+  rules: number;
+  handlerMeanMs: number;
+  /** argon2id verify measured alone (mean at c=1); 0 for refresh. */
+  argon2Ms: number;
+  sandboxMs: number;
+  dynamoDbWallMs: number;
+  /** Two RS256 signatures (ID and access token), p50 of signJwt measured alone. */
+  signingMs: number;
+  restMs: number;
+}
+
+/** DynamoDB per login over all runs of a grant, and the steady-state login: the most common set of commands (cache refreshes aside). */
+interface LoginDb extends DbSummary {
+  logins: number;
+  steady: { commands: string[]; logins: number; maxReadUnits: number; maxWriteUnits: number };
+  /** Logins that issued other commands (a cache of the client, connection, signing key or extensions being refreshed). */
+  others: { commands: string[]; count: number }[];
+}
+
+function summariseLogins(bench: LoginBench, ops: OpResult[]): LoginSummary {
+  const cores = cpus().length;
+  const ruleCounts = [...new Set(bench.runs.map((r) => r.rules))].sort((a, b) => a - b);
+  const withRules = ruleCounts[ruleCounts.length - 1] ?? 0;
+  const runsOf = (grant: LoginGrant, rules: number) => bench.runs.filter((r) => r.grant === grant && r.rules === rules);
+  const best = (runs: OpResult[]) => runs.reduce<OpResult | undefined>((a, b) => (!a || b.reqPerSec > a.reqPerSec ? b : a), undefined);
+  const at = (grant: LoginGrant, rules: number, c: number) => runsOf(grant, rules).find((r) => r.concurrency === c);
+  const need = <T>(value: T | undefined, what: string): T => value ?? fail(`no ${what} run`);
+
+  const perCore = ruleCounts.map((rules) => {
+    const top = need(best(runsOf('password-realm', rules)), `password login (${rules} rules)`);
+    return { rules, bestLoginsPerSec: top.reqPerSec, atConcurrency: top.concurrency, loginsPerSecPerCore: round(top.reqPerSec / cores, 1) };
+  });
+  const clientCredentials = best(ops.filter((o) => o.name.includes('client_credentials')));
+  const grantsPerSecond = [
+    ...ruleCounts.flatMap((rules) =>
+      (['password-realm', 'refresh_token'] as const).map((grant) => {
+        const top = need(best(runsOf(grant, rules)), `${grant} (${rules} rules)`);
+        return { grant, rules: rules as number | undefined, perSec: top.reqPerSec, atConcurrency: top.concurrency };
+      }),
+    ),
+    ...(clientCredentials ? [{ grant: 'client_credentials', rules: undefined, perSec: clientCredentials.reqPerSec, atConcurrency: clientCredentials.concurrency }] : []),
+  ];
+  const serviceCpu = ruleCounts.map((rules) => {
+    const top = need(best(runsOf('password-realm', rules)), 'password login');
+    return {
+      rules,
+      nodeMsPerLogin: top.cpuMsPerRequest.node,
+      dynamoDbLocalMsPerLogin: top.cpuMsPerRequest.dynamoDbLocal,
+      loginsPerCpuSecond: round(1000 / top.cpuMsPerRequest.node, 1),
+    };
+  });
+
+  const p0 = need(at('password-realm', 0, 1), 'password c=1 (0 rules)');
+  const pN = need(at('password-realm', withRules, 1), `password c=1 (${withRules} rules)`);
+  const r0 = need(at('refresh_token', 0, 1), 'refresh c=1 (0 rules)');
+  const rN = need(at('refresh_token', withRules, 1), `refresh c=1 (${withRules} rules)`);
+  const emptySandbox = need(bench.sandbox.find((s) => s.rules === 0), 'sandbox (0 rules)');
+  const rulesSandbox = need(bench.sandbox.find((s) => s.rules === withRules), `sandbox (${withRules} rules)`);
+  const rulesOverhead = {
+    rules: withRules,
+    passwordP50Ms: round(pN.latencyMs.p50 - p0.latencyMs.p50),
+    passwordHandlerP50Ms: round(pN.handlerMs.p50 - p0.handlerMs.p50),
+    refreshP50Ms: round(rN.latencyMs.p50 - r0.latencyMs.p50),
+    refreshHandlerP50Ms: round(rN.handlerMs.p50 - r0.handlerMs.p50),
+    sandboxP50Ms: rulesSandbox.ms.p50,
+    sandboxP99Ms: rulesSandbox.ms.p99,
+    sandboxEmptyP50Ms: emptySandbox.ms.p50,
+    sandboxEmptyP99Ms: emptySandbox.ms.p99,
+    sandboxFirstRunMs: emptySandbox.firstRunMs,
+  };
+  const signingMs = round(2 * bench.signMs.p50);
+  const timeSplit = [p0, pN, r0, rN].map((run): TimeSplit => {
+    const r = run as LoginRun;
+    const argon2Ms = r.grant === 'password-realm' ? bench.argon2.sequential.mean : 0;
+    const { sandboxMs, dynamoDbWallMs } = r.inside;
+    return {
+      grant: r.grant,
+      rules: r.rules,
+      handlerMeanMs: r.handlerMs.mean,
+      argon2Ms,
+      sandboxMs,
+      dynamoDbWallMs,
+      signingMs,
+      restMs: round(r.handlerMs.mean - argon2Ms - sandboxMs - dynamoDbWallMs - signingMs),
+    };
+  });
+  const dbOf = (grant: LoginGrant): LoginDb => {
+    const records = bench.runs.filter((r) => r.grant === grant).flatMap((r) => r.records);
+    const keyOf = (r: RequestRecord) => [...r.db.commands].sort().join('+');
+    const counts = new Map<string, number>();
+    for (const r of records) counts.set(keyOf(r), (counts.get(keyOf(r)) ?? 0) + 1);
+    const modal = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const steady = records.filter((r) => keyOf(r) === modal);
+    const summary = summariseDb(records);
+    return {
+      ...summary,
+      logins: records.length,
+      steady: {
+        commands: modal ? modal.split('+') : [],
+        logins: steady.length,
+        maxReadUnits: Math.max(...steady.map((r) => r.db.readUnits)),
+        maxWriteUnits: Math.max(...steady.map((r) => r.db.writeUnits)),
+      },
+      others: summariseDb(records.filter((r) => keyOf(r) !== modal)).commandLists,
+    };
+  };
+  return { cores, perCore, grantsPerSecond, serviceCpu, rulesOverhead, timeSplit, db: { password: dbOf('password-realm'), refresh: dbOf('refresh_token') } };
+}
+
+function checkLoginTargets(bench: LoginBench, s: LoginSummary): TargetResult[] {
+  const targets: TargetResult[] = [];
+  for (const p of s.perCore) {
+    const rates = bench.runs
+      .filter((r) => r.grant === 'password-realm' && r.rules === p.rules)
+      .map((r) => `c=${r.concurrency} ${fmt(r.reqPerSec, 1)}/s`)
+      .join(', ');
+    const errors = bench.runs.filter((r) => r.grant === 'password-realm' && r.rules === p.rules).reduce((n, r) => n + r.errors, 0);
+    targets.push({
+      target: `password logins/s per core > ${KEYCLOAK_LOGINS_PER_VCPU} (Keycloak's published figure per vCPU), ${p.rules} rules`,
+      pass: p.loginsPerSecPerCore > KEYCLOAK_LOGINS_PER_VCPU && errors === 0,
+      detail: `best ${fmt(p.bestLoginsPerSec, 1)}/s (c=${p.atConcurrency}) / ${s.cores} cores = ${fmt(p.loginsPerSecPerCore, 1)}/s per core (${rates}${errors ? `; ${errors} errors` : ''})`,
+    });
+  }
+  const dbTarget = (what: string, db: LoginDb) => {
+    const st = db.steady;
+    const pass = st.logins > 0 && st.maxReadUnits <= MAX_RCU_PER_LOGIN && st.maxWriteUnits <= MAX_WCU_PER_LOGIN;
+    const others = db.others.reduce((n, o) => n + o.count, 0);
+    targets.push({
+      target: `<= ${MAX_RCU_PER_LOGIN} RCU and <= ${MAX_WCU_PER_LOGIN} WCU per ${what} (steady state, EXTENSIONS_CACHE_MS ${bench.extensionsCacheMs})`,
+      pass,
+      detail:
+        `${st.logins} of ${db.logins} logins: ${st.commands.join('+')} = ${fmt(st.maxReadUnits, 1)} RCU, ${fmt(st.maxWriteUnits, 1)} WCU; ` +
+        `mean over all ${fmt(db.readUnits, 3)} RCU, ${fmt(db.writeUnits, 3)} WCU` +
+        (others ? ` (${others} also refreshed a cache: ${db.others.map((o) => `${o.commands.join('+')} x${o.count}`).join('; ')})` : ''),
+    });
+  };
+  dbTarget('password login', s.db.password);
+  dbTarget('refresh login', s.db.refresh);
+  const o = s.rulesOverhead;
+  targets.push({
+    target: `rules overhead < ${MAX_RULES_OVERHEAD_MS} ms for ${o.rules} small rules (sandbox run() p50)`,
+    pass: o.sandboxP50Ms < MAX_RULES_OVERHEAD_MS && bench.sandbox.every((x) => x.errors === 0),
+    detail:
+      `run() p50 ${fmt(o.sandboxP50Ms)} ms, p99 ${fmt(o.sandboxP99Ms)} ms (0 rules: p50 ${fmt(o.sandboxEmptyP50Ms)}, p99 ${fmt(o.sandboxEmptyP99Ms)}); ` +
+      `in a login at c=1 (${o.rules} rules - 0 rules, p50): password ${signed(o.passwordP50Ms)} ms (handler ${signed(o.passwordHandlerP50Ms)}), refresh ${signed(o.refreshP50Ms)} ms (handler ${signed(o.refreshHandlerP50Ms)})`,
+  });
+  return targets;
+}
+
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
+
+function printLogins(bench: LoginBench, s: LoginSummary): void {
+  console.log(
+    `\n== Logins: POST /oauth/token (password-realm, scope "${LOGIN_SCOPE}"; argon2id m=19 MiB t=2 p=1; ${s.cores} cores; rules cached ${bench.extensionsCacheMs} ms) ==`,
+  );
+  const rows = bench.runs.map((r) => [
+    r.grant,
+    String(r.rules),
+    String(r.concurrency),
+    String(r.n),
+    fmt(r.latencyMs.p50),
+    fmt(r.latencyMs.p99),
+    fmt(r.handlerMs.p50),
+    fmt(r.reqPerSec, 1),
+    fmt(r.cpuMsPerRequest.node, 1),
+    r.cpuMsPerRequest.dynamoDbLocal === undefined ? '-' : fmt(r.cpuMsPerRequest.dynamoDbLocal, 1),
+    units(r.db.requests, r.db.requestsRange),
+    units(r.db.readUnits, r.db.readUnitsRange),
+    units(r.db.writeUnits, r.db.writeUnitsRange),
+    describeCommands(r.db.commandLists),
+    r.errors > 0 ? `${r.errors} errors` : '',
+  ]);
+  console.log(
+    table(
+      ['grant', 'rules', 'c', 'n', 'p50 ms', 'p99 ms', 'handler p50', 'logins/s', 'CPU ms node', 'CPU ms DDB Local', 'DB req', 'RCU', 'WCU', 'commands', ''],
+      rows,
+      new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+    ),
+  );
+  for (const r of bench.runs) if (r.firstError) console.log(`  ${r.name} c=${r.concurrency}: ${r.errors} unexpected answers, first: ${r.firstError}`);
+  console.log('  "CPU ms": CPU time per login of this Node process (server, rules sandbox, argon2 threads, and the HTTP client) and of DynamoDB Local\'s JVM.');
+
+  console.log('\n  Per core (best password logins/s over c=1,2,4 / cores; Keycloak publishes 15/s per vCPU):');
+  for (const p of s.perCore) {
+    const cpu = s.serviceCpu.find((c) => c.rules === p.rules);
+    console.log(
+      `    ${p.rules} rules: ${fmt(p.bestLoginsPerSec, 1)}/s at c=${p.atConcurrency} / ${s.cores} = ${fmt(p.loginsPerSecPerCore, 1)}/s per core` +
+        (cpu
+          ? `; the service itself used ${fmt(cpu.nodeMsPerLogin, 1)} ms CPU per login (${fmt(cpu.loginsPerCpuSecond, 1)} logins per CPU-second), DynamoDB Local ${cpu.dynamoDbLocalMsPerLogin === undefined ? '(not measured)' : `${fmt(cpu.dynamoDbLocalMsPerLogin, 1)} ms`}`
+          : ''),
+    );
+  }
+  console.log(
+    `  Grants per second (best over concurrencies): ${s.grantsPerSecond
+      .map((g) => `${g.grant}${g.rules === undefined ? '' : ` (${g.rules} rules)`} ${fmt(g.perSec, 1)}/s at c=${g.atConcurrency}`)
+      .join('; ')}`,
+  );
+  const o = s.rulesOverhead;
+  console.log(`\n  Rules step (${o.rules} small rules vs 0; c=1, p50):`);
+  console.log(`    password login ${signed(o.passwordP50Ms)} ms (handler ${signed(o.passwordHandlerP50Ms)} ms); refresh ${signed(o.refreshP50Ms)} ms (handler ${signed(o.refreshHandlerP50Ms)} ms)`);
+  for (const x of bench.sandbox) {
+    console.log(
+      `    sandbox alone, extensionsRunner().run() in-process, ${x.rules} rules: p50 ${fmt(x.ms.p50)} ms, p99 ${fmt(x.ms.p99)} ms, max ${fmt(x.ms.max)} ms (n=${x.runs}${x.errors ? `, ${x.errors} errors: ${x.firstError}` : ''})` +
+        (x.firstRunMs === undefined ? '' : `; first call ${fmt(x.firstRunMs)} ms (compiles the QuickJS wasm, once per cold start; importing the sandbox took ${fmt(bench.sandboxImportMs, 1)} ms before it)`),
+    );
+  }
+  console.log(`    with 0 rules a login skips the sandbox entirely; rules reached logins ${fmt(bench.rulesActiveAfterMs / 1000, 1)} s after they were created (the extensions cache)`);
+  console.log(`    rule 2 refusing a flagged user: ${bench.denyCheck.pass ? 'ok' : 'UNEXPECTED'}, ${bench.denyCheck.detail}`);
+
+  const a = bench.argon2;
+  console.log('\n  Where the time goes in a login (c=1, mean handler ms; DynamoDB and the sandbox timed inside the logins, argon2id and signing measured alone):');
+  console.log(
+    table(
+      ['grant', 'rules', 'handler', 'argon2id', 'sandbox', 'DynamoDB (wall)', '2 x RS256', 'rest'],
+      s.timeSplit.map((t) => [
+        t.grant,
+        String(t.rules),
+        fmt(t.handlerMeanMs),
+        t.argon2Ms ? fmt(t.argon2Ms) : '-',
+        t.sandboxMs ? fmt(t.sandboxMs) : '-',
+        fmt(t.dynamoDbWallMs),
+        fmt(t.signingMs),
+        fmt(t.restMs),
+      ]),
+      new Set([1, 2, 3, 4, 5, 6, 7]),
+    )
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  );
+  console.log(
+    `    argon2id alone: p50 ${fmt(a.sequential.p50)} ms, p99 ${fmt(a.sequential.p99)} ms at c=1 (${fmt(a.sequentialPerSec, 1)}/s); ${fmt(a.concurrentPerSec, 1)}/s at c=${a.concurrency}, ${fmt(a.cpuMsPerVerify, 1)} ms CPU each: the hash alone would allow ~${fmt((1000 / a.cpuMsPerVerify) * s.cores, 0)} logins/s on ${s.cores} cores`,
+  );
+  console.log(`    RS256 signature alone (signJwt): p50 ${fmt(bench.signMs.p50)} ms, p99 ${fmt(bench.signMs.p99)} ms; "rest": request parsing, client authentication, building the rules' input, claims, JSON, event-loop waits`);
+  const sandboxRuns = bench.runs.filter((r) => r.inside.sandboxCalls > 0 && r.concurrency === 1);
+  if (sandboxRuns.length > 0) {
+    console.log(
+      `    the sandbox inside logins (c=1): ${sandboxRuns.map((r) => `${r.grant} ${fmt(r.inside.sandboxMs)} ms`).join(', ')} per login (mean), against ${fmt(
+        bench.sandbox.find((x) => x.rules > 0)?.ms.mean ?? Number.NaN,
+      )} ms alone (mean)`,
+    );
+  }
+  const dbLine = (what: string, db: LoginDb) =>
+    console.log(
+      `    ${what}: ${fmt(db.requests, 2)} requests, ${fmt(db.readUnits, 3)} RCU, ${fmt(db.writeUnits, 3)} WCU per login (mean of ${db.logins}); ${db.commandLists
+        .map((l) => `${l.commands.join('+') || '(none)'} x${l.count}`)
+        .join('; ')}`,
+    );
+  console.log('\n  DynamoDB per login (all concurrencies and rule counts together; commands in completion order; extra reads are caches being refreshed):');
+  dbLine('password-realm', s.db.password);
+  dbLine('refresh_token', s.db.refresh);
+  console.log(`  Login user item ${bench.userItemBytes} B. Load average (1/5/15 min) at the start of the login runs ${bench.loadAtStart.join(' / ')}, at the end ${bench.loadAtEnd.join(' / ')}.`);
+}
+
 interface FirstCall {
   route: RouteId;
   commands: string[];
@@ -591,6 +1254,8 @@ function printReport(input: {
   typicalUserBytes: number;
   bigUserBytes: number;
   metadataBytes: number;
+  logins: LoginBench;
+  loginSummary: LoginSummary;
 }): void {
   console.log('\n== Operations over HTTP (DynamoDB Local in memory; server and client share this process) ==');
   const rows = input.ops.map((op) => [
@@ -633,6 +1298,8 @@ function printReport(input: {
   console.log(
     `  Load average (1/5/15 min) at start ${start.join(' / ')}, at end ${end.join(' / ')} on ${cores} cores${busy ? ': the machine was busy with other work, so timings are noisy' : ''}.`,
   );
+
+  printLogins(input.logins, input.loginSummary);
 
   console.log(`\n== Lambda bundles (esbuild, infra/bundling.ts options; fresh-process baseline \`node -e ''\` = ${fmt(input.baselineMs, 1)} ms wall) ==`);
   console.log(

@@ -97,12 +97,12 @@ describe('IdentityStack', () => {
     expect(ids.size).toBe(ROUTES.length + 1);
   });
 
-  it('runs every function on nodejs22.x, x86_64, 10 s, with memory by password hashing', () => {
+  it('runs every function on nodejs22.x, x86_64, 10 s (29 s for logins), with memory by password hashing', () => {
     for (const route of ROUTES) {
       expect(functionOf(route).props, route.id).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['x86_64'],
-        Timeout: 10,
+        Timeout: route.runsExtensions ? 29 : 10,
         Handler: 'index.handler',
         MemorySize: route.hashesPasswords ? 1769 : 512,
       });

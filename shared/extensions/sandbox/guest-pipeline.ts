@@ -64,7 +64,7 @@ function runRule(i, user, context, previous) {
   try {
     const fn = globalEval(ruleSource(rule.script));
     if (typeof fn !== 'function') return fail(at, 'not-a-function', '');
-    fn(user, context, callback);
+    failOnRejection(at, fn(user, context, callback));
   } catch (e) {
     fail(at, 'threw', describe(e));
   }

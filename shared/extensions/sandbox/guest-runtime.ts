@@ -52,6 +52,10 @@ function finish(result) {
   host.finish(json);
 }
 function fail(at, kind, message) { finish({ outcome: 'error', kind, step: at, message }); }
+// An async rule or timer callback that rejects fails its rule (as an uncaught error would in Node).
+function failOnRejection(at, result) {
+  if (result instanceof PromiseCtor) apply(then, result, [undefined, (e) => { if (at) fail(at, 'threw', describe(e)); }]);
+}
 
 // console: one host call per line; the host bounds lines and their length.
 let logged = 0;
@@ -78,7 +82,7 @@ function setTimeout(fn, ms, ...args) {
   const at = step;
   apply(then, host.sleep(id, Number(ms) || 0), [function (fired) {
     if (!fired || settled) return;
-    try { apply(fn, undefined, args); } catch (e) { if (at) fail(at, 'threw', describe(e)); }
+    try { failOnRejection(at, apply(fn, undefined, args)); } catch (e) { if (at) fail(at, 'threw', describe(e)); }
   }]);
   return id;
 }

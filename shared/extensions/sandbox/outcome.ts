@@ -23,7 +23,12 @@ export interface Failure {
 
 type Limits = LoginExtensionInput['limits'];
 
-const OUT_OF_MEMORY = /^InternalError: out of memory$/;
+/**
+ * QuickJS's own errors when a limit is hit. Uncaught in a synchronous rule they reach the host,
+ * which knows the cause; in an async function they become rejections the guest reports as a throw.
+ */
+const OUT_OF_MEMORY = 'InternalError: out of memory';
+const INTERRUPTED = 'InternalError: interrupted';
 
 function label(step: Step | null): string {
   if (!step) return 'The rules sandbox';
@@ -58,10 +63,15 @@ export function failureMessage(failure: Failure, limits: Limits): string {
   }
 }
 
+function causeOf(failure: Failure): FailureKind {
+  if (failure.kind !== 'threw') return failure.kind;
+  if (failure.message === OUT_OF_MEMORY) return 'memory';
+  if (failure.message === INTERRUPTED) return 'timeout';
+  return 'threw';
+}
+
 export function failureOutput(failure: Failure, limits: Limits, logs: LogLine[]): LoginExtensionOutput {
-  // A rule that caught nothing and ran out of memory reports it as a throw; name the real cause.
-  const kind = failure.kind === 'threw' && OUT_OF_MEMORY.test(failure.message) ? 'memory' : failure.kind;
-  const error = failureMessage({ ...failure, kind }, limits);
+  const error = failureMessage({ ...failure, kind: causeOf(failure) }, limits);
   return { outcome: 'error', error, source: failure.step?.name ?? 'sandbox', logs };
 }
 

@@ -131,6 +131,9 @@ async function pump(
       return;
     }
     if (session.done) return;
+    // An interrupt inside an async function becomes a rejection the guest may never see: the
+    // budget ran out, whatever the guest is (not) waiting for.
+    if (session.expired()) return session.fail('timeout');
     if (!session.hasPendingWork) return session.fail('stalled');
     await session.waitForHost();
   }

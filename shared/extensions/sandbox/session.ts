@@ -50,7 +50,7 @@ export class LoginSession {
     return performance.now() >= this.deadline;
   }
 
-  /** QuickJS polls this while guest code runs: the only way to stop `while (true) {}`. */
+  /** QuickJS polls this while guest code runs, to stop `while (true) {}` (hard-deadline.ts is the backstop). */
   readonly interruptHandler = (): boolean => {
     if (!this.expired()) return false;
     this.interrupted = true;

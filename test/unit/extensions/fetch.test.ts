@@ -105,6 +105,16 @@ describe('rules: fetch', () => {
     await expect.poll(() => abandoned).toContain('/slow');
   });
 
+  it('allows at most 50 fetch calls per login', async () => {
+    const script = `function (user, context, callback) {
+      const calls = Array.from({ length: 51 }, () => fetch('${base}/json').then((r) => r.status, (e) => e.message));
+      Promise.all(calls).then((results) => { context.idToken.last = results.slice(-2); callback(null, user, context); });
+    }`;
+    expect(await run({ rules: [rule('many', script)] })).toMatchObject({
+      idTokenClaims: { last: [200, 'a login may make at most 50 fetch calls'] },
+    });
+  });
+
   it('in the rules-runner Lambda, refuses private addresses (the Lambda Runtime API is on 127.0.0.1)', async () => {
     const input = loginInput({ rules: [fetchRule(`${base}/json`)] });
     expect(await lambdaHandler(input)).toMatchObject({

@@ -77,6 +77,32 @@ describe('hostile rules: time and memory', () => {
     await expectNextLoginWorks();
   });
 
+  it('applies the same limits inside async rules and timer callbacks, where errors become rejections', async () => {
+    const limits = { totalMs: 200, memoryBytes: 32 * 1024 * 1024 };
+    const spins = [
+      rule('async-spin', 'async function (user, context, callback) { await null; while (true) {} }'),
+      rule('timer-spin', 'function (user, context, callback) { setTimeout(() => { while (true) {} }, 10); }'),
+    ];
+    for (const spin of spins) {
+      expect(await run({ rules: [spin], limits })).toMatchObject({
+        outcome: 'error',
+        error: `Rule '${spin.name}' did not finish within the login's time budget of 200 ms`,
+      });
+    }
+    const rejects = rule('async-throw', 'async function (user, context, callback) { await null; throw new Error("later"); }');
+    expect(await run({ rules: [rejects] })).toMatchObject({ outcome: 'error', error: "Rule 'async-throw' failed: Error: later" });
+    // QuickJS leaks objects when memory runs out inside an async function, so freeing the runtime
+    // fails its leak assertion: the runner then loads a fresh interpreter for the next login.
+    const bomb = rule('async-bomb', `async function (user, context, callback) {
+      await null;
+      const big = 'x'.repeat(1024 * 1024);
+      const kept = [];
+      while (true) kept.push(big + kept.length);
+    }`);
+    expect(await run({ rules: [bomb] })).toMatchObject({ outcome: 'error', error: "Rule 'async-bomb' exceeded the memory limit of 32 MiB" });
+    await expectNextLoginWorks();
+  });
+
   it('turns unbounded recursion into a stack overflow error', async () => {
     const output = await run({ rules: [rule('recurse', 'function (u, c, cb) { function down() { return down() + 1; } down(); }')] });
     expect(output).toEqual({ outcome: 'error', error: "Rule 'recurse' failed: InternalError: stack overflow", source: 'recurse', logs: [] });

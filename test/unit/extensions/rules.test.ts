@@ -160,6 +160,13 @@ describe('rules: outcomes', () => {
     expect(ms).toBeLessThan(500); // the budget is 5 s
   });
 
+  it('does not wait for a timer the rule cleared before it stopped without calling back', async () => {
+    const script = 'function (user, context, callback) { const t = setTimeout(() => callback(null, user, context), 60000); clearTimeout(t); }';
+    const { output, ms } = await timed({ rules: [rule('cleared', script)] });
+    expect(output).toMatchObject({ outcome: 'error', error: "Rule 'cleared' did not call back" });
+    expect(ms).toBeLessThan(500);
+  });
+
   it('fails a rule that calls back twice', async () => {
     const script = `function (user, context, callback) {
       if (!user.blocked) callback(null, user, context); // a missing "return"

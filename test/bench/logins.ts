@@ -1,0 +1,322 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { ExtensionsRunner, LoginExtensionInput, LoginExtensionOutput, RuleScript } from '#shared/extensions/contract';
+import type { db } from '#shared/db/client';
+import { summarise, type LatencySummary } from '#test/bench/stats';
+
+/**
+ * What the login part of the benchmark needs besides HTTP: the three small rules, a direct
+ * measurement of the rules sandbox and of argon2id, and CPU accounting for this process and for
+ * DynamoDB Local's JVM (so the time of a login can be split between the service and the store).
+ */
+
+export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+export const LOGIN_SCOPE = 'openid profile email offline_access';
+export const COLOR_CLAIM = 'https://bench.example/color';
+export const PLAN_CLAIM = 'https://bench.example/plan';
+
+/** Three small rules, as a tenant migrating from Auth0 typically has them. */
+export const BENCH_RULES: { name: string; script: string }[] = [
+  {
+    name: 'bench-color-claim',
+    script: `function (user, context, callback) {
+  context.idToken['${COLOR_CLAIM}'] = user.user_metadata.color;
+  callback(null, user, context);
+}`,
+  },
+  {
+    name: 'bench-deny-flagged',
+    script: `function (user, context, callback) {
+  if (user.app_metadata && user.app_metadata.blocked_by_bench) {
+    return callback(new UnauthorizedError('blocked by the benchmark'));
+  }
+  callback(null, user, context);
+}`,
+  },
+  {
+    name: 'bench-plan-claim',
+    script: `function (user, context, callback) {
+  context.accessToken['${PLAN_CLAIM}'] = (user.app_metadata || {}).plan || 'free';
+  callback(null, user, context);
+}`,
+  },
+];
+
+/** The payload of a JWT, unverified (the benchmark only looks for the rules' claims). */
+export function jwtClaims(token: unknown): Record<string, unknown> {
+  if (typeof token !== 'string') return {};
+  const part = token.split('.')[1];
+  if (!part) return {};
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** One login's runner input as the token endpoint builds it (shared/login/extension-input.ts), for a typical user. */
+export function sandboxInput(rules: RuleScript[], limits: LoginExtensionInput['limits'], i: number): LoginExtensionInput {
+  return {
+    rules,
+    actions: [],
+    configuration: {},
+    user: {
+      user_id: 'auth0|6751f0c2a3b4c5d6e7f80912',
+      email: 'bench-sandbox@example.com',
+      email_verified: false,
+      name: 'bench-sandbox@example.com',
+      nickname: 'bench-sandbox',
+      given_name: 'Bench',
+      family_name: 'User',
+      picture: 'https://s.gravatar.com/avatar/00000000000000000000000000000000?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fbe.png',
+      identities: [{ connection: 'Username-Password-Authentication', provider: 'auth0', user_id: '6751f0c2a3b4c5d6e7f80912', isSocial: false }],
+      created_at: '2026-11-25T00:00:00.000Z',
+      updated_at: '2026-11-25T00:00:00.000Z',
+      logins_count: i + 1,
+      user_metadata: {
+        color: 'teal',
+        theme: 'dark',
+        locale: 'en-GB',
+        timezone: 'Europe/London',
+        newsletter: true,
+        favourite_colours: ['teal', 'orange'],
+      },
+      app_metadata: { plan: 'enterprise', roles: ['admin', 'billing'], tenant_id: 'tnt_0123456789abcdef' },
+    },
+    context: {
+      tenant: 'localhost',
+      clientID: 'bench-client',
+      clientName: 'Default App',
+      clientMetadata: {},
+      connection: 'Username-Password-Authentication',
+      connectionID: 'con_bench',
+      connectionStrategy: 'auth0',
+      protocol: 'oauth2-resource-owner',
+      request: {
+        ip: '127.0.0.1',
+        hostname: 'localhost',
+        query: {},
+        body: { grant_type: PASSWORD_REALM_GRANT, realm: 'Username-Password-Authentication', scope: LOGIN_SCOPE },
+      },
+      stats: { loginsCount: i + 1 },
+      sessionID: `bench-session-${i}`,
+      authentication: { methods: [{ name: 'pwd', timestamp: Date.now() }] },
+      scope: LOGIN_SCOPE.split(' '),
+    },
+    domain: 'localhost',
+    limits,
+  };
+}
+
+export interface SandboxResult {
+  rules: number;
+  runs: number;
+  errors: number;
+  firstError?: string;
+  /** The very first run() of this process: it also compiles the QuickJS wasm module. */
+  firstRunMs?: number;
+  ms: LatencySummary;
+}
+
+/**
+ * `extensionsRunner().run(input)` back to back (c=1) with nothing else running, as the token
+ * endpoint calls it; `check` says whether an output is the expected one.
+ */
+export async function benchSandbox(
+  runner: ExtensionsRunner,
+  rules: RuleScript[],
+  limits: LoginExtensionInput['limits'],
+  warmup: number,
+  runs: number,
+  check: (output: LoginExtensionOutput) => string | undefined,
+  first = false,
+): Promise<SandboxResult> {
+  let errors = 0;
+  let firstError: string | undefined;
+  let firstRunMs: number | undefined;
+  const once = async (i: number) => {
+    const started = performance.now();
+    const output = await runner.run(sandboxInput(rules, limits, i));
+    const ms = performance.now() - started;
+    const problem = check(output);
+    if (problem) {
+      errors += 1;
+      firstError ??= problem;
+    }
+    return ms;
+  };
+  for (let i = 0; i < warmup; i++) {
+    const ms = await once(i);
+    if (first && i === 0) firstRunMs = Math.round(ms * 100) / 100;
+  }
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await once(warmup + i));
+  return { rules: rules.length, runs, errors, ...(firstError ? { firstError } : {}), ...(firstRunMs !== undefined ? { firstRunMs } : {}), ms: summarise(times) };
+}
+
+export interface Argon2Result {
+  /** One verification at a time. */
+  sequential: LatencySummary;
+  sequentialPerSec: number;
+  /** `concurrency` verifications at a time (the libuv thread pool runs them in parallel). */
+  concurrency: number;
+  concurrentPerSec: number;
+  /** CPU time of this process per verification, in the concurrent run. */
+  cpuMsPerVerify: number;
+}
+
+/** argon2id verification alone, with the service's parameters (shared/passwords/hash.ts). */
+export async function benchArgon2(
+  hash: (password: string) => Promise<string>,
+  verify: (phc: string, password: string) => Promise<boolean>,
+  runs: number,
+  concurrency: number,
+): Promise<Argon2Result> {
+  const password = 'Bench-Passw0rd!';
+  const phc = await hash(password);
+  for (let i = 0; i < 3; i++) await verify(phc, password);
+  const times: number[] = [];
+  let started = performance.now();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    if (!(await verify(phc, password))) throw new Error('argon2 verification failed');
+    times.push(performance.now() - t);
+  }
+  const sequentialMs = performance.now() - started;
+  const concurrentRuns = runs * concurrency;
+  let next = 0;
+  const cpu = process.cpuUsage();
+  started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < concurrentRuns) await verify(phc, password);
+    }),
+  );
+  const concurrentMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return {
+    sequential: summarise(times),
+    sequentialPerSec: Math.round((runs / sequentialMs) * 10_000) / 10,
+    concurrency,
+    concurrentPerSec: Math.round((concurrentRuns / concurrentMs) * 10_000) / 10,
+    cpuMsPerVerify: Math.round(((used.user + used.system) / 1000 / concurrentRuns) * 100) / 100,
+  };
+}
+
+/** CPU milliseconds used by this process and (when found) by DynamoDB Local's JVM. */
+export interface CpuReading {
+  nodeMs: number;
+  dynamoMs: number | undefined;
+}
+
+export interface CpuMeter {
+  /** Starts a measurement; the returned function ends it and returns the CPU used meanwhile. */
+  start(): () => CpuReading;
+  dynamoPid: number | undefined;
+}
+
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    const n = Number(out.stdout?.trim());
+    clockTicks = Number.isFinite(n) && n > 0 ? n : 100;
+  }
+  return clockTicks;
+}
+
+/** DynamoDB Local's process: a java command line naming DynamoDBLocal and our port (Linux /proc only). */
+export function findDynamoPid(endpoint: string): number | undefined {
+  const port = new URL(endpoint).port;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a.includes('DynamoDBLocal')) && args.includes(port) && args.some((a) => /java$/.test(a))) return Number(entry);
+    } catch {
+      // The process ended, or is not ours to read.
+    }
+  }
+  return undefined;
+}
+
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): utime is the 14th field, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks / ticksPerSecond()) * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cpuMeter(dynamoPid: number | undefined): CpuMeter {
+  return {
+    dynamoPid,
+    start() {
+      const node = process.cpuUsage();
+      const dynamo = dynamoPid === undefined ? undefined : processCpuMs(dynamoPid);
+      return () => {
+        const used = process.cpuUsage(node);
+        const dynamoNow = dynamoPid === undefined ? undefined : processCpuMs(dynamoPid);
+        return {
+          nodeMs: (used.user + used.system) / 1000,
+          dynamoMs: dynamo === undefined || dynamoNow === undefined ? undefined : dynamoNow - dynamo,
+        };
+      };
+    },
+  };
+}
+
+/**
+ * Time spent in one kind of work while a run is measured: the sum of the calls' durations and
+ * the wall time during which at least one was in flight (concurrent calls overlap).
+ */
+export class Stopwatch {
+  private inFlight = 0;
+  private busySince = 0;
+  wallMs = 0;
+  totalMs = 0;
+  calls = 0;
+
+  reset(): void {
+    this.wallMs = 0;
+    this.totalMs = 0;
+    this.calls = 0;
+  }
+
+  async time<T>(task: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    if (this.inFlight++ === 0) this.busySince = started;
+    try {
+      return await task();
+    } finally {
+      const ended = performance.now();
+      this.totalMs += ended - started;
+      this.calls += 1;
+      if (--this.inFlight === 0) this.wallMs += ended - this.busySince;
+    }
+  }
+}
+
+/** Times every DynamoDB command the service sends (marshalling, HTTP to DynamoDB Local, unmarshalling). */
+export function timeDynamoDb(client: Pick<typeof db, 'middlewareStack'>, stopwatch: Stopwatch): void {
+  client.middlewareStack.add((next) => (args) => stopwatch.time(() => next(args)), { step: 'initialize', name: 'benchDynamoDbTime' });
+}
+
+/** Times every call of the runner the token endpoint uses (the in-process runner is a plain object). */
+export function timeRunner(runner: ExtensionsRunner, stopwatch: Stopwatch): () => void {
+  const original = runner.run;
+  runner.run = (input) => stopwatch.time(() => original(input));
+  return () => {
+    runner.run = original;
+  };
+}
