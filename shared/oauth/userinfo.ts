@@ -1,7 +1,7 @@
 import { verifyBearer } from '#shared/auth/access-token';
 import { findUser } from '#shared/db/users-repo';
 import { findSession } from '#shared/db/sessions-repo';
-import { OAuthError, UnauthorizedError } from '#shared/errors';
+import { BadAuthorizationHeaderError, OAuthError, UnauthorizedError } from '#shared/errors';
 import type { JsonValue } from '#shared/metadata/rules';
 import { userinfoAudience } from '#shared/oauth/audiences';
 import { standardClaims } from '#shared/tokens/user-claims';
@@ -14,6 +14,10 @@ import { standardClaims } from '#shared/tokens/user-claims';
 export async function userinfo(authorization: string | undefined): Promise<Record<string, JsonValue>> {
   const claims = await verifyBearer(authorization, userinfoAudience).catch((error: unknown) => {
     if (error instanceof UnauthorizedError) throw new OAuthError(401, 'invalid_token', error.message, error.headers);
+    // Auth0 also issues opaque /userinfo tokens: a value that is not a JWT is just a bad token here.
+    if (error instanceof BadAuthorizationHeaderError) {
+      throw new OAuthError(401, 'invalid_token', 'Invalid token', { 'www-authenticate': `Bearer realm="${userinfoAudience}", error="invalid_token"` });
+    }
     throw error;
   });
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];

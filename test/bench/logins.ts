@@ -113,9 +113,11 @@ export interface SandboxResult {
   runs: number;
   errors: number;
   firstError?: string;
-  /** The very first run() of this process: it also compiles the QuickJS wasm module. */
+  /** The very first run() of this process (its first QuickJS runtime: V8 compiles the wasm's functions lazily). */
   firstRunMs?: number;
   ms: LatencySummary;
+  /** CPU time of this process per run() (nothing else runs meanwhile): less sensitive to other load on the machine. */
+  cpuMsPerRun: number;
 }
 
 /**
@@ -150,8 +152,18 @@ export async function benchSandbox(
     if (first && i === 0) firstRunMs = Math.round(ms * 100) / 100;
   }
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) times.push(await once(warmup + i));
-  return { rules: rules.length, runs, errors, ...(firstError ? { firstError } : {}), ...(firstRunMs !== undefined ? { firstRunMs } : {}), ms: summarise(times) };
+  const used = process.cpuUsage(cpu);
+  return {
+    rules: rules.length,
+    runs,
+    errors,
+    ...(firstError ? { firstError } : {}),
+    ...(firstRunMs !== undefined ? { firstRunMs } : {}),
+    ms: summarise(times),
+    cpuMsPerRun: Math.round(((used.user + used.system) / 1000 / runs) * 100) / 100,
+  };
 }
 
 export interface Argon2Result {
@@ -286,11 +298,16 @@ export class Stopwatch {
   wallMs = 0;
   totalMs = 0;
   calls = 0;
+  /** Each call's duration, when `keepSamples`. */
+  samples: number[] = [];
+
+  constructor(private readonly keepSamples = false) {}
 
   reset(): void {
     this.wallMs = 0;
     this.totalMs = 0;
     this.calls = 0;
+    this.samples = [];
   }
 
   async time<T>(task: () => Promise<T>): Promise<T> {
@@ -302,6 +319,7 @@ export class Stopwatch {
       const ended = performance.now();
       this.totalMs += ended - started;
       this.calls += 1;
+      if (this.keepSamples) this.samples.push(ended - started);
       if (--this.inFlight === 0) this.wallMs += ended - this.busySince;
     }
   }

@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: the service on this machine (DynamoDB Local in memory, the local server with
  * every route), measured over HTTP per Management/Authentication API operation, with DynamoDB's
- * own consumed-capacity figures per request; then every route's Lambda bundle (size, cold import).
- * Prints a table, checks the performance targets, writes everything to .bench/results.json.
+ * own consumed-capacity figures per request; then logins (password-realm and refresh_token grants
+ * with 0 and 3 small rules, the rules sandbox and argon2id alone); then every route's Lambda bundle
+ * (size, cold import). Prints tables, checks the performance targets, writes everything to
+ * .bench/results.json.
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  *
  * The service's modules read their configuration at import, so they are imported only after the
@@ -41,7 +43,7 @@ import {
   type CpuMeter,
   type SandboxResult,
 } from '#test/bench/logins';
-import { describeCommands, round, summarise, summariseDb, type DbSummary, type LatencySummary } from '#test/bench/stats';
+import { describeCommands, percentile, round, summarise, summariseDb, type DbSummary, type LatencySummary } from '#test/bench/stats';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = join(REPO_ROOT, '.bench');
@@ -76,7 +78,7 @@ const REFRESH_RUNS: { concurrency: number; count: number }[] = [
 ];
 const SANDBOX_WARMUP = 20;
 const SANDBOX_RUNS = 400;
-const ARGON2_RUNS = 30;
+const ARGON2_RUNS = 50;
 const SIGN_RUNS = 110;
 /** How long to wait for new rules to reach logins (the extensions cache, EXTENSIONS_CACHE_MS, is 10 s by default). */
 const RULES_ACTIVE_TIMEOUT_MS = 45_000;
@@ -576,7 +578,13 @@ interface LoginRun extends OpResult {
     /** extensionsRunner().run() as the login called it; 0 when the login had nothing to run. */
     sandboxMs: number;
     sandboxCalls: number;
+    /** Per call, when the login ran the sandbox. */
+    sandboxCallMs: LatencySummary | undefined;
+    /** At c=1: medians of the per-login figures. */
+    perLoginP50?: { dynamoDbWallMs: number; sandboxMs: number };
   };
+  /** 1-minute load average when the run ended (the machine is shared). */
+  load1: number;
 }
 
 interface LoginBench {
@@ -587,8 +595,8 @@ interface LoginBench {
   rulesActiveAfterMs: number;
   denyCheck: { pass: boolean; detail: string };
   sandbox: SandboxResult[];
-  /** Importing the sandbox's modules (through tsx here), before its first run. */
-  sandboxImportMs: number;
+  /** Cold start of the in-process sandbox: importing its modules (through tsx here), compiling the QuickJS wasm module. */
+  sandboxColdStart: { importMs: number; compileMs: number };
   argon2: Argon2Result;
   /** One RS256 signature (signJwt with the current key); a login signs two tokens. */
   signMs: LatencySummary;
@@ -631,7 +639,7 @@ async function benchLogins(input: {
   const { signJwt } = await import('#shared/tokens/sign');
   const { db } = await import('#shared/db/client');
   const dynamoWatch = new Stopwatch();
-  const sandboxWatch = new Stopwatch();
+  const sandboxWatch = new Stopwatch(true);
   timeDynamoDb(db, dynamoWatch);
   const runner = extensionsRunner();
   const untimeRunner = timeRunner(runner, sandboxWatch);
@@ -699,19 +707,35 @@ async function benchLogins(input: {
   const runs: LoginRun[] = [];
   const measure = async (grant: LoginGrant, rules: number, spec: Omit<OpSpec, 'route' | 'expect'>) => {
     progress(`${spec.name}: ${spec.warmup} warm-up + ${spec.count} at c=${spec.concurrency}`);
-    const reset = () => {
+    // At c=1 nothing else runs, so what the stopwatches gained between two answers belongs to one login.
+    let measuring = false;
+    let last = { db: 0, sandbox: 0 };
+    const perLogin = { db: [] as number[], sandbox: [] as number[] };
+    const onMeasureStart = () => {
       dynamoWatch.reset();
       sandboxWatch.reset();
+      measuring = true;
     };
-    const result = await runOp(client, { ...spec, route: 'oauth-token', expect: 200, onMeasureStart: reset });
+    const onResponse = (i: number, res: BenchResponse, w: number) => {
+      spec.onResponse?.(i, res, w);
+      if (!measuring || spec.concurrency !== 1) return;
+      perLogin.db.push(dynamoWatch.wallMs - last.db);
+      perLogin.sandbox.push(sandboxWatch.totalMs - last.sandbox);
+      last = { db: dynamoWatch.wallMs, sandbox: sandboxWatch.totalMs };
+    };
+    const result = await runOp(client, { ...spec, route: 'oauth-token', expect: 200, onMeasureStart, onResponse });
     const per = (n: number) => round(n / spec.count, 2);
     const inside = {
       dynamoDbWallMs: per(dynamoWatch.wallMs),
       dynamoDbMs: per(dynamoWatch.totalMs),
       sandboxMs: per(sandboxWatch.totalMs),
       sandboxCalls: per(sandboxWatch.calls),
+      sandboxCallMs: sandboxWatch.samples.length > 0 ? summarise(sandboxWatch.samples) : undefined,
+      ...(perLogin.db.length > 0
+        ? { perLoginP50: { dynamoDbWallMs: round(percentile(perLogin.db, 0.5)), sandboxMs: round(percentile(perLogin.sandbox, 0.5)) } }
+        : {}),
     };
-    runs.push({ ...result, grant, rules, inside });
+    runs.push({ ...result, grant, rules, inside, load1: round(loadavg()[0] ?? 0, 2) });
     return result;
   };
 
@@ -787,7 +811,10 @@ async function benchLogins(input: {
   progress(`sandbox: extensionsRunner().run() with 0 and ${ruleScripts.length} rules, ${SANDBOX_WARMUP} warm-up + ${SANDBOX_RUNS} each`);
   const importStarted = performance.now();
   await import('#shared/extensions/sandbox/run-login');
-  const sandboxImportMs = round(performance.now() - importStarted, 1);
+  const { quickJS } = await import('#shared/extensions/sandbox/quickjs');
+  const compileStarted = performance.now();
+  await quickJS();
+  const sandboxColdStart = { importMs: round(compileStarted - importStarted, 1), compileMs: round(performance.now() - compileStarted, 1) };
   const sandbox = [
     await benchSandbox(runner, [], limits, SANDBOX_WARMUP, SANDBOX_RUNS, sandboxCheck(0), true),
     await benchSandbox(runner, ruleScripts, limits, SANDBOX_WARMUP, SANDBOX_RUNS, sandboxCheck(ruleScripts.length)),
@@ -841,7 +868,7 @@ async function benchLogins(input: {
     rulesActiveAfterMs,
     denyCheck,
     sandbox,
-    sandboxImportMs,
+    sandboxColdStart,
     argon2,
     signMs,
     loadAtStart,
@@ -943,8 +970,10 @@ interface LoginSummary {
     sandboxEmptyP50Ms: number;
     sandboxEmptyP99Ms: number;
     sandboxFirstRunMs: number | undefined;
+    /** extensionsRunner().run() as timed inside the logins at c=1 (p50/p99 per call). */
+    inLogin: { grant: LoginGrant; p50Ms: number; p99Ms: number }[];
   };
-  /** Mean handler time of a login at c=1, split by what was timed inside it or measured alone. */
+  /** Handler time of a login at c=1 (p50), split into the p50s of what was timed inside each login or measured alone. */
   timeSplit: TimeSplit[];
   db: { password: LoginDb; refresh: LoginDb };
 }
@@ -952,8 +981,8 @@ interface LoginSummary {
 interface TimeSplit {
   grant: LoginGrant;
   rules: number;
-  handlerMeanMs: number;
-  /** argon2id verify measured alone (mean at c=1); 0 for refresh. */
+  handlerP50Ms: number;
+  /** argon2id verify measured alone (p50 at c=1); 0 for refresh. */
   argon2Ms: number;
   sandboxMs: number;
   dynamoDbWallMs: number;
@@ -1020,21 +1049,25 @@ function summariseLogins(bench: LoginBench, ops: OpResult[]): LoginSummary {
     sandboxEmptyP50Ms: emptySandbox.ms.p50,
     sandboxEmptyP99Ms: emptySandbox.ms.p99,
     sandboxFirstRunMs: emptySandbox.firstRunMs,
+    inLogin: [pN, rN].flatMap((run) => {
+      const r = run as LoginRun;
+      return r.inside.sandboxCallMs ? [{ grant: r.grant, p50Ms: r.inside.sandboxCallMs.p50, p99Ms: r.inside.sandboxCallMs.p99 }] : [];
+    }),
   };
   const signingMs = round(2 * bench.signMs.p50);
   const timeSplit = [p0, pN, r0, rN].map((run): TimeSplit => {
     const r = run as LoginRun;
-    const argon2Ms = r.grant === 'password-realm' ? bench.argon2.sequential.mean : 0;
-    const { sandboxMs, dynamoDbWallMs } = r.inside;
+    const argon2Ms = r.grant === 'password-realm' ? bench.argon2.sequential.p50 : 0;
+    const { sandboxMs, dynamoDbWallMs } = r.inside.perLoginP50 ?? { sandboxMs: r.inside.sandboxMs, dynamoDbWallMs: r.inside.dynamoDbWallMs };
     return {
       grant: r.grant,
       rules: r.rules,
-      handlerMeanMs: r.handlerMs.mean,
+      handlerP50Ms: r.handlerMs.p50,
       argon2Ms,
       sandboxMs,
       dynamoDbWallMs,
       signingMs,
-      restMs: round(r.handlerMs.mean - argon2Ms - sandboxMs - dynamoDbWallMs - signingMs),
+      restMs: round(r.handlerMs.p50 - argon2Ms - sandboxMs - dynamoDbWallMs - signingMs),
     };
   });
   const dbOf = (grant: LoginGrant): LoginDb => {
@@ -1090,12 +1123,14 @@ function checkLoginTargets(bench: LoginBench, s: LoginSummary): TargetResult[] {
   dbTarget('password login', s.db.password);
   dbTarget('refresh login', s.db.refresh);
   const o = s.rulesOverhead;
+  const inLoginOk = o.inLogin.length > 0 && o.inLogin.every((x) => x.p50Ms < MAX_RULES_OVERHEAD_MS);
   targets.push({
-    target: `rules overhead < ${MAX_RULES_OVERHEAD_MS} ms for ${o.rules} small rules (sandbox run() p50)`,
-    pass: o.sandboxP50Ms < MAX_RULES_OVERHEAD_MS && bench.sandbox.every((x) => x.errors === 0),
+    target: `rules overhead < ${MAX_RULES_OVERHEAD_MS} ms for ${o.rules} small rules (run() p50, alone and inside logins)`,
+    pass: o.sandboxP50Ms < MAX_RULES_OVERHEAD_MS && inLoginOk && bench.sandbox.every((x) => x.errors === 0),
     detail:
-      `run() p50 ${fmt(o.sandboxP50Ms)} ms, p99 ${fmt(o.sandboxP99Ms)} ms (0 rules: p50 ${fmt(o.sandboxEmptyP50Ms)}, p99 ${fmt(o.sandboxEmptyP99Ms)}); ` +
-      `in a login at c=1 (${o.rules} rules - 0 rules, p50): password ${signed(o.passwordP50Ms)} ms (handler ${signed(o.passwordHandlerP50Ms)}), refresh ${signed(o.refreshP50Ms)} ms (handler ${signed(o.refreshHandlerP50Ms)})`,
+      `alone p50 ${fmt(o.sandboxP50Ms)} ms, p99 ${fmt(o.sandboxP99Ms)} ms (0 rules: p50 ${fmt(o.sandboxEmptyP50Ms)}); ` +
+      `inside logins at c=1: ${o.inLogin.map((x) => `${x.grant} p50 ${fmt(x.p50Ms)} ms, p99 ${fmt(x.p99Ms)} ms`).join('; ')}; ` +
+      `login p50 with ${o.rules} rules minus 0 rules (runs minutes apart): password ${signed(o.passwordP50Ms)} ms, refresh ${signed(o.refreshP50Ms)} ms`,
   });
   return targets;
 }
@@ -1120,18 +1155,21 @@ function printLogins(bench: LoginBench, s: LoginSummary): void {
     units(r.db.requests, r.db.requestsRange),
     units(r.db.readUnits, r.db.readUnitsRange),
     units(r.db.writeUnits, r.db.writeUnitsRange),
+    fmt(r.load1, 1),
     describeCommands(r.db.commandLists),
     r.errors > 0 ? `${r.errors} errors` : '',
   ]);
   console.log(
     table(
-      ['grant', 'rules', 'c', 'n', 'p50 ms', 'p99 ms', 'handler p50', 'logins/s', 'CPU ms node', 'CPU ms DDB Local', 'DB req', 'RCU', 'WCU', 'commands', ''],
+      ['grant', 'rules', 'c', 'n', 'p50 ms', 'p99 ms', 'handler p50', 'logins/s', 'CPU ms node', 'CPU ms DDB Local', 'DB req', 'RCU', 'WCU', 'load', 'commands', ''],
       rows,
-      new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+      new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]),
     ),
   );
   for (const r of bench.runs) if (r.firstError) console.log(`  ${r.name} c=${r.concurrency}: ${r.errors} unexpected answers, first: ${r.firstError}`);
-  console.log('  "CPU ms": CPU time per login of this Node process (server, rules sandbox, argon2 threads, and the HTTP client) and of DynamoDB Local\'s JVM.');
+  console.log(
+    '  "CPU ms": CPU time per login of this Node process (server, rules sandbox, argon2 threads, and the HTTP client) and of DynamoDB Local\'s JVM. "load": 1-minute load average at the end of the run (other work shares the machine).',
+  );
 
   console.log('\n  Per core (best password logins/s over c=1,2,4 / cores; Keycloak publishes 15/s per vCPU):');
   for (const p of s.perCore) {
@@ -1150,25 +1188,33 @@ function printLogins(bench: LoginBench, s: LoginSummary): void {
   );
   const o = s.rulesOverhead;
   console.log(`\n  Rules step (${o.rules} small rules vs 0; c=1, p50):`);
-  console.log(`    password login ${signed(o.passwordP50Ms)} ms (handler ${signed(o.passwordHandlerP50Ms)} ms); refresh ${signed(o.refreshP50Ms)} ms (handler ${signed(o.refreshHandlerP50Ms)} ms)`);
+  console.log(
+    `    login p50 with ${o.rules} rules minus 0 rules (runs minutes apart, so load changes show): password ${signed(o.passwordP50Ms)} ms (handler ${signed(o.passwordHandlerP50Ms)} ms); refresh ${signed(o.refreshP50Ms)} ms (handler ${signed(o.refreshHandlerP50Ms)} ms)`,
+  );
+  for (const x of o.inLogin) console.log(`    run() timed inside the ${x.grant} logins (c=1): p50 ${fmt(x.p50Ms)} ms, p99 ${fmt(x.p99Ms)} ms`);
   for (const x of bench.sandbox) {
     console.log(
       `    sandbox alone, extensionsRunner().run() in-process, ${x.rules} rules: p50 ${fmt(x.ms.p50)} ms, p99 ${fmt(x.ms.p99)} ms, max ${fmt(x.ms.max)} ms (n=${x.runs}${x.errors ? `, ${x.errors} errors: ${x.firstError}` : ''})` +
-        (x.firstRunMs === undefined ? '' : `; first call ${fmt(x.firstRunMs)} ms (compiles the QuickJS wasm, once per cold start; importing the sandbox took ${fmt(bench.sandboxImportMs, 1)} ms before it)`),
+        `; ${fmt(x.cpuMsPerRun)} ms CPU per run` +
+      (x.firstRunMs === undefined
+        ? ''
+        : `; cold start in this process: import ${fmt(bench.sandboxColdStart.importMs, 1)} ms, loading QuickJS (its emscripten module through tsx, and the wasm) ${fmt(bench.sandboxColdStart.compileMs, 1)} ms, first run ${fmt(x.firstRunMs)} ms`),
     );
   }
   console.log(`    with 0 rules a login skips the sandbox entirely; rules reached logins ${fmt(bench.rulesActiveAfterMs / 1000, 1)} s after they were created (the extensions cache)`);
   console.log(`    rule 2 refusing a flagged user: ${bench.denyCheck.pass ? 'ok' : 'UNEXPECTED'}, ${bench.denyCheck.detail}`);
 
   const a = bench.argon2;
-  console.log('\n  Where the time goes in a login (c=1, mean handler ms; DynamoDB and the sandbox timed inside the logins, argon2id and signing measured alone):');
+  console.log(
+    '\n  Where the time goes in a login (c=1, p50 ms of each part; DynamoDB and the sandbox timed inside each login, argon2id and signing measured alone; "rest" is the remainder):',
+  );
   console.log(
     table(
       ['grant', 'rules', 'handler', 'argon2id', 'sandbox', 'DynamoDB (wall)', '2 x RS256', 'rest'],
       s.timeSplit.map((t) => [
         t.grant,
         String(t.rules),
-        fmt(t.handlerMeanMs),
+        fmt(t.handlerP50Ms),
         t.argon2Ms ? fmt(t.argon2Ms) : '-',
         t.sandboxMs ? fmt(t.sandboxMs) : '-',
         fmt(t.dynamoDbWallMs),
@@ -1185,12 +1231,12 @@ function printLogins(bench: LoginBench, s: LoginSummary): void {
     `    argon2id alone: p50 ${fmt(a.sequential.p50)} ms, p99 ${fmt(a.sequential.p99)} ms at c=1 (${fmt(a.sequentialPerSec, 1)}/s); ${fmt(a.concurrentPerSec, 1)}/s at c=${a.concurrency}, ${fmt(a.cpuMsPerVerify, 1)} ms CPU each: the hash alone would allow ~${fmt((1000 / a.cpuMsPerVerify) * s.cores, 0)} logins/s on ${s.cores} cores`,
   );
   console.log(`    RS256 signature alone (signJwt): p50 ${fmt(bench.signMs.p50)} ms, p99 ${fmt(bench.signMs.p99)} ms; "rest": request parsing, client authentication, building the rules' input, claims, JSON, event-loop waits`);
-  const sandboxRuns = bench.runs.filter((r) => r.inside.sandboxCalls > 0 && r.concurrency === 1);
+  const sandboxRuns = bench.runs.filter((r) => r.inside.sandboxCallMs);
   if (sandboxRuns.length > 0) {
     console.log(
-      `    the sandbox inside logins (c=1): ${sandboxRuns.map((r) => `${r.grant} ${fmt(r.inside.sandboxMs)} ms`).join(', ')} per login (mean), against ${fmt(
-        bench.sandbox.find((x) => x.rules > 0)?.ms.mean ?? Number.NaN,
-      )} ms alone (mean)`,
+      `    run() inside logins: ${sandboxRuns
+        .map((r) => `${r.grant} c=${r.concurrency} p50 ${fmt(r.inside.sandboxCallMs!.p50)} / p99 ${fmt(r.inside.sandboxCallMs!.p99)} ms`)
+        .join('; ')}`,
     );
   }
   const dbLine = (what: string, db: LoginDb) =>

@@ -102,6 +102,9 @@ describe('GET /userinfo', () => {
     expect(missing.headers['www-authenticate']).toBe('Bearer realm="https://tenant.example.test/userinfo"');
     const bad = await call('userinfo', { headers: { authorization: 'Bearer a.b.c' } });
     expect(bad.status).toBe(401);
+    const opaque = await call('userinfo', { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(opaque.status).toBe(401);
+    expect(opaque.body).toEqual({ error: 'invalid_token', error_description: 'Invalid token' });
     const user = await seedLoginUser();
     const res = await login(app, { username: user.email, password: PASSWORD, scope: 'profile' });
     const noOpenid = await call('userinfo', { headers: { authorization: `Bearer ${res.body.access_token}` } });
