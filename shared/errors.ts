@@ -187,3 +187,15 @@ export class SignupError extends Error {
     this.name = 'SignupError';
   }
 }
+
+/**
+ * A failure we expected and logged, whose details must not reach the caller (a rule's error text
+ * can carry rules-config values or action secrets): answered as a 500 with `publicMessage` and the
+ * request id, like any fault, but not logged again as unhandled.
+ */
+export class HiddenServerError extends Error {
+  constructor(readonly publicMessage: string) {
+    super(publicMessage);
+    this.name = 'HiddenServerError';
+  }
+}

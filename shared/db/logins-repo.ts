@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { withoutKeys } from '#shared/db/items';
+import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { emailClaimKey, USER_PROFILE_SK, userPartition, userStatsKey, usernameClaimKey } from '#shared/db/keys';
 import type { UserRecord } from '#shared/users/model';
 
@@ -15,11 +15,10 @@ export interface LoginStats {
   last_ip?: string;
 }
 
-/** Failed logins from one IP; at BLOCK_THRESHOLD the (user, IP) pair is blocked. */
+/** Failed (or in-flight) logins from one IP; at the threshold the (user, IP) pair is blocked. */
 export interface FailedLogins {
   ip: string;
   count: number;
-  last_failure: string;
 }
 
 export interface UserPartition {
@@ -28,8 +27,13 @@ export interface UserPartition {
   failures: FailedLogins[];
 }
 
+/**
+ * Failure counters are attributes of the stats item, one per IP (`FAILED#<ip>`): a login reads
+ * them with the profile, and a successful login clears its IP's counter in the same write that
+ * counts the login.
+ */
 const FAILURES_PREFIX = 'FAILED#';
-const failuresKey = (userId: string, ip: string) => ({ pk: userPartition(userId), sk: `${FAILURES_PREFIX}${ip}` });
+const failuresAttribute = (ip: string) => `${FAILURES_PREFIX}${ip}`;
 
 /** The user id an email (or username) names in a connection, from its uniqueness claim. */
 export async function findUserIdByIdentifier(
@@ -54,51 +58,70 @@ export async function findUserPartition(userId: string, consistent: boolean): Pr
   const items = out.Items ?? [];
   const profile = items.find((i) => i.sk === USER_PROFILE_SK);
   if (!profile) return undefined;
-  const stats = items.find((i) => i.sk === 'STATS');
+  const stats = items.find((i) => i.sk === 'STATS') ?? {};
   return {
     user: withoutKeys<UserRecord>(profile),
-    stats: stats ? withoutKeys<LoginStats>(stats) : { logins_count: 0 },
-    failures: items.filter((i) => String(i.sk).startsWith(FAILURES_PREFIX)).map((i) => withoutKeys<FailedLogins>(i)),
+    stats: { logins_count: Number(stats.logins_count ?? 0), last_login: stats.last_login, last_ip: stats.last_ip },
+    failures: Object.entries(stats)
+      .filter(([name]) => name.startsWith(FAILURES_PREFIX))
+      .map(([name, count]) => ({ ip: name.slice(FAILURES_PREFIX.length), count: Number(count) })),
   };
 }
 
-/** A successful login: count it, and forget this IP's failures if it had any. */
-export async function recordLogin(userId: string, ip: string, now: string, hadFailures: boolean): Promise<void> {
-  await Promise.all([
-    db.send(
+/**
+ * Reserves one login attempt from `ip` before the password is checked: the counter goes up only
+ * while it is below `limit`, so however many attempts run at once, at most `limit` are checked
+ * before the pair is blocked. Returns false when it is blocked. A success clears the counter.
+ */
+export async function reserveLoginAttempt(userId: string, ip: string, limit: number): Promise<boolean> {
+  try {
+    await db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: userStatsKey(userId),
-        UpdateExpression: 'ADD logins_count :one SET last_login = :now, last_ip = :ip',
-        ExpressionAttributeValues: { ':one': 1, ':now': now, ':ip': ip },
+        UpdateExpression: 'ADD #failed :one',
+        ConditionExpression: 'attribute_not_exists(#failed) OR #failed < :limit',
+        ExpressionAttributeNames: { '#failed': failuresAttribute(ip) },
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit },
       }),
-    ),
-    hadFailures ? db.send(new DeleteCommand({ TableName: tableName, Key: failuresKey(userId, ip) })) : undefined,
-  ]);
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
 }
 
-/** A failed login from `ip`; returns the count after it. */
-export async function recordFailedLogin(userId: string, ip: string, now: string): Promise<number> {
-  const out = await db.send(
+/** A successful login: count it and clear this IP's failure counter, in one write. */
+export async function recordLogin(userId: string, ip: string, now: string): Promise<void> {
+  await db.send(
     new UpdateCommand({
       TableName: tableName,
-      Key: failuresKey(userId, ip),
-      UpdateExpression: 'ADD #count :one SET ip = :ip, last_failure = :now',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1, ':ip': ip, ':now': now },
-      ReturnValues: 'UPDATED_NEW',
+      Key: userStatsKey(userId),
+      UpdateExpression: 'ADD logins_count :one SET last_login = :now, last_ip = :ip REMOVE #failed',
+      ExpressionAttributeNames: { '#failed': failuresAttribute(ip) },
+      ExpressionAttributeValues: { ':one': 1, ':now': now, ':ip': ip },
     }),
   );
-  return Number(out.Attributes?.count ?? 1);
 }
 
-/** The keys of the user's login items (stats and failure counters), for deleting the user. */
-export const loginItemKeys = (partition: UserPartition) => [
-  userStatsKey(partition.user.user_id),
-  ...partition.failures.map((f) => failuresKey(partition.user.user_id, f.ip)),
-];
+/** The password was right but the login did not complete (a rule denied it): release the slot. */
+export const releaseLoginAttempt = (userId: string, ip: string) => clearFailedLogins(userId, [{ ip, count: 0 }]);
 
-/** Every failure counter of the user (blocked or not), deleted: an unblock or a password reset. */
+/** The keys of the user's login items, for deleting the user. */
+export const loginItemKeys = (partition: UserPartition) => [userStatsKey(partition.user.user_id)];
+
+/** Every failure counter of the user, cleared: an unblock or a password reset. */
 export async function clearFailedLogins(userId: string, failures: FailedLogins[]): Promise<void> {
-  await Promise.all(failures.map((f) => db.send(new DeleteCommand({ TableName: tableName, Key: failuresKey(userId, f.ip) }))));
+  for (let i = 0; i < failures.length; i += 50) {
+    const batch = failures.slice(i, i + 50);
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: userStatsKey(userId),
+        UpdateExpression: `REMOVE ${batch.map((_, j) => `#f${j}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(batch.map((f, j) => [`#f${j}`, failuresAttribute(f.ip)])),
+      }),
+    );
+  }
 }

@@ -17,8 +17,11 @@ export interface SessionRecord {
   scope: string[];
   audience?: string;
   id_token_claims: Record<string, JsonValue>;
-  /** Present when the login asked for offline_access: the current generation and the key its tokens are MACed with. */
-  refresh?: { generation: number; key: string };
+  /**
+   * Present when the login asked for offline_access: the current generation, the key its tokens
+   * are MACed with (only this item holds it), and when the last rotation happened (epoch ms).
+   */
+  refresh?: { generation: number; key: string; rotated_at?: number };
   revoked?: boolean;
   created_at: string;
   /** Epoch seconds: DynamoDB's TTL removes the session after it. */
@@ -44,9 +47,9 @@ export async function rotateRefresh(sid: string, fromGeneration: number, idToken
       new UpdateCommand({
         TableName: tableName,
         Key: sessionKey(sid),
-        UpdateExpression: 'SET refresh.generation = :next, id_token_claims = :claims',
+        UpdateExpression: 'SET refresh.generation = :next, refresh.rotated_at = :now, id_token_claims = :claims',
         ConditionExpression: 'refresh.generation = :gen AND attribute_not_exists(revoked)',
-        ExpressionAttributeValues: { ':next': fromGeneration + 1, ':claims': idTokenClaims, ':gen': fromGeneration },
+        ExpressionAttributeValues: { ':next': fromGeneration + 1, ':now': Date.now(), ':claims': idTokenClaims, ':gen': fromGeneration },
       }),
     );
     return true;

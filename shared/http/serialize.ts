@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ManagementError, OAuthError, SignupError, UnauthorizedError } from '#shared/errors';
+import { HiddenServerError, ManagementError, OAuthError, SignupError, UnauthorizedError } from '#shared/errors';
 import type { HttpResult, Reply } from '#shared/http/event';
 
 /**
@@ -19,8 +19,8 @@ export function toHttpResult(reply: Reply): HttpResult {
   };
 }
 
-export function isKnownError(error: unknown): error is ManagementError | OAuthError | SignupError {
-  return error instanceof ManagementError || error instanceof OAuthError || error instanceof SignupError;
+export function isKnownError(error: unknown): error is ManagementError | OAuthError | SignupError | HiddenServerError {
+  return error instanceof ManagementError || error instanceof OAuthError || error instanceof SignupError || error instanceof HiddenServerError;
 }
 
 export function serializeError(style: ErrorStyle, error: unknown, requestId: string): HttpResult {
@@ -49,7 +49,7 @@ export function serializeError(style: ErrorStyle, error: unknown, requestId: str
   if (error instanceof ManagementError) {
     return toHttpResult({ status: error.statusCode, headers: error.headers, body: managementBody(error) });
   }
-  const message = `An internal error occurred. Reference: ${requestId}`;
+  const message = `${error instanceof HiddenServerError ? error.publicMessage : 'An internal error occurred.'} Reference: ${requestId}`;
   if (style === 'signup') {
     return toHttpResult({ status: 500, body: { name: 'Error', code: 'server_error', description: message, statusCode: 500 } });
   }

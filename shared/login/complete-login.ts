@@ -1,7 +1,7 @@
 import type { LoginExtensionOutput } from '#shared/extensions/contract';
 import { loadLoginExtensions } from '#shared/extensions/load';
 import { extensionsRunner } from '#shared/extensions/runner';
-import { OAuthError } from '#shared/errors';
+import { HiddenServerError, OAuthError } from '#shared/errors';
 import { log } from '#shared/log';
 import { extensionInput, type LoginFacts } from '#shared/login/extension-input';
 import { persistMetadata } from '#shared/login/persist-metadata';
@@ -33,7 +33,7 @@ export async function completeLogin(facts: LoginFacts): Promise<LoginResult> {
 
   if (output.outcome === 'error') {
     log.warn('login failed in a rule or action', { user_id: facts.user.user_id, client_id: facts.client.client_id, source: output.source, error: output.error });
-    throw new OAuthError(500, 'server_error', output.error);
+    throw new HiddenServerError('A rule or action failed during this login; the tenant log has the details.');
   }
   const updated = await persistMetadata(facts.user.user_id, output.userMetadata, output.appMetadata);
   if (output.outcome === 'deny') throw new OAuthError(401, 'access_denied', output.reason);

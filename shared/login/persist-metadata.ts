@@ -1,5 +1,6 @@
 import type { Caller } from '#shared/auth/caller';
-import { ManagementError, OAuthError } from '#shared/errors';
+import { HiddenServerError, ManagementError } from '#shared/errors';
+import { log } from '#shared/log';
 import type { MetadataPatch } from '#shared/extensions/contract';
 import { updateUser } from '#shared/users/update';
 import type { UserRecord } from '#shared/users/model';
@@ -25,7 +26,8 @@ export async function persistMetadata(userId: string, userMetadata?: MetadataPat
     }, undefined);
   } catch (error) {
     if (error instanceof ManagementError) {
-      throw new OAuthError(500, 'server_error', `A rule or action changed metadata in a way that is not allowed: ${error.message}`);
+      log.warn('metadata from a rule or action refused', { user_id: userId, error: error.message });
+      throw new HiddenServerError('A rule or action changed metadata in a way that is not allowed; the tenant log has the details.');
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 import { nowSeconds } from '#shared/tokens/sign';
 import { DEFAULT_CONNECTION } from '#shared/connections/connections';
-import { recordLogin } from '#shared/db/logins-repo';
+import { recordLogin, releaseLoginAttempt } from '#shared/db/logins-repo';
 import { putSession } from '#shared/db/sessions-repo';
 import { authenticatePassword } from '#shared/login/authenticate';
 import { completeLogin } from '#shared/login/complete-login';
@@ -32,7 +32,13 @@ export async function passwordGrant(req: TokenRequest, grantType: 'password' | t
   const sid = newSessionId();
   const protocol = grantType === 'password' ? 'oauth2-password' : 'oauth2-resource-owner';
   const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
-  const login = await completeLogin({ ...partition, client, connection, protocol, sid, scopes, audience, request });
+  const login = await completeLogin({ ...partition, client, connection, protocol, sid, scopes, audience, request }).catch(
+    async (error: unknown) => {
+      // The password was right: a rule's denial or failure is not a brute-force attempt.
+      await releaseLoginAttempt(partition.user.user_id, req.ip);
+      throw error;
+    },
+  );
 
   const offline = scopes.includes('offline_access');
   const key = offline ? newRefreshKey() : undefined;
@@ -44,7 +50,7 @@ export async function passwordGrant(req: TokenRequest, grantType: 'password' | t
       id_token_claims: login.idTokenClaims, ...(key ? { refresh: { generation: 0, key } } : {}),
       created_at: now.toISOString(), ttl: nowSeconds() + lifetime,
     }),
-    recordLogin(login.user.user_id, req.ip, now.toISOString(), partition.failures.some((f) => f.ip === req.ip)),
+    recordLogin(login.user.user_id, req.ip, now.toISOString()),
   ]);
   return signLoginTokens({ ...login, client, sid, scopes, audience, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}) });
 }

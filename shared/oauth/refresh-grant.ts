@@ -3,6 +3,7 @@ import { findUserPartition } from '#shared/db/logins-repo';
 import { findSession, revokeSession, rotateRefresh, type SessionRecord } from '#shared/db/sessions-repo';
 import { OAuthError } from '#shared/errors';
 import { log } from '#shared/log';
+import { userBlocked } from '#shared/login/authenticate';
 import { completeLogin } from '#shared/login/complete-login';
 import { isGenuine, parseRefreshToken, refreshToken } from '#shared/login/refresh-tokens';
 import { signLoginTokens, type LoginTokens } from '#shared/login/tokens';
@@ -17,6 +18,11 @@ import { nowSeconds } from '#shared/tokens/sign';
  * `oauth2-refresh-token`), as on Auth0.
  */
 const invalidToken = () => new OAuthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
+/**
+ * A token used twice within this time of its rotation is a double submit (two tabs, a retry), not
+ * a replay: the second use is refused, but the session survives.
+ */
+const REUSE_GRACE_MS = 5_000;
 
 export async function refreshTokenGrant(req: TokenRequest): Promise<LoginTokens> {
   const { client } = await authenticateClient(req, 'refresh_token');
@@ -27,24 +33,31 @@ export async function refreshTokenGrant(req: TokenRequest): Promise<LoginTokens>
     throw invalidToken();
   }
   if (session.revoked || session.ttl < nowSeconds()) throw invalidToken();
-  if (presented.generation !== session.refresh.generation) return reuseDetected(session);
+  if (presented.generation !== session.refresh.generation) return reuseDetected(session, presented.generation);
 
   const scopes = narrowedScopes(session, req.params.scope);
   const partition = await findUserPartition(session.user_id, false) ?? (await findUserPartition(session.user_id, true));
   if (!partition) throw invalidToken();
-  if (partition.user.blocked === true) throw new OAuthError(401, 'unauthorized', 'user is blocked');
-  const connection = await connectionByName(session.connection);
+  if (partition.user.blocked === true) throw userBlocked();
+  const connection = await connectionByName(session.connection).catch(() => {
+    throw invalidToken(); // the session's connection was deleted
+  });
   const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
   const login = await completeLogin({
     ...partition, client, connection, protocol: 'oauth2-refresh-token', sid: session.sid, scopes, audience: session.audience, request,
   });
   // Two uses of one token race here; the conditional rotation lets exactly one through.
-  if (!(await rotateRefresh(session.sid, presented.generation, login.idTokenClaims))) return reuseDetected(session);
+  if (!(await rotateRefresh(session.sid, presented.generation, login.idTokenClaims))) {
+    return reuseDetected((await findSession(session.sid)) ?? session, presented.generation);
+  }
   const next = refreshToken(session.refresh.key, session.sid, presented.generation + 1);
   return signLoginTokens({ ...login, client, sid: session.sid, scopes, audience: session.audience, refreshToken: next });
 }
 
-async function reuseDetected(session: SessionRecord): Promise<never> {
+async function reuseDetected(session: SessionRecord, generation: number): Promise<never> {
+  const refresh = session.refresh!;
+  const doubleSubmit = generation === refresh.generation - 1 && Date.now() - (refresh.rotated_at ?? 0) < REUSE_GRACE_MS;
+  if (doubleSubmit) throw invalidToken();
   await revokeSession(session.sid);
   log.warn('refresh token reused: session revoked', { sid: session.sid, user_id: session.user_id, client_id: session.client_id });
   throw invalidToken();

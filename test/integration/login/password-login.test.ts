@@ -84,18 +84,19 @@ describe('password and password-realm grants', () => {
     expect(read.body).toMatchObject({ logins_count: 2, last_ip: '198.51.100.4', last_login: expect.any(String) });
   });
 
-  it('costs 1 read unit and 2 write units per login, plus the extensions Query these tests do not cache', async () => {
+  it('costs 1 read unit and 3 write units per login, plus the extensions Query these tests do not cache', async () => {
     const user = await seedLoginUser();
     await login(app, { username: user.email, password: PASSWORD }); // warms the client, connection and key caches
     const seen: RequestRecord[] = [];
     const stop = observeRequests((r) => seen.push(r));
     await login(app, { username: user.email, password: PASSWORD, scope: 'openid offline_access' });
     stop();
-    // Email claim GetItem + user partition Query (0.5 RCU each, eventually consistent); the second
-    // Query loads rules and actions, cached for EXTENSIONS_CACHE_MS outside tests (0 here).
-    expect(seen[0]!.db.commands.sort()).toEqual(['GetItem', 'PutItem', 'Query', 'Query', 'UpdateItem']);
+    // Reads: email claim GetItem + user partition Query (0.5 RCU each, eventually consistent); the
+    // second Query loads rules and actions, cached for EXTENSIONS_CACHE_MS outside tests (0 here).
+    // Writes: the brute-force reservation, the login stats (which clear it) and the session.
+    expect(seen[0]!.db.commands.sort()).toEqual(['GetItem', 'PutItem', 'Query', 'Query', 'UpdateItem', 'UpdateItem']);
     expect(seen[0]!.db.readUnits).toBeLessThanOrEqual(1.5);
-    expect(seen[0]!.db.writeUnits).toBe(2);
+    expect(seen[0]!.db.writeUnits).toBe(3);
   });
 });
 
@@ -138,6 +139,28 @@ describe('brute-force protection', () => {
     expect((await call('user-blocks-delete', { params: { id: user.user_id }, scopes: ['update:users'] })).status).toBe(204);
     expect((await call('user-blocks-get', { params: { id: user.user_id }, scopes: ['read:users'] })).body).toEqual({ blocked_for: [] });
     expect((await login(app, { username: user.email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('cannot be bypassed by sending the guesses all at once', async () => {
+    const user = await seedLoginUser();
+    const results = await Promise.all(Array.from({ length: 30 }, () => login(app, { username: user.email, password: 'Wrong-Passw0rd!' })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 403)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
+  it('does not count a correct password that a rule or a block refuses', async () => {
+    const user = await seedLoginUser();
+    await call('users-update', { params: { id: user.user_id }, scopes: ['update:users'], body: { blocked: true } });
+    for (let i = 0; i < 12; i++) expect((await login(app, { username: user.email, password: PASSWORD })).status).toBe(401);
+    await call('users-update', { params: { id: user.user_id }, scopes: ['update:users'], body: { blocked: false } });
+    expect((await login(app, { username: user.email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('answers an identifier too long to exist like any unknown user', async () => {
+    const res = await login(app, { username: `${'a'.repeat(3000)}@example.com`, password: PASSWORD });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'Wrong email or password.' });
   });
 
   it('forgets failures after a successful login', async () => {
