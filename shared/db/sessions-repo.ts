@@ -32,8 +32,8 @@ export async function putSession(session: SessionRecord): Promise<void> {
   await db.send(new PutCommand({ TableName: tableName, Item: { ...sessionKey(session.sid), ...session } }));
 }
 
-export async function findSession(sid: string): Promise<SessionRecord | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: sessionKey(sid), ConsistentRead: true }));
+export async function findSession(sid: string, consistent: boolean): Promise<SessionRecord | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: sessionKey(sid), ConsistentRead: consistent }));
   return out.Item ? withoutKeys<SessionRecord>(out.Item) : undefined;
 }
 

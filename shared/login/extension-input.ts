@@ -58,9 +58,10 @@ export function extensionInput(facts: LoginFacts, extensions: LoginExtensions): 
   };
 }
 
-/** Rules see the request body without the password, client secret or refresh token. */
+/** Rules see only these request parameters: never a password, secret or token. */
+const VISIBLE_PARAMETERS = ['grant_type', 'client_id', 'username', 'scope', 'audience', 'realm'];
+
 function withoutSecrets(body: Record<string, string>): Record<string, string> {
-  const { password: _p, client_secret: _s, refresh_token: _r, ...rest } = body;
-  return rest;
+  return Object.fromEntries(VISIBLE_PARAMETERS.filter((name) => body[name] !== undefined).map((name) => [name, body[name]!]));
 }
 

@@ -28,7 +28,7 @@ export async function refreshTokenGrant(req: TokenRequest): Promise<LoginTokens>
   const { client } = await authenticateClient(req, 'refresh_token');
   if (!req.params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
   const presented = parseRefreshToken(req.params.refresh_token);
-  const session = presented ? await findSession(presented.sid) : undefined;
+  const session = presented ? await currentSession(presented.sid, presented.generation) : undefined;
   if (!presented || !session?.refresh || session.client_id !== client.client_id || !isGenuine(session.refresh.key, presented)) {
     throw invalidToken();
   }
@@ -48,10 +48,20 @@ export async function refreshTokenGrant(req: TokenRequest): Promise<LoginTokens>
   });
   // Two uses of one token race here; the conditional rotation lets exactly one through.
   if (!(await rotateRefresh(session.sid, presented.generation, login.idTokenClaims))) {
-    return reuseDetected((await findSession(session.sid)) ?? session, presented.generation);
+    return reuseDetected((await findSession(session.sid, true)) ?? session, presented.generation);
   }
   const next = refreshToken(session.refresh.key, session.sid, presented.generation + 1);
   return signLoginTokens({ ...login, client, sid: session.sid, scopes, audience: session.audience, refreshToken: next });
+}
+
+/**
+ * The session, read eventually consistently (half the price) unless that read is missing or shows
+ * another generation, when only a strong read may conclude "unknown" or "reused". The rotation's
+ * conditional write catches whatever a stale read let through.
+ */
+async function currentSession(sid: string, generation: number): Promise<SessionRecord | undefined> {
+  const seen = await findSession(sid, false);
+  return seen?.refresh?.generation === generation ? seen : findSession(sid, true);
 }
 
 async function reuseDetected(session: SessionRecord, generation: number): Promise<never> {

@@ -24,8 +24,10 @@ export async function userinfo(authorization: string | undefined): Promise<Recor
   if (!scopes.includes('openid')) throw new OAuthError(403, 'insufficient_scope', 'The access token does not include the openid scope');
   const [user, session] = await Promise.all([
     findUser(String(claims.sub)),
-    typeof claims.sid === 'string' ? findSession(claims.sid) : undefined,
+    typeof claims.sid === 'string' ? findSession(claims.sid, false) : undefined,
   ]);
-  if (!user || session?.revoked) throw new OAuthError(401, 'invalid_token', 'The user or the session no longer exists');
+  const sessionGone = session !== undefined && (session.revoked === true || session.ttl < Math.floor(Date.now() / 1000));
+  if (!user || sessionGone) throw new OAuthError(401, 'invalid_token', 'The user or the session no longer exists');
+  if (user.blocked === true) throw new OAuthError(401, 'invalid_token', 'user is blocked');
   return { sub: user.user_id, ...standardClaims(user, scopes), ...(session?.id_token_claims ?? {}) };
 }
