@@ -1,7 +1,8 @@
 import { openRoute } from '#shared/http/handler';
 import { issueToken } from '#shared/oauth/token-endpoint';
+import { readTokenRequest } from '#shared/oauth/token-request';
 
 export const handler = openRoute('oauth-token', async ({ event }) => ({
-  body: await issueToken(event),
+  body: await issueToken(readTokenRequest(event)),
   headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
 }));

@@ -1,10 +1,9 @@
 import { OAuthError } from '#shared/errors';
-import type { HttpEvent } from '#shared/http/event';
 import type { LoginTokens } from '#shared/login/tokens';
 import { clientCredentialsGrant, type TokenResponse } from '#shared/oauth/client-credentials';
 import { PASSWORD_REALM_GRANT, passwordGrant } from '#shared/oauth/password-grant';
 import { refreshTokenGrant } from '#shared/oauth/refresh-grant';
-import { invalidRequest, readTokenRequest, type TokenRequest } from '#shared/oauth/token-request';
+import { invalidRequest, type TokenRequest } from '#shared/oauth/token-request';
 
 /** One function per grant type. */
 const grants: Record<string, (req: TokenRequest) => Promise<TokenResponse | LoginTokens>> = {
@@ -14,8 +13,7 @@ const grants: Record<string, (req: TokenRequest) => Promise<TokenResponse | Logi
   refresh_token: refreshTokenGrant,
 };
 
-export async function issueToken(event: HttpEvent): Promise<TokenResponse | LoginTokens> {
-  const req = readTokenRequest(event);
+export async function issueToken(req: TokenRequest): Promise<TokenResponse | LoginTokens> {
   const grantType = req.params.grant_type;
   if (!grantType) throw invalidRequest('Missing required parameter: grant_type');
   const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
