@@ -44,7 +44,8 @@ export const SIGNING_KEYS_PK = 'SIGNING_KEYS';
 export const signingKeyKey = (kid: string): Key => ({ pk: SIGNING_KEYS_PK, sk: `KID#${kid}` });
 
 /** Login statistics and brute-force counters: a small item beside the profile (a login writes ~1 WCU). */
-export const userStatsKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'STATS' });
+export const USER_STATS_SK = 'STATS';
+export const userStatsKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: USER_STATS_SK });
 export const userPartition = (userId: string) => `USER#${userId}`;
 
 /**

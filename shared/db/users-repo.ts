@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { db, itemFromError, tableName } from '#shared/db/client';
 import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
-import { emailClaimKey, emailPartition, USER_PROFILE_SK, userKey, usernameClaimKey, type Key } from '#shared/db/keys';
+import { emailClaimKey, emailPartition, USER_PROFILE_SK, USER_STATS_SK, userKey, userPartition, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/errors';
 import type { UserChanges } from '#shared/users/changes';
@@ -170,30 +170,41 @@ export async function findUsersByEmail(email: string): Promise<UserRecord[]> {
   return users.sort((a, b) => a.user_id.localeCompare(b.user_id));
 }
 
+/** A user with its login statistics, as lists and searches show them. */
+export interface ListedUser {
+  user: UserRecord;
+  stats: { logins_count: number; last_login?: string; last_ip?: string };
+}
+
 /**
- * Every user (of one connection, if given), by Scan: the cost grows with the table, so the scan
- * stops with ListBudgetExceededError once it has examined more than `budget` items. It serves
- * the unfiltered list until the search issue brings indexed queries.
+ * Every user (of one connection, if given) with its login statistics, by Scan: the cost grows
+ * with the table, so the scan stops with ListBudgetExceededError once it has examined more than
+ * `budget` items. Lists and searches without an index use it.
  */
-export async function scanUsers(budget: number, connection?: string): Promise<UserRecord[]> {
-  const users: UserRecord[] = [];
+export async function scanUsers(budget: number, connection?: string): Promise<ListedUser[]> {
+  const profiles: UserRecord[] = [];
+  const stats = new Map<string, ListedUser['stats']>();
   let examined = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: connection ? 'sk = :profile AND #connection = :connection' : 'sk = :profile',
-        ExpressionAttributeNames: connection ? { '#connection': 'connection' } : undefined,
-        ExpressionAttributeValues: { ':profile': USER_PROFILE_SK, ...(connection ? { ':connection': connection } : {}) },
+        FilterExpression: 'sk IN (:profile, :stats)',
+        ExpressionAttributeValues: { ':profile': USER_PROFILE_SK, ':stats': USER_STATS_SK },
         ExclusiveStartKey: start,
         Limit: budget + 1 - examined,
       }),
     );
     examined += page.ScannedCount ?? 0;
     if (examined > budget) throw new ListBudgetExceededError(budget);
-    for (const item of page.Items ?? []) users.push(fromItem(item)!);
+    for (const item of page.Items ?? []) {
+      if (item.sk === USER_PROFILE_SK) profiles.push(fromItem(item)!);
+      else stats.set(String(item.pk), { logins_count: Number(item.logins_count ?? 0), last_login: item.last_login, last_ip: item.last_ip });
+    }
     start = page.LastEvaluatedKey;
   } while (start);
-  return users;
+  return profiles
+    .filter((user) => connection === undefined || user.connection === connection)
+    .map((user) => ({ user, stats: stats.get(userPartition(user.user_id)) ?? { logins_count: 0 } }));
 }

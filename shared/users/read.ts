@@ -4,7 +4,7 @@ import { findUsersByEmail, scanUsers } from '#shared/db/users-repo';
 import { InvalidPagingError, InvalidQueryError, UserNotFoundError } from '#shared/errors';
 import type { Caller } from '#shared/auth/caller';
 import { assertCanRead } from '#shared/users/access';
-import type { UserRecord } from '#shared/users/model';
+import { toWireUser, type UserRecord } from '#shared/users/model';
 import type { ListUsersQuery } from '#shared/users/schemas';
 
 /** Reads: by id (one strongly consistent GetItem), by email, and the unfiltered list. */
@@ -22,7 +22,8 @@ export const usersByEmail = (email: string) => findUsersByEmail(email);
 export const RESULT_WINDOW = 1000;
 
 export interface UserPage {
-  users: UserRecord[];
+  /** Users in Auth0's wire form (with login statistics), sorted and paged. */
+  users: Record<string, unknown>[];
   total: number;
 }
 
@@ -31,10 +32,10 @@ export async function listUsers(query: ListUsersQuery): Promise<UserPage> {
     throw new InvalidQueryError("'Searching with q is not available yet; list without q' on property q.");
   }
   if (query.page * query.per_page + query.per_page > RESULT_WINDOW) throw new InvalidPagingError();
-  const all = await scanUsers(config.LIST_SCAN_BUDGET, query.connection);
-  const [field, order] = (query.sort ?? 'created_at:1').split(':') as [keyof UserRecord, string];
+  const all = (await scanUsers(config.LIST_SCAN_BUDGET, query.connection)).map(({ user, stats }) => toWireUser(user, stats));
+  const [field, order] = (query.sort ?? 'created_at:1').split(':') as [string, string];
   const direction = order === '-1' ? -1 : 1;
-  all.sort((a, b) => direction * compare(a[field], b[field]) || a.user_id.localeCompare(b.user_id));
+  all.sort((a, b) => direction * compare(a[field], b[field]) || String(a.user_id).localeCompare(String(b.user_id)));
   const start = query.page * query.per_page;
   return { users: all.slice(start, start + query.per_page), total: all.length };
 }
