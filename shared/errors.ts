@@ -151,6 +151,17 @@ export class ListBudgetExceededError extends ManagementError {
   }
 }
 
+/** A search without an index would examine more items than LIST_SCAN_BUDGET allows. */
+export class SearchBudgetExceededError extends ManagementError {
+  constructor(budget: number, fields: readonly string[]) {
+    super(
+      400,
+      'query_too_expensive',
+      `Query validation error: 'Searching ${fields.join(', ')} without an index examines every user, and this tenant holds more than ${budget} items (LIST_SCAN_BUDGET)' on property q.`,
+    );
+  }
+}
+
 export class PayloadTooLargeError extends ManagementError {
   constructor(limit: number) {
     super(413, 'payload_too_large', `Payload content length greater than maximum allowed: ${limit}`);

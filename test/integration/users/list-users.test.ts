@@ -40,15 +40,6 @@ describe('GET /api/v2/users', () => {
     expect(res.body.errorCode).toBe('invalid_query_string');
   });
 
-  it('answers a clear 400 for q until search exists', async () => {
-    const res = await call('users-list', { scopes: read, query: { q: 'email:"alice@list.example.com"', search_engine: 'v3' } });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      statusCode: 400, error: 'Bad Request', errorCode: 'invalid_query_string',
-      message: "Query validation error: 'Searching with q is not available yet; list without q' on property q.",
-    });
-  });
-
   it("refuses per_page above 100 in Auth0's words", async () => {
     const res = await call('users-list', { scopes: read, query: { per_page: '1000' } });
     expect(res.status).toBe(400);

@@ -1,0 +1,56 @@
+/**
+ * Reading a query's raw text as the type of the value it meets: numbers, dates, glob patterns.
+ */
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A decimal number as JSON would write it (plus a leading `+`), or undefined. */
+export function parseNumber(text: string): number | undefined {
+  if (!NUMBER.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** YYYY, YYYY-MM, YYYY-MM-DD, then optionally THH:mm[:ss[.sss]] and a zone (Z or ±HH:mm). */
+const DATE =
+  /^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01])(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?)?)?$/;
+
+/**
+ * A date bound as a prefix of the ISO-8601 UTC timestamps users carry (`2024-01-15T10:20:30.000Z`).
+ * A partial date stands for its whole period, as Elasticsearch rounds date bounds: comparing a
+ * timestamp's first N characters with an N-character key makes `[2017-12 TO *]` start on 1 December,
+ * `{2017-11 TO 2017-12]` cover December, `[* TO 2017-12-31]` end at 23:59:59.999 and
+ * `created_at:2024-01-15` match the whole day. A time with a zone is converted to UTC first.
+ */
+export function dateKey(text: string): string | undefined {
+  const match = DATE.exec(text);
+  if (!match) return undefined;
+  if (match[1] === undefined) return text;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** Compares a timestamp with a dateKey: negative before the key's period, 0 within it, positive after. */
+export const compareToDateKey = (timestamp: string, key: string) => compareText(timestamp.slice(0, key.length), key);
+
+/**
+ * By UTF-16 code units. Elasticsearch's keyword order is by UTF-8 bytes; the two differ only
+ * between characters above U+FFFF and those from U+E000 to U+FFFF.
+ */
+export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `*` matches any run of characters; `parts` are the literal pieces between stars. */
+export function globMatches(parts: readonly string[], text: string): boolean {
+  const first = parts[0] ?? '';
+  if (parts.length < 2) return text === first;
+  const last = parts[parts.length - 1] ?? '';
+  if (!text.startsWith(first)) return false;
+  let at = first.length;
+  // Leftmost placement of each middle piece leaves the most room for the rest.
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0) return false;
+    at = found + part.length;
+  }
+  return text.length - last.length >= at && text.endsWith(last);
+}
