@@ -199,6 +199,8 @@ describe('Auth0 Node SDK (ManagementClient) against the service behind HTTPS', (
     expect(r.iterated).toHaveLength(2);
     expect(r.iterated[0]).toBe(r.created.user_id);
     expect(r.iterated[1]).toMatch(USER_ID);
+    expect(r.search).toEqual({ total: 2, emails: ['ada.lovelace@example.com', 'grace.hopper@example.com'] });
+    expect(r.badQuery).toMatchObject({ statusCode: 400, body: { errorCode: 'invalid_query_string' } });
 
     // Errors surface as the SDK's typed errors, carrying Auth0's bodies.
     expect(r.missing).toMatchObject({ name: 'NotFoundError', isManagementError: true, statusCode: 404 });
