@@ -9,8 +9,8 @@ import {
 import type { ActionRecord, ActionTrigger, ActionVersionRecord, StoredSecret } from '#shared/actions/model';
 import type { CreateActionBody, ListActionsQuery, SecretInput, UpdateActionBody } from '#shared/actions/schemas';
 import { DEFAULT_RUNTIME, defaultTriggerVersion, POST_LOGIN } from '#shared/actions/triggers';
-import * as repo from '#shared/db/extensions-repo';
-import { retryStale } from '#shared/db/extensions-repo';
+import * as repo from '#shared/db/actions-repo';
+import { retryStale } from '#shared/db/extensions-items';
 import { InvalidBodyError } from '#shared/errors';
 
 /**

@@ -9,8 +9,8 @@ import {
 import { toWireBinding, type ActionRecord, type BindingRecord, type TriggerBindingsRecord } from '#shared/actions/model';
 import type { UpdateBindingsBody } from '#shared/actions/schemas';
 import { POST_LOGIN } from '#shared/actions/triggers';
-import * as repo from '#shared/db/extensions-repo';
-import { retryStale } from '#shared/db/extensions-repo';
+import * as repo from '#shared/db/actions-repo';
+import { retryStale } from '#shared/db/extensions-items';
 import { BadRequestError } from '#shared/errors';
 
 /**

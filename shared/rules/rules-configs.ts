@@ -1,4 +1,4 @@
-import * as repo from '#shared/db/extensions-repo';
+import * as repo from '#shared/db/rules-repo';
 
 /**
  * /api/v2/rules-configs: values rules read as `configuration`. The Management API sets and deletes

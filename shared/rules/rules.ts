@@ -1,5 +1,5 @@
-import * as repo from '#shared/db/extensions-repo';
-import { retryStale } from '#shared/db/extensions-repo';
+import * as repo from '#shared/db/rules-repo';
+import { retryStale } from '#shared/db/extensions-items';
 import { randomAlphanumeric } from '#shared/ids';
 import { RuleConflictError, RuleNotFoundError } from '#shared/rules/errors';
 import { byOrder, type RuleRecord } from '#shared/rules/model';

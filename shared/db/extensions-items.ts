@@ -1,0 +1,113 @@
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/db/client';
+import { isTransactionCanceled } from '#shared/db/items';
+import { actionKey, actionVersionKey, EXTENSIONS_PK, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
+import { ExtensionsChangedError } from '#shared/rules/errors';
+
+/**
+ * What the rules and actions repositories share. Rules, rules-configs, actions, action versions
+ * and trigger bindings all sit in the EXTENSIONS partition, so a login reads them with one Query;
+ * rules-repo.ts, actions-repo.ts and extensions-repo.ts (the login Query) are the only code that
+ * touches them. Each item carries a `kind`; writers that can meet carry a `revision`, and a write
+ * that finds another revision (or a cancelled transaction) throws StaleExtensionError, which the
+ * domain retries through `retryStale`.
+ */
+export type Kind = 'rule' | 'rule_name' | 'rules_config' | 'action' | 'action_version' | 'trigger_bindings';
+
+/** Sort-key prefixes, taken from the key shapes so they cannot drift from keys.ts. */
+export const RULES = ruleKey('').sk;
+export const CONFIGS = rulesConfigKey('').sk;
+export const ACTIONS = actionKey('').sk;
+export const versionsOf = (actionId: string) => actionVersionKey(actionId, '').sk;
+/** `ACTION_VERSION#`: the prefix of every action's versions (the key shape with both parts empty, less its separator). */
+export const ALL_VERSIONS = actionVersionKey('', '').sk.slice(0, -1);
+
+export class StaleExtensionError extends Error {
+  constructor() {
+    super('A conditional write of an extension item met a newer revision');
+  }
+}
+
+/** Runs a read-modify-write again when another writer got there first; gives up with a 409 after `attempts`. */
+export async function retryStale<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof StaleExtensionError)) throw error;
+      if (attempt >= attempts) throw new ExtensionsChangedError();
+    }
+  }
+}
+
+export const item = (key: Key, kind: Kind, record: object) => ({ ...key, kind, ...record });
+
+export function fromItem<T>(raw: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = raw;
+  return rest as T;
+}
+
+/** Which items of a cancelled transaction failed their condition; a conflict with another transaction counts as stale. */
+export function cancellation(error: unknown): boolean[] {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new StaleExtensionError();
+  return reasons.map((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Management reads are strongly consistent: a client reads back at once what it just wrote. */
+export const withPrefix = (prefix: string) =>
+  queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': EXTENSIONS_PK, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+
+export async function getItem<T>(key: Key): Promise<T | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return out.Item ? fromItem<T>(out.Item) : undefined;
+}
+
+export async function batchGet<T>(keys: Key[]): Promise<T[]> {
+  const found: T[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((k) => ({ ...k }));
+    while (pending.length > 0) {
+      const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const raw of out.Responses?.[tableName] ?? []) found.push(fromItem<T>(raw));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+export const revisionIs = (revision: number) => ({
+  ConditionExpression: '#revision = :revision',
+  ExpressionAttributeNames: { '#revision': 'revision' },
+  ExpressionAttributeValues: { ':revision': revision },
+});
+
+export const notExists = { ConditionExpression: 'attribute_not_exists(pk)' };
+
+/** A condition on an item read at `revision`, or read as absent. */
+export const unchangedSince = (revision: number | undefined) => (revision === undefined ? notExists : revisionIs(revision));
+
+export async function transact(items: object[]): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items as never }));
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    cancellation(error);
+    throw new StaleExtensionError();
+  }
+}

@@ -1,0 +1,116 @@
+import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/db/client';
+import {
+  cancellation,
+  CONFIGS,
+  fromItem,
+  getItem,
+  item,
+  notExists,
+  queryAll,
+  revisionIs,
+  RULES,
+  StaleExtensionError,
+  withPrefix,
+} from '#shared/db/extensions-items';
+import { isTransactionCanceled } from '#shared/db/items';
+import { EXTENSIONS_PK, ruleKey, ruleNameKey, rulesConfigKey } from '#shared/db/keys';
+import { RuleConflictError } from '#shared/rules/errors';
+import type { RuleRecord } from '#shared/rules/model';
+
+/** Rules (with their name claims) and rules-configs in DynamoDB. */
+export const listRules = async () => (await withPrefix(RULES)).map((raw) => fromItem<RuleRecord>(raw));
+
+export const findRule = (id: string) => getItem<RuleRecord>(ruleKey(id));
+
+const nameClaim = (rule: RuleRecord) => item(ruleNameKey(rule.name), 'rule_name', { rule_id: rule.id });
+
+/** Writes the rule and claims its name, together. */
+export async function insertRule(rule: RuleRecord): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: item(ruleKey(rule.id), 'rule', rule), ...notExists } },
+          { Put: { TableName: tableName, Item: nameClaim(rule), ...notExists } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    if (cancellation(error)[1]) throw new RuleConflictError('name');
+    throw new StaleExtensionError();
+  }
+}
+
+/** Replaces the rule read as `before`; a new name is claimed and the old one released in the same transaction. */
+export async function replaceRule(before: RuleRecord, after: RuleRecord): Promise<void> {
+  const renamed = before.name !== after.name;
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: item(ruleKey(after.id), 'rule', after), ...revisionIs(before.revision) } },
+          ...(renamed
+            ? [
+                { Put: { TableName: tableName, Item: nameClaim(after), ...notExists } },
+                { Delete: { TableName: tableName, Key: ruleNameKey(before.name) } },
+              ]
+            : []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    const [ruleFailed, nameFailed] = cancellation(error);
+    if (!ruleFailed && nameFailed) throw new RuleConflictError('name');
+    throw new StaleExtensionError();
+  }
+}
+
+/** Deletes the rule read as `rule` and releases its name. */
+export async function deleteRule(rule: RuleRecord): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName, Key: ruleKey(rule.id), ...revisionIs(rule.revision) } },
+          { Delete: { TableName: tableName, Key: ruleNameKey(rule.name) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    cancellation(error);
+    throw new StaleExtensionError();
+  }
+}
+
+// ------------------------------------------------------------------------------- rules-configs
+
+export interface RulesConfigRecord {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** The keys only: values are read by logins, never by the Management API. */
+export async function listRulesConfigKeys(): Promise<string[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': EXTENSIONS_PK, ':prefix': CONFIGS },
+    ProjectionExpression: '#key',
+    ExpressionAttributeNames: { '#key': 'key' },
+    ConsistentRead: true,
+  });
+  return items.map((i) => String(i.key));
+}
+
+export async function putRulesConfig(config: RulesConfigRecord): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName, Item: item(rulesConfigKey(config.key), 'rules_config', config) }));
+}
+
+export async function deleteRulesConfig(key: string): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: tableName, Key: rulesConfigKey(key) }));
+}
+
