@@ -1,5 +1,6 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
+import { queryBoolean } from '#shared/http/query-schemas';
 import { RUNTIMES, TRIGGER_IDS } from '#shared/actions/triggers';
 
 /**
@@ -80,7 +81,6 @@ export const ActionIdParams = z.object({
   id: z.string().min(1).max(128).describe('The ID of the action'),
 });
 
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const page = z.coerce.number().int().min(0).default(0).describe('Use this field to request a specific page of the list results');
 const perPage = z.coerce.number().int().min(1).max(100).default(20);
 
@@ -88,16 +88,16 @@ export const ListActionsQuery = z
   .object({
     triggerId: z.enum(TRIGGER_IDS).optional().describe('An actions extensibility point'),
     actionName: z.string().max(255).optional().describe('The name of the action to retrieve'),
-    deployed: bool.optional().describe('Optional filter to only retrieve actions that are deployed'),
+    deployed: queryBoolean.optional().describe('Optional filter to only retrieve actions that are deployed'),
     page,
     per_page: perPage.describe('The maximum number of results to be returned by the server in single response. 20 by default'),
-    installed: bool.optional().describe('Optional. When true, return only installed actions. When false, return only custom actions. Returns all actions by default'),
+    installed: queryBoolean.optional().describe('Optional. When true, return only installed actions. When false, return only custom actions. Returns all actions by default'),
   })
   .strict();
 export type ListActionsQuery = z.output<typeof ListActionsQuery>;
 
 export const DeleteActionQuery = z
-  .object({ force: bool.default(false).describe('Force action deletion detaching bindings') })
+  .object({ force: queryBoolean.default(false).describe('Force action deletion detaching bindings') })
   .strict();
 
 export const TriggerParams = z.object({

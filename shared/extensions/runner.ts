@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '#shared/config';
 import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/extensions/contract';
 import { log } from '#shared/log';
+import { isPlainObject } from '#shared/metadata/rules';
 
 /**
  * The runner for this environment: the rules-runner Lambda when RULES_RUNNER_FUNCTION_NAME is set
@@ -72,14 +73,13 @@ function failed(): LoginExtensionOutput {
   return { outcome: 'error', error: RUNNER_FAILED, source: 'rules-runner', logs: [] };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The shape only; the token endpoint validates the contents (metadata and claim rules) as for any runner. */
 function isOutput(v: unknown): v is LoginExtensionOutput {
-  if (!isRecord(v) || !Array.isArray(v.logs)) return false;
+  if (!isPlainObject(v) || !Array.isArray(v.logs)) return false;
   if (v.outcome === 'error') return typeof v.error === 'string' && typeof v.source === 'string';
   if (v.outcome !== 'allow' && v.outcome !== 'deny') return false;
   if (v.outcome === 'deny' && typeof v.reason !== 'string') return false;
-  const optional = (x: unknown) => x === undefined || isRecord(x);
-  return isRecord(v.idTokenClaims) && isRecord(v.accessTokenClaims) && optional(v.userMetadata) && optional(v.appMetadata);
+  const optional = (x: unknown) => x === undefined || isPlainObject(x);
+  return isPlainObject(v.idTokenClaims) && isPlainObject(v.accessTokenClaims) && optional(v.userMetadata) && optional(v.appMetadata);
 }

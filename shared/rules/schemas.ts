@@ -1,5 +1,6 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
+import { queryBoolean } from '#shared/http/query-schemas';
 import { RULE_FIELDS } from '#shared/rules/model';
 
 /**
@@ -57,7 +58,6 @@ export const RuleIdParams = z.object({
   id: z.string().min(1).max(128).describe('ID of the rule to retrieve'),
 });
 
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const fieldsPattern = new RegExp(`^((${RULE_FIELDS.join('|')})(,(${RULE_FIELDS.join('|')}))*)?$`);
 const fields = z
   .string()
@@ -69,15 +69,15 @@ const fields = z
 export const GetRuleQuery = z
   .object({
     fields: fields.optional().describe('Comma-separated list of fields to include or exclude (based on value provided for include_fields) in the result. Leave empty to retrieve all fields'),
-    include_fields: bool.default(true).describe('Whether specified fields are to be included (true) or excluded (false)'),
+    include_fields: queryBoolean.default(true).describe('Whether specified fields are to be included (true) or excluded (false)'),
   })
   .strict();
 
 export const ListRulesQuery = GetRuleQuery.extend({
   page: z.coerce.number().int().min(0).optional().describe('Page index of the results to return. First page is 0'),
   per_page: z.coerce.number().int().min(1).max(100).optional().describe('Number of results per page'),
-  include_totals: bool.default(false).describe('Return results inside an object that contains the total result count (true) or as a direct array of results (false, default)'),
-  enabled: bool.optional().describe('Optional filter on whether a rule is enabled (true) or disabled (false)'),
+  include_totals: queryBoolean.default(false).describe('Return results inside an object that contains the total result count (true) or as a direct array of results (false, default)'),
+  enabled: queryBoolean.optional().describe('Optional filter on whether a rule is enabled (true) or disabled (false)'),
 }).strict();
 export type ListRulesQuery = z.output<typeof ListRulesQuery>;
 

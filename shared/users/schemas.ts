@@ -1,5 +1,6 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
+import { queryBoolean } from '#shared/http/query-schemas';
 import { jsonType } from '#shared/http/validation';
 import { isPlainObject } from '#shared/metadata/rules';
 
@@ -90,7 +91,6 @@ export const SORTABLE_FIELDS = [
   'given_name', 'family_name', 'user_id', 'username', 'blocked',
 ] as const;
 
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const fieldList = z
   .string()
   .regex(/^[A-Za-z0-9_.]*(,[A-Za-z0-9_.]+)*$/)
@@ -99,7 +99,7 @@ const fieldList = z
 export const GetUserQuery = z
   .object({
     fields: fieldList.optional().describe('Comma-separated list of fields to include or exclude (based on value provided for include_fields) in the result. Leave empty to retrieve all fields'),
-    include_fields: bool.default(true).describe('Whether specified fields are to be included (true) or excluded (false)'),
+    include_fields: queryBoolean.default(true).describe('Whether specified fields are to be included (true) or excluded (false)'),
   })
   .strict();
 
@@ -110,7 +110,7 @@ export const UsersByEmailQuery = GetUserQuery.extend({
 export const ListUsersQuery = GetUserQuery.extend({
   page: z.coerce.number().int().min(0).default(0).describe('Page index of the results to return. First page is 0'),
   per_page: z.coerce.number().int().min(1).max(100).default(50).describe('Number of results per page'),
-  include_totals: bool.default(false).describe('Return results inside an object that contains the total result count (true) or as a direct array of results (false, default)'),
+  include_totals: queryBoolean.default(false).describe('Return results inside an object that contains the total result count (true) or as a direct array of results (false, default)'),
   sort: z
     .string()
     .regex(new RegExp(`^(${SORTABLE_FIELDS.join('|')}):(1|-1)$`), { error: (i) => `Cannot sort by ${String(i.input)}; use field:1 or field:-1 with one of ${SORTABLE_FIELDS.join(', ')}` })
@@ -118,6 +118,6 @@ export const ListUsersQuery = GetUserQuery.extend({
   connection: z.string().optional().describe('Connection filter'),
   q: z.string().optional().describe('Query in Lucene query string syntax'),
   search_engine: z.enum(['v1', 'v2', 'v3']).optional().describe('The version of the search engine'),
-  primary_order: bool.optional().describe('If true (default), results are returned in a deterministic order'),
+  primary_order: queryBoolean.optional().describe('If true (default), results are returned in a deterministic order'),
 }).strict();
 export type ListUsersQuery = z.output<typeof ListUsersQuery>;

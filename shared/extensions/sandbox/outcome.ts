@@ -1,5 +1,5 @@
 import type { LogLine, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/extensions/contract';
-import type { JsonValue } from '#shared/metadata/rules';
+import { isPlainObject, type JsonValue } from '#shared/metadata/rules';
 
 /**
  * Turns what happened in the sandbox into the runner's output: the guest's own report (allow,
@@ -75,10 +75,9 @@ export function failureOutput(failure: Failure, limits: Limits, logs: LogLine[])
   return { outcome: 'error', error, source: failure.step?.name ?? 'sandbox', logs };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function asStep(v: unknown): Step | null {
-  if (!isRecord(v) || (v.kind !== 'rule' && v.kind !== 'action') || typeof v.name !== 'string') return null;
+  if (!isPlainObject(v) || (v.kind !== 'rule' && v.kind !== 'action') || typeof v.name !== 'string') return null;
   return { kind: v.kind, name: v.name };
 }
 
@@ -88,17 +87,17 @@ function asStep(v: unknown): Step | null {
  */
 export function guestOutput(json: string, limits: Limits, logs: LogLine[]): LoginExtensionOutput {
   const report: unknown = JSON.parse(json);
-  if (!isRecord(report)) return failureOutput({ kind: 'crashed', step: null, message: '' }, limits, logs);
+  if (!isPlainObject(report)) return failureOutput({ kind: 'crashed', step: null, message: '' }, limits, logs);
   if (report.outcome === 'error') {
     const kind = GUEST_KINDS.find((k) => k === report.kind) ?? 'crashed';
     const message = typeof report.message === 'string' ? report.message : '';
     return failureOutput({ kind, step: asStep(report.step), message }, limits, logs);
   }
   const changes = {
-    ...(isRecord(report.userMetadata) ? { userMetadata: report.userMetadata as MetadataPatch } : {}),
-    ...(isRecord(report.appMetadata) ? { appMetadata: report.appMetadata as MetadataPatch } : {}),
-    idTokenClaims: (isRecord(report.idTokenClaims) ? report.idTokenClaims : {}) as Record<string, JsonValue>,
-    accessTokenClaims: (isRecord(report.accessTokenClaims) ? report.accessTokenClaims : {}) as Record<string, JsonValue>,
+    ...(isPlainObject(report.userMetadata) ? { userMetadata: report.userMetadata as MetadataPatch } : {}),
+    ...(isPlainObject(report.appMetadata) ? { appMetadata: report.appMetadata as MetadataPatch } : {}),
+    idTokenClaims: (isPlainObject(report.idTokenClaims) ? report.idTokenClaims : {}) as Record<string, JsonValue>,
+    accessTokenClaims: (isPlainObject(report.accessTokenClaims) ? report.accessTokenClaims : {}) as Record<string, JsonValue>,
     logs,
   };
   if (report.outcome === 'deny') return { outcome: 'deny', reason: String(report.reason ?? ''), ...changes };
