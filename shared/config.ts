@@ -25,10 +25,24 @@ const ConfigSchema = z
     /** Nesting depth of a metadata value; a top-level value is depth 1. */
     METADATA_MAX_DEPTH: int(10, 1, 30),
     /**
-     * Items a user list may examine before it gives up (the list scans the table until indexed
-     * search arrives): a cap on the cost and latency one request can cause.
+     * Items a list or search may examine by Scan, and users it may fetch to check or sort index
+     * results, before it gives up: a cap on the cost and latency one request can cause.
      */
     LIST_SCAN_BUDGET: int(10_000, 100, 1_000_000),
+    /**
+     * Index entries a search may read before it gives up with a 400 (each is ~100 bytes: about 40
+     * per read unit). Users it may fetch to check or sort results are capped by LIST_SCAN_BUDGET.
+     */
+    SEARCH_INDEX_BUDGET: int(100_000, 100, 10_000_000),
+    /** Partitions per declared index (write spread for values many users share). */
+    SEARCH_INDEX_SHARDS: int(8, 1, 64),
+    /**
+     * How long a warm Lambda keeps the index declarations. A new index is built (and searched)
+     * only after this time, when every writer knows it.
+     */
+    SEARCH_INDEX_CACHE_MS: int(10_000, 0, 600_000),
+    /** The jobs Lambda's name (AWS); unset, jobs run in-process (local). */
+    JOBS_FUNCTION_NAME: z.string().min(1).optional(),
     /** How long a warm Lambda keeps rules, rules-configs and actions before reading them again. */
     EXTENSIONS_CACHE_MS: int(10_000, 0, 3_600_000),
     /** Time budget for all rules and actions of one login (Auth0's: 20 s; the login function stops at 29 s). */

@@ -62,3 +62,21 @@ export const triggerBindingsKey = (trigger: string): Key => ({ pk: EXTENSIONS_PK
 
 /** A login session: its id is the tokens' `sid`; it holds refresh-token state and the ID token's custom claims. */
 export const sessionKey = (sid: string): Key => ({ pk: `SESSION#${sid}`, sk: 'SESSION' });
+
+/**
+ * Search indexes: their declarations share one partition (writers load them in one Query, cached
+ * per warm Lambda); the built-in root-field index has one item there too.
+ */
+export const SEARCH_INDEXES_PK = 'SEARCH_INDEXES';
+export const searchIndexKey = (path: string): Key => ({ pk: SEARCH_INDEXES_PK, sk: `PATH#${path}` });
+export const SEARCH_INDEX_SK_PREFIX = 'PATH#';
+
+/**
+ * Index entries: one item per (indexed path, value, user), in `shards` partitions per path and
+ * generation (a user's shard comes from its id, so a value held by a million users is spread over
+ * all of them). The sort key orders entries by typed value, then user id.
+ */
+export const indexEntryPartition = (path: string, generation: string, shard: number) => `IDX#${path}#${generation}#${shard}`;
+
+/** Background jobs (index backfills and clean-ups): one item each, holding status and progress. */
+export const jobKey = (id: string): Key => ({ pk: `JOB#${id}`, sk: 'JOB' });

@@ -11,6 +11,7 @@ import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/d
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, USER_STATS_SK, userKey, userPartition, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/errors';
+import type { EntryChanges, IndexEntry } from '#shared/search-index/entries';
 import type { UserChanges } from '#shared/users/changes';
 import type { UserRecord } from '#shared/users/model';
 
@@ -46,7 +47,13 @@ const claimItem = (key: Key, user: UserRecord) => ({ ...key, user_id: user.user_
 
 const fromItem = (item: Record<string, unknown> | undefined) => (item ? withoutKeys<UserRecord>(item) : undefined);
 
-export async function insertUser(user: UserRecord): Promise<void> {
+const entryWrites = ({ put, remove }: EntryChanges) => [
+  ...put.map((entry) => ({ Put: { TableName: tableName, Item: entry } })),
+  ...remove.map((key) => ({ Delete: { TableName: tableName, Key: key } })),
+];
+
+/** The user, its claims and its search index entries, in one transaction. */
+export async function insertUser(user: UserRecord, entries: IndexEntry[]): Promise<void> {
   const notExists = 'attribute_not_exists(pk)';
   try {
     await db.send(
@@ -56,6 +63,7 @@ export async function insertUser(user: UserRecord): Promise<void> {
           ...claimKeys(user).map((key) => ({
             Put: { TableName: tableName, Item: claimItem(key, user), ConditionExpression: notExists },
           })),
+          ...entryWrites({ put: entries, remove: [] }),
         ],
       }),
     );
@@ -92,10 +100,17 @@ export async function updateUser(userId: string, changes: UserChanges, now: stri
 }
 
 /**
- * A change that moves a unique identifier (email, username): the profile update (at the version
- * read), the new claims and the release of the old ones commit together or not at all.
+ * A change that moves a unique identifier (email, username) or an indexed value: the profile
+ * update (at the version read), the new claims and the release of the old ones, and the index
+ * entries put and deleted commit together or not at all.
  */
-export async function updateUserAndClaims(before: UserRecord, after: UserRecord, changes: UserChanges, now: string): Promise<void> {
+export async function updateUserAndClaims(
+  before: UserRecord,
+  after: UserRecord,
+  changes: UserChanges,
+  now: string,
+  entries: EntryChanges,
+): Promise<void> {
   const oldClaims = claimKeys(before);
   const newClaims = claimKeys(after);
   const same = (a: Key, b: Key) => a.pk === b.pk && a.sk === b.sk;
@@ -111,6 +126,7 @@ export async function updateUserAndClaims(before: UserRecord, after: UserRecord,
             Put: { TableName: tableName, Item: claimItem(key, after), ConditionExpression: 'attribute_not_exists(pk)' },
           })),
           ...released.map((key) => ({ Delete: { TableName: tableName, Key: key } })),
+          ...entryWrites(entries),
         ],
       }),
     );
@@ -123,8 +139,10 @@ export async function updateUserAndClaims(before: UserRecord, after: UserRecord,
   }
 }
 
-/** Deletes the user and releases its claims, only at the version read. */
-/** `alsoDelete`: the user's other items (login stats, failure counters) go in the same transaction. */
+/**
+ * Deletes the user and releases its claims, only at the version read. `alsoDelete`: the user's
+ * other items (login stats, index entries) go in the same transaction.
+ */
 export async function deleteUser(user: UserRecord, alsoDelete: Key[] = []): Promise<void> {
   try {
     await db.send(

@@ -54,7 +54,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const flatten = (values: unknown[]): unknown[] => values.flatMap((value) => (Array.isArray(value) ? flatten(value) : [value]));
 
 /** Null, empty arrays and empty objects are not indexed, so `_exists_` does not see them. */
-function isIndexed(value: unknown): boolean {
+export function isIndexed(value: unknown): boolean {
   if (value === null || value === undefined) return false;
   if (Array.isArray(value)) return value.some(isIndexed);
   if (isObject(value)) return Object.values(value).some(isIndexed);
@@ -62,7 +62,7 @@ function isIndexed(value: unknown): boolean {
 }
 
 /** A term meets one scalar: booleans by `true`/`false`, numbers by value, strings by the field's rules. */
-function matchesValue(kind: FieldKind, value: Value, actual: unknown): boolean {
+export function matchesValue(kind: FieldKind, value: Value, actual: unknown): boolean {
   if (typeof actual === 'boolean') return value.kind === 'exact' && value.text === String(actual);
   if (typeof actual === 'number') return matchesNumber(value, actual);
   if (typeof actual !== 'string') return false;

@@ -34,10 +34,24 @@ export function dateKey(text: string): string | undefined {
 export const compareToDateKey = (timestamp: string, key: string) => compareText(timestamp.slice(0, key.length), key);
 
 /**
- * By UTF-16 code units. Elasticsearch's keyword order is by UTF-8 bytes; the two differ only
- * between characters above U+FFFF and those from U+E000 to U+FFFF.
+ * By Unicode code points, which is UTF-8 byte order: Elasticsearch's keyword order, and the order
+ * of DynamoDB's string sort keys, so index ranges and in-memory matching agree. (JavaScript's `<`
+ * compares UTF-16 code units, which puts U+E000–U+FFFF after the characters above U+FFFF.)
  */
-export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export function compareText(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Only where the code units differ can surrogates and U+E000–U+FFFF disagree with code point order.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
+}
 
 /** `*` matches any run of characters; `parts` are the literal pieces between stars. */
 export function globMatches(parts: readonly string[], text: string): boolean {

@@ -11,8 +11,11 @@ import { defaultName, defaultNickname, defaultPicture } from '#shared/users/defa
 import { DATABASE_PROVIDER, type UserRecord } from '#shared/users/model';
 import type { CreateUserBody } from '#shared/users/schemas';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
+import { loadSearchIndexes } from '#shared/search-index/declarations';
+import { userEntries } from '#shared/search-index/entries';
+import { assertDeclaredTypes } from '#shared/search-index/writes';
 
-/** POST /api/v2/users for a database connection: one transaction writes the user and its claims. */
+/** POST /api/v2/users for a database connection: one transaction writes the user, its claims and its index entries. */
 export async function createUser(body: CreateUserBody): Promise<UserRecord> {
   const connection = await connectionByName(body.connection);
   if (!body.email) throw new InvalidBodyError("'Missing required property: email'.");
@@ -60,8 +63,8 @@ export interface NewDatabaseUser {
 }
 
 /**
- * Builds the user with Auth0's defaults and writes it with its email and username claims in one
- * transaction (UserExistsError if either is taken). The password is hashed before the write,
+ * Builds the user with Auth0's defaults and writes it with its email and username claims and its
+ * search index entries in one transaction (UserExistsError if a claim is taken). The password is hashed before the write,
  * whether or not the user exists, so the time taken does not tell the two apart.
  */
 export async function insertDatabaseUser(connection: ConnectionRecord, input: NewDatabaseUser): Promise<UserRecord> {
@@ -89,7 +92,9 @@ export async function insertDatabaseUser(connection: ConnectionRecord, input: Ne
     password_hash: await hashPassword(input.password),
     version: 1,
   };
-  await insertUser(user);
+  const indexes = await loadSearchIndexes();
+  assertDeclaredTypes(undefined, user, indexes);
+  await insertUser(user, userEntries(user, indexes));
   return user;
 }
 

@@ -2,12 +2,14 @@ import type { Caller } from '#shared/auth/caller';
 import { findUserPartition, loginItemKeys } from '#shared/db/logins-repo';
 import { deleteUser as deleteUserRecord } from '#shared/db/users-repo';
 import { VersionMismatchError } from '#shared/errors';
+import { loadSearchIndexes } from '#shared/search-index/declarations';
+import { userEntries } from '#shared/search-index/entries';
 import { assertCanDelete } from '#shared/users/access';
 import { retryingOnRaces } from '#shared/users/preconditions';
 
 /**
  * DELETE /api/v2/users/{id}: the profile goes at the version read, and the user's email and
- * username are released in the same transaction. Deleting a user that does not exist succeeds
+ * username claims and its search index entries go in the same transaction. Deleting a user that does not exist succeeds
  * (Auth0 answers 204 there too), unless If-Match names a version, which a missing user cannot
  * have. A concurrent write without If-Match is retried on fresh data, not reported.
  */
@@ -20,6 +22,7 @@ export async function removeUser(caller: Caller, userId: string, expectedVersion
       return;
     }
     if (expectedVersions && !expectedVersions.includes(partition.user.version)) throw new VersionMismatchError();
-    await deleteUserRecord(partition.user, loginItemKeys(partition));
+    const entries = userEntries(partition.user, await loadSearchIndexes(), false);
+    await deleteUserRecord(partition.user, [...loginItemKeys(partition), ...entries.map(({ pk, sk }) => ({ pk, sk }))]);
   });
 }

@@ -14,6 +14,8 @@ import { applyChanges, type UserChanges } from '#shared/users/changes';
 import { assertPreconditions, retryingOnRaces } from '#shared/users/preconditions';
 import type { UserRecord } from '#shared/users/model';
 import type { UpdateUserBody } from '#shared/users/schemas';
+import { loadSearchIndexes } from '#shared/search-index/declarations';
+import { assertDeclaredTypes, indexChanges, touchesIndexes } from '#shared/search-index/writes';
 
 /**
  * PATCH /api/v2/users/{id}. Root fields are replaced (`null` removes the optional ones); metadata
@@ -21,7 +23,8 @@ import type { UpdateUserBody } from '#shared/users/schemas';
  * that condition fails, the user as it was says why (404, 412, a limit, a connection); if none
  * applies, the no-read key-count condition was only conservative, so the change is re-applied
  * at a version just read with exact counts. Moving an email or username also moves its
- * uniqueness claim: a read and a transaction at that version.
+ * uniqueness claim, and changing an indexed value (a root field search indexes, or metadata under
+ * a declared path) moves its index entries: a read and a transaction at that version.
  */
 const ROOT_FIELDS = [
   'email_verified', 'phone_number', 'phone_verified', 'given_name', 'family_name', 'name', 'nickname', 'picture', 'blocked',
@@ -40,8 +43,9 @@ export async function updateUser(caller: Caller, userId: string, body: UpdateUse
 }
 
 async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges, now: string): Promise<UserRecord> {
-  const movesIdentifiers = body.email !== undefined || body.username !== undefined;
-  if (!movesIdentifiers) {
+  const indexes = await loadSearchIndexes();
+  const movesItems = body.email !== undefined || body.username !== undefined || touchesIndexes(changes, indexes);
+  if (!movesItems) {
     try {
       return await writeUpdate(userId, changes, now, metadataLimits.maxKeys);
     } catch (error) {
@@ -52,10 +56,11 @@ async function writeChanges(userId: string, body: UpdateUserBody, changes: UserC
   return retryingOnRaces(changes, async () => {
     const before = await findUser(userId);
     assertPreconditions(before, changes, now);
-    const exact = await identifierChanges(before!, body, { ...changes, expectedVersions: [before!.version], keyCountChecked: true });
-    if (!movesIdentifiers) return writeUpdate(userId, exact, now, metadataLimits.maxKeys);
-    const after = applyChanges(before!, exact, now);
-    await updateUserAndClaims(before!, after, exact, now);
+    const exact = await identifierChanges(before, body, { ...changes, expectedVersions: [before.version], keyCountChecked: true });
+    if (!movesItems) return writeUpdate(userId, exact, now, metadataLimits.maxKeys);
+    const after = applyChanges(before, exact, now);
+    assertDeclaredTypes(before, after, indexes);
+    await updateUserAndClaims(before, after, exact, now, indexChanges(before, after, indexes));
     return after;
   });
 }

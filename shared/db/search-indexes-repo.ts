@@ -1,0 +1,105 @@
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/db/client';
+import { isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { jobKey, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
+import type { DeclaredType, IndexStatus } from '#shared/search-index/model';
+
+/**
+ * Search index declarations, all in one partition: writers and the planner load them with one
+ * Query. The root-field index has an item too (`ROOT`): its status says whether the users that
+ * existed before root indexing have entries yet.
+ */
+export interface StoredIndex {
+  path: string;
+  type: DeclaredType;
+  status: IndexStatus;
+  generation: string;
+  shards: number;
+  mixed: boolean;
+  created_at: string;
+  /** The backfill job that builds it. */
+  job_id: string;
+}
+
+export interface StoredRootIndex {
+  status: IndexStatus;
+  created_at: string;
+  job_id?: string;
+}
+
+export const ROOT_INDEX_KEY: Key = { pk: SEARCH_INDEXES_PK, sk: 'ROOT' };
+
+export interface IndexDeclarations {
+  root: StoredRootIndex | undefined;
+  declared: StoredIndex[];
+}
+
+export async function queryIndexDeclarations(): Promise<IndexDeclarations> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': SEARCH_INDEXES_PK },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const root = items.find((item) => item.sk === ROOT_INDEX_KEY.sk);
+  return {
+    root: root ? withoutKeys<StoredRootIndex>(root) : undefined,
+    declared: items.filter((item) => String(item.sk).startsWith(SEARCH_INDEX_SK_PREFIX)).map((item) => withoutKeys<StoredIndex>(item)),
+  };
+}
+
+/** A job item as the jobs module stores it (opaque here). */
+export type JobItem = Record<string, unknown> & { id: string };
+
+/** Writes a declaration (or the root item) and the job that builds it, together; false if it exists already. */
+export async function insertIndexDeclaration(key: Key, declaration: StoredIndex | StoredRootIndex, job: JobItem | undefined): Promise<boolean> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: { ...key, ...declaration }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...(job ? [{ Put: { TableName: tableName, Item: { ...jobKey(job.id), ...job }, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isTransactionCanceled(error)) return false;
+    throw error;
+  }
+}
+
+/** Removes a declaration of this generation and writes the job that deletes its entries; false if it is gone or was declared again. */
+export async function deleteIndexDeclaration(path: string, generation: string, job: JobItem): Promise<boolean> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: tableName,
+              Key: searchIndexKey(path),
+              ConditionExpression: '#generation = :generation',
+              ExpressionAttributeNames: { '#generation': 'generation' },
+              ExpressionAttributeValues: { ':generation': generation },
+            },
+          },
+          { Put: { TableName: tableName, Item: { ...jobKey(job.id), ...job }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isTransactionCanceled(error)) return false;
+    throw error;
+  }
+}
