@@ -151,14 +151,24 @@ export class ListBudgetExceededError extends ManagementError {
   }
 }
 
-/** A search without an index would examine more items than LIST_SCAN_BUDGET allows. */
+/**
+ * A search no index narrows would examine more items than LIST_SCAN_BUDGET allows. `advice` says
+ * what would let an index answer it (the metadata paths to declare, the root fields to combine).
+ */
 export class SearchBudgetExceededError extends ManagementError {
-  constructor(budget: number, fields: readonly string[]) {
+  constructor(budget: number, fields: readonly string[], advice: string) {
     super(
       400,
       'query_too_expensive',
-      `Query validation error: 'Searching ${fields.join(', ')} without an index examines every user, and this tenant holds more than ${budget} items (LIST_SCAN_BUDGET)' on property q.`,
+      `Query validation error: 'Searching ${fields.join(', ')} without an index examines every user, and this tenant holds more than ${budget} items (LIST_SCAN_BUDGET). ${advice}' on property q.`,
     );
+  }
+}
+
+/** An indexed search that would read more index entries, or fetch more users, than one request may. */
+export class SearchTooBroadError extends ManagementError {
+  constructor(detail: string) {
+    super(400, 'query_too_expensive', `Query validation error: '${detail}' on property q.`);
   }
 }
 

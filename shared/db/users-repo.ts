@@ -194,6 +194,33 @@ export interface ListedUser {
   stats: { logins_count: number; last_login?: string; last_ip?: string };
 }
 
+const toStats = (item: Record<string, unknown> | undefined): ListedUser['stats'] =>
+  item
+    ? { logins_count: Number(item.logins_count ?? 0), last_login: item.last_login as string | undefined, last_ip: item.last_ip as string | undefined }
+    : { logins_count: 0 };
+
+/**
+ * Users by id with their login statistics, in the order given (strongly consistent BatchGets of
+ * profile and stats items); ids of users that no longer exist are left out.
+ */
+export async function fetchListedUsers(ids: readonly string[]): Promise<ListedUser[]> {
+  const items = new Map<string, Record<string, unknown>>();
+  const keyOf = (item: { pk?: unknown; sk?: unknown }) => `${String(item.pk)}\u0000${String(item.sk)}`;
+  const all = ids.flatMap((id) => [userKey(id), { pk: userPartition(id), sk: USER_STATS_SK }]);
+  for (let i = 0; i < all.length; i += 100) {
+    let keys: Record<string, unknown>[] = all.slice(i, i + 100).map((k) => ({ ...k }));
+    while (keys.length > 0) {
+      const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[tableName] ?? []) items.set(keyOf(item), item);
+      keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return ids.flatMap((id) => {
+    const profile = items.get(keyOf(userKey(id)));
+    return profile ? [{ user: fromItem(profile)!, stats: toStats(items.get(keyOf({ pk: userPartition(id), sk: USER_STATS_SK }))) }] : [];
+  });
+}
+
 /**
  * Every user (of one connection, if given) with its login statistics, by Scan: the cost grows
  * with the table, so the scan stops with ListBudgetExceededError once it has examined more than
@@ -218,7 +245,7 @@ export async function scanUsers(budget: number, connection?: string): Promise<Li
     if (examined > budget) throw new ListBudgetExceededError(budget);
     for (const item of page.Items ?? []) {
       if (item.sk === USER_PROFILE_SK) profiles.push(fromItem(item)!);
-      else stats.set(String(item.pk), { logins_count: Number(item.logins_count ?? 0), last_login: item.last_login, last_ip: item.last_ip });
+      else stats.set(String(item.pk), toStats(item));
     }
     start = page.LastEvaluatedKey;
   } while (start);

@@ -96,7 +96,7 @@ describe('search with q (Auth0 v3 syntax)', () => {
     expect(error).toBeInstanceOf(SearchBudgetExceededError);
     expect(error).toMatchObject({ statusCode: 400, errorCode: 'query_too_expensive' });
     expect((error as Error).message).toBe(
-      "Query validation error: 'Searching app_metadata.plan, user_metadata.hobby without an index examines every user, and this tenant holds more than 5 items (LIST_SCAN_BUDGET)' on property q.",
+      "Query validation error: 'Searching app_metadata.plan, user_metadata.hobby without an index examines every user, and this tenant holds more than 5 items (LIST_SCAN_BUDGET). Declare an index on app_metadata.plan, user_metadata.hobby (POST /api/v2/search-indexes).' on property q.",
     );
   });
 });
