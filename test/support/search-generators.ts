@@ -73,7 +73,7 @@ export function generateUser(random: Random, index: number, runTag: string): Rec
 
 /** A random atom over the users' values (and some values no user has). */
 export function generateAtom(random: Random, emails: readonly string[], names: readonly string[]): Atom {
-  switch (random.int(0, 7)) {
+  switch (random.int(0, 9)) {
     case 0:
       return { kind: 'email', value: random.chance(0.85) && emails.length > 0 ? random.mixCase(random.pick(emails)) : 'nobody@example.com' };
     case 1:
@@ -90,6 +90,12 @@ export function generateAtom(random: Random, emails: readonly string[], names: r
       return { kind: 'vip', value: random.chance(0.5) };
     case 6:
       return { kind: 'tag', value: random.pick([...TAGS, 'A', 'd']) };
+    case 7: {
+      const from = random.int(16, 26);
+      return { kind: 'age-range', from, to: from + random.int(0, 4) };
+    }
+    case 8:
+      return { kind: 'plan-prefix', prefix: random.pick(['f', 'g', 'G', 'si', 'gol', 'x']) };
     default:
       return { kind: 'exists', path: random.pick(EXISTS_PATHS) };
   }

@@ -7,7 +7,9 @@
  * Auth0's rules for the subset (auth0-behaviour.md §5):
  * - `email` and `name` match the whole value, ignoring case; `name:pre*` is a case-insensitive prefix.
  * - Metadata is case-sensitive and typed: strings by exact text, numbers by value, booleans by
- *   `true`/`false`; an array matches when any element does. No wildcards or ranges on metadata.
+ *   `true`/`false`; an array matches when any element does. Auth0 has no wildcards or ranges on
+ *   metadata; this service allows them on declared indexes: a number range `[a TO b]` (bounds
+ *   inclusive) and a case-sensitive string prefix `pre*`.
  * - `_exists_:path` ignores null, empty arrays and empty objects (they are not indexed).
  * - AND / OR / NOT are boolean, as Auth0's documented examples read them
  *   (`email_verified:false OR NOT _exists_:email_verified`).
@@ -21,6 +23,8 @@ export type Atom =
   | { kind: 'name-prefix'; prefix: string }
   | { kind: 'plan'; value: string }
   | { kind: 'age'; value: number }
+  | { kind: 'age-range'; from: number; to: number }
+  | { kind: 'plan-prefix'; prefix: string }
   | { kind: 'vip'; value: boolean }
   | { kind: 'tag'; value: string }
   | { kind: 'exists'; path: MetadataPath };
@@ -63,6 +67,10 @@ function atomMatches(atom: Atom, user: WireUser): boolean {
       return scalars(appMetadata.plan).some((v) => typeof v === 'string' && v === atom.value);
     case 'age':
       return scalars(userMetadata.age).some((v) => typeof v === 'number' && v === atom.value);
+    case 'age-range':
+      return scalars(userMetadata.age).some((v) => typeof v === 'number' && v >= atom.from && v <= atom.to);
+    case 'plan-prefix':
+      return scalars(appMetadata.plan).some((v) => typeof v === 'string' && v.startsWith(atom.prefix));
     case 'vip':
       return scalars(userMetadata.vip).some((v) => typeof v === 'boolean' && v === atom.value);
     case 'tag':
@@ -115,6 +123,10 @@ export function renderAtom(atom: Atom): string {
       return `app_metadata.plan:${phrase(atom.value)}`;
     case 'age':
       return `user_metadata.age:${atom.value}`;
+    case 'age-range':
+      return `user_metadata.age:[${atom.from} TO ${atom.to}]`;
+    case 'plan-prefix':
+      return `app_metadata.plan:${bareTerm(atom.prefix)}*`;
     case 'vip':
       return `user_metadata.vip:${atom.value}`;
     case 'tag':

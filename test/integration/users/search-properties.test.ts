@@ -1,5 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { searchIndexKey } from '#shared/db/keys';
+import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
+import type { DeclaredType } from '#shared/search-index/model';
 import { call } from '#test/support/api';
 import { generateQuery, generateUser, Random } from '#test/support/search-generators';
 import { depth, referenceMatches, render, shrinkCandidates, type SearchQuery, type WireUser } from '#test/support/search-reference';
@@ -8,9 +11,12 @@ import { seedUser } from '#test/support/users';
 
 /**
  * Property: for random users and random queries (AND / OR / NOT, parentheses, exact values on
- * root and metadata fields, a name prefix, `_exists_`), GET /api/v2/users?q=…&search_engine=v3
- * returns exactly the users a simple in-memory reference (test/support/search-reference.ts)
- * says match. Reproduce a run with SEARCH_PROPERTY_SEED=<seed>.
+ * root and metadata fields, a name prefix, ranges and prefixes on declared paths, `_exists_`),
+ * GET /api/v2/users?q=…&search_engine=v3 returns exactly the users a simple in-memory reference
+ * (test/support/search-reference.ts) says match. The query planner is what this tests: root
+ * fields and four metadata paths are indexed, one (`nickname_hint`, of mixed types) is not, so
+ * queries mix index lookups, intersections, unions, checks on fetched users and scans.
+ * Reproduce a run with SEARCH_PROPERTY_SEED=<seed>.
  */
 /**
  * Locally every run explores new data; CI uses a seed that changes once a day, so whether a
@@ -91,8 +97,20 @@ function describeOutcome(o: Outcome): string {
   ].join('\n');
 }
 
+async function declareReady(path: string, type: DeclaredType) {
+  await insertIndexDeclaration(searchIndexKey(path), {
+    path, type, status: 'ready', generation: 'p1', shards: 3, mixed: false, created_at: new Date().toISOString(), job_id: 'job_test',
+  }, undefined);
+}
+
 beforeAll(async () => {
   token = await managementToken({ scopes: ['read:users'] });
+  // Declared before any user exists, so each user's own write indexes it (as after an empty backfill).
+  await insertIndexDeclaration(ROOT_INDEX_KEY, { status: 'ready', created_at: new Date().toISOString() }, undefined);
+  await declareReady('app_metadata.plan', 'string');
+  await declareReady('user_metadata.age', 'number');
+  await declareReady('user_metadata.vip', 'boolean');
+  await declareReady('user_metadata.tags', 'string');
   const runTag = SEED.toString(36);
   for (let i = 0; i < USERS; i++) await seedUser(generateUser(random, i, runTag));
   // Judge the users as the service holds them (names defaulted, emails normalised, …).
