@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compareText } from '#shared/search/values';
+import { encodeNumber, encodeText, encodeValue, entrySortKey, SEPARATOR, shardOf, TOP } from '#shared/search-index/encoding';
+
+/** DynamoDB compares string keys by UTF-8 bytes. */
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+describe('index sort keys', () => {
+  it('order numbers as numbers, negative, zero and huge ones included', () => {
+    const numbers = [-1e125, -(2 ** 60), -1000.5, -1, -1e-130, 0, 1e-130, 0.5, 1, 2, 10, 2 ** 53 + 2, 1e125];
+    const encoded = numbers.map(encodeNumber);
+    expect([...encoded].sort(utf8Order)).toEqual(encoded);
+    expect(encodeNumber(-0)).toBe(encodeNumber(0));
+    expect(encodeNumber(1)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('keep code point order for text, which is how search compares text (and DynamoDB orders keys)', () => {
+    const texts = ['', '\u0000', '\u0000a', '\u0001', '\u0001\u0001', '\u0002', 'a', 'a\u0000', 'a\u0001', 'ab', 'é', '\uE000', '\uFFFF', '😀', '😀a'];
+    const byCodePoint = [...texts].sort(compareText);
+    expect(byCodePoint.map(encodeText)).toEqual([...texts.map(encodeText)].sort(utf8Order).map((t) => t));
+    expect([...texts].sort(compareText)).toEqual([...texts].sort(utf8Order));
+  });
+
+  it('puts a value and its user id apart by a separator that sorts below any longer value', () => {
+    const key = (value: string, user: string) => entrySortKey(encodeValue('s', value), user);
+    // Every entry of "a" comes before any entry of "a\u0000" or "a\u0001" or "ab", whatever the user ids.
+    const keys = [key('a', '\u{10FFFF}zz'), key('a\u0000', 'a'), key('a\u0001', 'a'), key('ab', '')];
+    expect([...keys].sort(utf8Order)).toEqual(keys);
+    // Equality is one begins_with: no other value's entries start with "s<a>" + SEPARATOR.
+    for (const other of ['a\u0000', 'a\u0001', 'ab']) expect(key(other, 'x').startsWith(`${encodeValue('s', 'a')}${SEPARATOR}`)).toBe(false);
+    // TOP bounds everything that starts with a prefix.
+    expect(utf8Order(key('a', 'user'), `${encodeValue('s', 'a')}${TOP}`)).toBeLessThan(0);
+  });
+
+  it('tags values by type, so a type is one contiguous range', () => {
+    expect(encodeValue('b', true)).toBe('btrue');
+    expect(encodeValue('n', 13).startsWith('n')).toBe(true);
+    expect(encodeValue('s', '13')).toBe('s13');
+    expect(encodeValue('x', undefined)).toBe('x');
+  });
+
+  it('spreads users over shards the same way every time', () => {
+    const counts = new Array(8).fill(0) as number[];
+    for (let i = 0; i < 8000; i++) counts[shardOf(`auth0|${i.toString(16).padStart(24, '0')}`, 8)]! += 1;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect(shardOf('auth0|abc', 8)).toBe(shardOf('auth0|abc', 8));
+  });
+});
