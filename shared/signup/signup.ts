@@ -1,7 +1,7 @@
 import { loadClient } from '#shared/clients/clients';
 import { connectionByName } from '#shared/connections/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import { ConnectionNotFoundError, UserExistsError } from '#shared/errors';
+import { ConnectionNotFoundError, MetadataLimitError, UserExistsError } from '#shared/errors';
 import { checkPassword, describePolicy, policyFor } from '#shared/passwords/policy';
 import type { SignupParams } from '#shared/signup/body';
 import { invalidSignup, passwordTooWeak, signupRefused } from '#shared/signup/errors';
@@ -37,6 +37,8 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
     return signupResponse(user, input);
   } catch (error) {
     if (error instanceof UserExistsError) throw invalidSignup();
+    // A declared search index's type (user_metadata.age: number, and signup sends strings).
+    if (error instanceof MetadataLimitError) throw signupRefused(error.message);
     throw error;
   }
 }

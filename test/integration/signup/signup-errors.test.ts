@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '#shared/clients/clients';
 import { insertConnection } from '#shared/db/connections-repo';
+import { searchIndexKey } from '#shared/db/keys';
+import { insertIndexDeclaration } from '#shared/db/search-indexes-repo';
 import { call, type CallOptions } from '#test/support/api';
 import { CONNECTION, uniqueEmail } from '#test/support/users';
 
@@ -168,5 +170,18 @@ describe('POST /dbconnections/signup: bodies', () => {
     const res = await send({ rawBody: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(res.body).toEqual(refused(message));
     await expectNoUser(email);
+  });
+});
+
+describe('POST /dbconnections/signup: declared search indexes', () => {
+  it('refuses, in the signup shape, user_metadata that a declared index types otherwise (signup values are strings)', async () => {
+    await insertIndexDeclaration(searchIndexKey('user_metadata.age'), {
+      path: 'user_metadata.age', type: 'number', status: 'ready', generation: 'se1', shards: 2, mixed: false,
+      created_at: new Date().toISOString(), job_id: 'job_test',
+    }, undefined);
+    await expectRefused(
+      { user_metadata: { age: '42' } },
+      'user_metadata.age is indexed for search as number (see /api/v2/search-indexes); this write gives it a string.',
+    );
   });
 });
