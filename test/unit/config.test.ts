@@ -15,7 +15,7 @@ function configError(env: NodeJS.ProcessEnv): string {
 }
 
 describe('readConfig', () => {
-  it('applies the defaults: 50 keys, 2048 bytes, depth 10, a 10,000-item list budget, tokens for 24 h', () => {
+  it('applies the defaults: 50 keys, 2048 bytes, depth 10, a 10,000-item list budget, 100,000 index entries, tokens for 24 h', () => {
     expect(readConfig(base)).toEqual({
       TABLE_NAME: 'identity',
       ISSUER: 'https://id.example.com/',
@@ -23,6 +23,9 @@ describe('readConfig', () => {
       METADATA_MAX_VALUE_BYTES: 2048,
       METADATA_MAX_DEPTH: 10,
       LIST_SCAN_BUDGET: 10_000,
+      SEARCH_INDEX_BUDGET: 100_000,
+      SEARCH_INDEX_SHARDS: 8,
+      SEARCH_INDEX_CACHE_MS: 10_000,
       EXTENSIONS_CACHE_MS: 10_000,
       EXTENSIONS_BUDGET_MS: 20_000,
       EXTENSIONS_MEMORY_MB: 32,
@@ -49,6 +52,9 @@ describe('readConfig', () => {
       METADATA_MAX_VALUE_BYTES: 4096,
       METADATA_MAX_DEPTH: 5,
       LIST_SCAN_BUDGET: 500,
+      SEARCH_INDEX_BUDGET: 100_000,
+      SEARCH_INDEX_SHARDS: 8,
+      SEARCH_INDEX_CACHE_MS: 10_000,
       EXTENSIONS_CACHE_MS: 10_000,
       EXTENSIONS_BUDGET_MS: 20_000,
       EXTENSIONS_MEMORY_MB: 32,
