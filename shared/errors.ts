@@ -165,6 +165,13 @@ export class SearchBudgetExceededError extends ManagementError {
   }
 }
 
+/** A plain list (no q) that would read more than one request may: counting or sorting every user. */
+export class ListTooLargeError extends ManagementError {
+  constructor(message: string) {
+    super(503, 'list_budget_exceeded', message);
+  }
+}
+
 /** An indexed search that would read more index entries, or fetch more users, than one request may. */
 export class SearchTooBroadError extends ManagementError {
   constructor(detail: string) {

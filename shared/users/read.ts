@@ -3,7 +3,7 @@ import { findUserPartition, type LoginStats } from '#shared/db/logins-repo';
 import { indexEntryPartition } from '#shared/db/keys';
 import { queryEntries } from '#shared/db/index-entries-repo';
 import { fetchListedUsers, findUsersByEmail, scanUsers, type ListedUser } from '#shared/db/users-repo';
-import { InvalidPagingError, ListBudgetExceededError, SearchBudgetExceededError, SearchTooBroadError, UserNotFoundError } from '#shared/errors';
+import { InvalidPagingError, ListBudgetExceededError, ListTooLargeError, SearchBudgetExceededError, SearchTooBroadError, UserNotFoundError } from '#shared/errors';
 import type { Query } from '#shared/search/ast';
 import { compileQuery } from '#shared/search/compile';
 import { matches } from '#shared/search/evaluate';
@@ -65,6 +65,7 @@ export async function listUsers(query: ListUsersQuery, budget = config.LIST_SCAN
   if (!planned.plan) return pageOf(await scanForSearch(filter, budget, planned.unindexed), filter, sort, window);
 
   const found = await findCandidates(planned.plan, config.SEARCH_INDEX_BUDGET, (read) => {
+    if (!filter) throw new ListTooLargeError(`Counting users (include_totals) reads one index entry per user, and this tenant has more than ${config.SEARCH_INDEX_BUDGET} (SEARCH_INDEX_BUDGET). List without include_totals, or search with q.`);
     throw new SearchTooBroadError(
       `The query reads more than ${config.SEARCH_INDEX_BUDGET} index entries (SEARCH_INDEX_BUDGET; ${read} so far); add a more selective term on an indexed field`,
     );
@@ -74,6 +75,7 @@ export async function listUsers(query: ListUsersQuery, budget = config.LIST_SCAN
     return { users: await usersOf(ids.slice(window.start, window.start + window.size).map(([id]) => id)), total: ids.length };
   }
   if (found.ids.size > budget) {
+    if (!filter) throw new ListTooLargeError(`Sorting by ${sort.field} reads every user, and this tenant has more than ${budget} (LIST_SCAN_BUDGET). Sort by created_at, or search with q.`);
     throw new SearchTooBroadError(
       `The indexed terms match ${found.ids.size} users, more than one request checks or sorts (LIST_SCAN_BUDGET ${budget}); add a more selective term on an indexed field, or sort by created_at`,
     );

@@ -139,6 +139,16 @@ describe('search from indexes (declared metadata paths and root fields)', () => 
     expect(seen.flatMap((r) => r.db.commands)).not.toContain('Scan');
   });
 
+  it('refuses a plain list sorted by another field when it would fetch more users than the budget (503, as the scan did)', async () => {
+    await expect(listUsers({ page: 0, per_page: 10, include_totals: false, sort: 'email:1' } as never, 5)).rejects.toMatchObject({
+      statusCode: 503,
+      errorCode: 'list_budget_exceeded',
+      message: 'Sorting by email reads every user, and this tenant has more than 5 (LIST_SCAN_BUDGET). Sort by created_at, or search with q.',
+    });
+    const byCreation = await listUsers({ page: 0, per_page: 3, include_totals: false, sort: 'created_at:1' } as never, 5);
+    expect(byCreation.users.map((u) => u.user_id)).toEqual(everyone.slice(0, 3).map((u) => u.user_id));
+  });
+
   it('sees every write at once: PATCH, email change and delete move the entries in the same transaction', async () => {
     const user = await seedUser({ email: 'mover@initech.example', user_metadata: { age: 99 }, app_metadata: { plan: 'free' } });
     expect(ids(await search('user_metadata.age:99'))).toEqual([user.user_id]);
