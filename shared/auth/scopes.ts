@@ -19,6 +19,8 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:signing_keys', 'create:signing_keys', 'update:signing_keys',
   'read:logs', 'read:logs_users',
   'read:stats',
+  // Our extension: declared search indexes (see README, "Declared search indexes").
+  'read:search_indexes', 'create:search_indexes', 'delete:search_indexes',
 ];
 
 /** Scopes by which a signed-in user's own token may change its user_metadata (Auth0's SPA scopes). */

@@ -8,11 +8,13 @@ import { putClientGrant } from '#shared/db/clients-repo';
 import { insertConnection } from '#shared/db/connections-repo';
 import { findCurrentSigningKey } from '#shared/db/signing-keys-repo';
 import { newConnectionId } from '#shared/ids';
+import { ensureSearchIndexes } from '#shared/search-index/manage';
 import { createSigningKey } from '#shared/tokens/signing-keys';
 
 /**
  * A new tenant's first contents: the default database connection, an RS256 signing key, a
- * Management API machine client with every management scope, and a first-party application.
+ * Management API machine client with every management scope, a first-party application, and the
+ * root search index (built from the users already there, if any: see ensureSearchIndexes).
  * Each step is idempotent, so seeding an existing tenant changes nothing it should keep.
  */
 export interface BootstrapCredentials {
@@ -34,6 +36,7 @@ export async function seedTenant(): Promise<void> {
     is_domain_connection: false,
   });
   if (!(await findCurrentSigningKey())) await createSigningKey(true);
+  await ensureSearchIndexes();
 }
 
 export async function createBootstrapClients(): Promise<BootstrapCredentials> {

@@ -1,6 +1,6 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { jobKey, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
 import type { DeclaredType, IndexStatus } from '#shared/search-index/model';
 
@@ -100,6 +100,38 @@ export async function deleteIndexDeclaration(path: string, generation: string, j
     return true;
   } catch (error) {
     if (isTransactionCanceled(error)) return false;
+    throw error;
+  }
+}
+
+/** The backfill is done (jobs): only the generation it built; false if the path was deleted or declared again. */
+export async function markIndexReady(path: string, generation: string, mixed: boolean): Promise<boolean> {
+  return conditionalUpdate({
+    Key: searchIndexKey(path),
+    UpdateExpression: 'SET #status = :ready, #mixed = :mixed',
+    ConditionExpression: '#generation = :generation',
+    ExpressionAttributeNames: { '#status': 'status', '#mixed': 'mixed', '#generation': 'generation' },
+    ExpressionAttributeValues: { ':ready': 'ready', ':mixed': mixed, ':generation': generation },
+  });
+}
+
+/** The root backfill is done (jobs): only if the root item still names this job. */
+export async function markRootIndexReady(jobId: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: ROOT_INDEX_KEY,
+    UpdateExpression: 'SET #status = :ready',
+    ConditionExpression: '#job = :job',
+    ExpressionAttributeNames: { '#status': 'status', '#job': 'job_id' },
+    ExpressionAttributeValues: { ':ready': 'ready', ':job': jobId },
+  });
+}
+
+async function conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({ TableName: tableName, ...input }));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }

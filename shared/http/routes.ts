@@ -24,6 +24,8 @@ export interface RouteDef {
   hashesPasswords?: boolean;
   /** The function runs logins: it may invoke the extensions runner (rules and actions). */
   runsExtensions?: boolean;
+  /** The function starts background jobs: it may invoke the jobs function. */
+  launchesJobs?: boolean;
 }
 
 export const routes = [
@@ -124,6 +126,23 @@ export const routes = [
     id: 'actions-bindings-update', method: 'PATCH', path: '/api/v2/actions/triggers/{triggerId}/bindings',
     handler: 'actions/update-trigger-bindings', api: 'management', scopes: ['update:actions'], data: 'write',
   },
+  {
+    id: 'search-indexes-list', method: 'GET', path: '/api/v2/search-indexes', handler: 'search-indexes/list-search-indexes',
+    api: 'management', scopes: ['read:search_indexes'], data: 'read',
+  },
+  {
+    id: 'search-indexes-create', method: 'POST', path: '/api/v2/search-indexes', handler: 'search-indexes/create-search-index',
+    api: 'management', scopes: ['create:search_indexes'], data: 'write', launchesJobs: true,
+  },
+  {
+    id: 'search-indexes-get', method: 'GET', path: '/api/v2/search-indexes/{path}', handler: 'search-indexes/get-search-index',
+    api: 'management', scopes: ['read:search_indexes'], data: 'read',
+  },
+  {
+    id: 'search-indexes-delete', method: 'DELETE', path: '/api/v2/search-indexes/{path}', handler: 'search-indexes/delete-search-index',
+    api: 'management', scopes: ['delete:search_indexes'], data: 'write', launchesJobs: true,
+  },
+  { id: 'jobs-get', method: 'GET', path: '/api/v2/jobs/{id}', handler: 'jobs/get-job', api: 'management', scopes: ['create:users', 'read:users'], data: 'read' },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -1,0 +1,112 @@
+import { ENTRIES_PER_TRANSACTION, putEntriesAtVersion, scanProfiles } from '#shared/db/jobs-repo';
+import { markIndexReady, markRootIndexReady, queryIndexDeclarations } from '#shared/db/search-indexes-repo';
+import { findUser } from '#shared/db/users-repo';
+import { JobFailedError } from '#shared/jobs/errors';
+import { SCAN_SEGMENTS, type BackfillJob } from '#shared/jobs/model';
+import { forEachLimit, type Step } from '#shared/jobs/steps';
+import { log } from '#shared/log';
+import { toSearchIndexes } from '#shared/search-index/declarations';
+import { entriesOf, type IndexEntry } from '#shared/search-index/entries';
+import { rootIndexes, type DeclaredType, type SearchIndex } from '#shared/search-index/model';
+import { toWireUser, type UserRecord } from '#shared/users/model';
+
+/**
+ * Gives the users that existed before an index their entries. It starts once every writer knows
+ * the index (the job's not_before), so a user written after the declaration has its entries from
+ * its writer; the backfill writes a user's entries only at the version it read (a writer that
+ * changed the user since wrote them itself), reading the user again when that check fails.
+ * One step is one Scan page of one of SCAN_SEGMENTS segments, taken one after the other.
+ */
+const PAGE_ITEMS = 500;
+const USERS_IN_FLIGHT = 8;
+/** A user that keeps changing is left to its writers, which keep its entries. */
+const ATTEMPTS_PER_USER = 5;
+
+interface Target {
+  indexes: SearchIndex[];
+  /** Declared indexes: values of another type are counted. */
+  type?: DeclaredType;
+  /** Marks the index ready; false if it was deleted or declared again meanwhile. */
+  markReady: (mixed: boolean) => Promise<boolean>;
+}
+
+const DELETED = 'The index was deleted before its backfill ended.';
+
+export async function backfillStep(job: BackfillJob): Promise<Step<BackfillJob>> {
+  const target = await targetOf(job);
+  if (!target) return { kind: 'done', job: { ...job, status_details: DELETED } };
+  if (job.cursor.segment >= SCAN_SEGMENTS) return finish(job, target);
+
+  const { segment, start } = job.cursor;
+  const page = await scanProfiles(segment, SCAN_SEGMENTS, start, PAGE_ITEMS);
+  let mismatches = 0;
+  await forEachLimit(page.users, USERS_IN_FLIGHT, async (user) => {
+    mismatches += await indexUser(user, target);
+  });
+  const segmentScanned = job.scanned_segment + page.scanned;
+  const next: BackfillJob = {
+    ...job,
+    processed_users: job.processed_users + page.users.length,
+    type_mismatches: job.type_mismatches + mismatches,
+    ...(page.next
+      ? { cursor: { segment, start: page.next }, scanned_segment: segmentScanned }
+      : { cursor: { segment: segment + 1 }, scanned_done: job.scanned_done + segmentScanned, scanned_segment: 0 }),
+  };
+  return next.cursor.segment >= SCAN_SEGMENTS ? finish(next, target) : { kind: 'progress', job: next };
+}
+
+async function finish(job: BackfillJob, target: Target): Promise<Step<BackfillJob>> {
+  const marked = await target.markReady(job.type_mismatches > 0);
+  return { kind: 'done', job: marked ? job : { ...job, status_details: DELETED } };
+}
+
+/** What the job builds, as declared now; undefined once the declaration is gone or belongs to another job. */
+async function targetOf(job: BackfillJob): Promise<Target | undefined> {
+  const { root, declared } = await queryIndexDeclarations();
+  const { path, generation } = job;
+  if (path === undefined) {
+    if (root?.job_id !== job.id) return undefined;
+    return { indexes: rootIndexes('building'), markReady: () => markRootIndexReady(job.id) };
+  }
+  const declaration = declared.find((d) => d.path === path && d.generation === generation);
+  if (!declaration) return undefined;
+  return {
+    indexes: toSearchIndexes({ root: undefined, declared: [declaration] }).filter((index) => index.path === path),
+    type: declaration.type,
+    markReady: (mixed) => markIndexReady(path, generation, mixed),
+  };
+}
+
+/** Writes one user's entries; returns how many of its values are not of the declared type. */
+async function indexUser(scanned: UserRecord, target: Target): Promise<number> {
+  let user: UserRecord | undefined = scanned;
+  for (let attempt = 1; user; attempt++) {
+    const entries = entriesFor(user, target.indexes);
+    const mismatches = target.type ? typeMismatches(entries, target.type) : 0;
+    if (entries.length === 0 || (await putEntriesAtVersion(user, entries))) return mismatches;
+    if (attempt >= ATTEMPTS_PER_USER) {
+      log.warn('backfill left a changing user to its writers', { userId: user.user_id, attempts: attempt });
+      return mismatches;
+    }
+    user = await findUser(user.user_id);
+  }
+  return 0;
+}
+
+function entriesFor(user: UserRecord, indexes: readonly SearchIndex[]): IndexEntry[] {
+  const wire = toWireUser(user);
+  return indexes.flatMap((index) => {
+    const entries = entriesOf(index, wire, user.user_id, user.created_at);
+    if (entries.length > ENTRIES_PER_TRANSACTION) {
+      throw new JobFailedError(
+        `User ${user.user_id} holds ${entries.length} distinct values at ${index.path}; at most ${ENTRIES_PER_TRANSACTION} can be indexed per user.`,
+      );
+    }
+    return entries;
+  });
+}
+
+/** Values that are not of the declared type (objects included): their entries make the index `mixed`. */
+export function typeMismatches(entries: readonly Pick<IndexEntry, 'v'>[], type: DeclaredType): number {
+  return entries.filter((entry) => entry.v === undefined || typeof entry.v !== type).length;
+}

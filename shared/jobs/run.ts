@@ -1,0 +1,74 @@
+import { findJob, saveJob } from '#shared/db/jobs-repo';
+import { backfillStep } from '#shared/jobs/backfill';
+import { cleanupStep } from '#shared/jobs/cleanup';
+import { JobFailedError } from '#shared/jobs/errors';
+import { FINISHED_JOB_TTL_SECONDS, isFinished, percentageDone, type JobRecord } from '#shared/jobs/model';
+import { sleep, type Step } from '#shared/jobs/steps';
+import { log } from '#shared/log';
+
+/**
+ * Runs a job from the cursor saved in its item, a step at a time, saving after each step. Every
+ * save is conditional on the revision read, so when two runners meet (a retried Lambda event, a
+ * continuation racing a retry) the one that saves second stops. Steps are idempotent, so work
+ * redone after a crash writes the same items again.
+ */
+export interface RunLimits {
+  /** Epoch ms: past it, the runner stops after the current step (progress is saved) and answers 'paused'. */
+  stopAt?: number;
+}
+
+/** 'paused': more to do (the caller starts it again); 'finished': completed or failed; 'superseded': another runner has it. */
+export type RunOutcome = 'finished' | 'paused' | 'superseded';
+
+export async function runJob(id: string, limits: RunLimits = {}): Promise<RunOutcome> {
+  let job = await findJob(id);
+  if (!job || isFinished(job)) return 'finished';
+  if (!(await waitUntil(Date.parse(job.not_before), limits))) return 'paused';
+  try {
+    for (;;) {
+      const step = await stepOf(job);
+      if (step.kind === 'wait') {
+        if (!(await waitUntil(Date.now() + step.ms, limits))) return 'paused';
+        continue;
+      }
+      const next = saved(step.job, step.kind === 'done' ? 'completed' : 'processing');
+      if (!(await saveJob(next, job.revision))) return 'superseded';
+      job = next;
+      if (step.kind === 'done') return 'finished';
+      if (pastStop(limits)) return 'paused';
+    }
+  } catch (error) {
+    await fail(job, error);
+    return 'finished';
+  }
+}
+
+function stepOf(job: JobRecord): Promise<Step<JobRecord>> {
+  return job.type === 'search_index_backfill' ? backfillStep(job) : cleanupStep(job);
+}
+
+function saved<J extends JobRecord>(job: J, status: J['status']): J {
+  const now = new Date();
+  const next: J = { ...job, status, updated_at: now.toISOString(), revision: job.revision + 1 };
+  next.percentage_done = percentageDone(next);
+  if (status === 'completed' || status === 'failed') next.ttl = Math.floor(now.getTime() / 1000) + FINISHED_JOB_TTL_SECONDS;
+  return next;
+}
+
+/** Failures the job expected say why; anything else is logged, and the job shows only a reference. */
+async function fail(job: JobRecord, error: unknown): Promise<void> {
+  const expected = error instanceof JobFailedError;
+  if (!expected) log.error('job failed', { jobId: job.id, type: job.type, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+  const details = expected ? error.message : `An internal error occurred. Reference: ${job.id}`;
+  await saveJob({ ...saved(job, 'failed'), status_details: details }, job.revision);
+}
+
+const pastStop = (limits: RunLimits) => limits.stopAt !== undefined && Date.now() >= limits.stopAt;
+
+/** Sleeps until `at`; false (without sleeping) if that is past the stop time. */
+async function waitUntil(at: number, limits: RunLimits): Promise<boolean> {
+  if (limits.stopAt !== undefined && at > limits.stopAt) return false;
+  const ms = at - Date.now();
+  if (ms > 0) await sleep(ms);
+  return true;
+}
