@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   CfnStage, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
   NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks,
@@ -38,6 +39,13 @@ const RULES_RUNNER_MEMORY_MB = 1024;
 const RULES_RUNNER_TIMEOUT = Duration.seconds(30);
 /** Functions that run logins wait for the runner: just under API Gateway's 30 s integration limit. */
 const LOGIN_TIMEOUT_SECONDS = 29;
+
+/**
+ * Background jobs (search index backfills and clean-ups): Lambda's longest timeout; the runner
+ * stops a minute before it and invokes itself to go on. arm64: it ships no native addon.
+ */
+const JOBS_ENTRY = 'functions/jobs/run-job.ts';
+const JOBS_TIMEOUT = Duration.minutes(15);
 
 /**
  * The native addon ships beside the bundle, and its prebuilt binary is for x86_64 Linux (glibc),
@@ -75,6 +83,8 @@ export class IdentityStack extends Stack {
   readonly functions: ReadonlyMap<string, NodejsFunction>;
   /** Runs rules and actions for the routes that run logins; it has no table or key access. */
   readonly rulesRunner: NodejsFunction;
+  /** Runs background jobs; invoked asynchronously by the routes that start them, and by itself. */
+  readonly jobs: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps = {}) {
     super(scope, id, props);
@@ -90,6 +100,7 @@ export class IdentityStack extends Stack {
     const issuer = props.issuer ?? `${this.api.apiEndpoint}/`;
 
     this.rulesRunner = this.rulesRunnerFunction();
+    this.jobs = this.jobsFunction(issuer);
     const functions = new Map<string, NodejsFunction>();
     const table: readonly RouteDef[] = routes;
     for (const route of table) {
@@ -99,6 +110,10 @@ export class IdentityStack extends Stack {
       if (route.runsExtensions) {
         this.rulesRunner.grantInvoke(fn);
         fn.addEnvironment('RULES_RUNNER_FUNCTION_NAME', this.rulesRunner.functionName);
+      }
+      if (route.launchesJobs) {
+        this.jobs.grantInvoke(fn);
+        fn.addEnvironment('JOBS_FUNCTION_NAME', this.jobs.functionName);
       }
       new HttpRoute(this, `${pascal(route.id)}Route`, {
         httpApi: this.api,
@@ -122,6 +137,8 @@ export class IdentityStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'Issuer', { value: issuer });
+    // `JOBS_FUNCTION_NAME=<this> npm run seed` runs a root index backfill in AWS, not in the CLI.
+    new CfnOutput(this, 'JobsFunctionName', { value: this.jobs.functionName });
   }
 
   private routeFunction(route: RouteDef, issuer: string): NodejsFunction {
@@ -163,6 +180,38 @@ export class IdentityStack extends Stack {
       logGroup: new LogGroup(this, 'RulesRunnerLogs', { retention: RetentionDays.ONE_MONTH }),
       bundling: BUNDLING,
     });
+  }
+
+  /**
+   * Not a route. It continues a long job by invoking itself, so it is named up front: its own name
+   * and ARN are then plain strings, not references to itself (which CloudFormation would refuse
+   * as a circular dependency between the function and its role's policy).
+   */
+  private jobsFunction(issuer: string): NodejsFunction {
+    const functionName = `${this.stackName.slice(0, 59)}-jobs`;
+    const fn = new NodejsFunction(this, 'JobsFunction', {
+      functionName,
+      description: 'Runs background jobs: search index backfills and clean-ups',
+      entry: join(PROJECT_ROOT, JOBS_ENTRY),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: DEFAULT_MEMORY_MB,
+      timeout: JOBS_TIMEOUT,
+      logGroup: new LogGroup(this, 'JobsLogs', { retention: RetentionDays.ONE_MONTH }),
+      environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer, JOBS_FUNCTION_NAME: functionName },
+      bundling: BUNDLING,
+    });
+    this.table.grantReadWriteData(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    return fn;
   }
 }
 

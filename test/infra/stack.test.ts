@@ -91,10 +91,10 @@ function allStatements(node: unknown): Statement[] {
 }
 
 describe('IdentityStack', () => {
-  it('builds exactly one Lambda function per route, plus the rules runner (and no CDK helper functions)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
-    const ids = new Set([...ROUTES.map((r) => functionOf(r).id), resourceOf(stack.rulesRunner).id]);
-    expect(ids.size).toBe(ROUTES.length + 1);
+  it('builds exactly one Lambda function per route, plus the rules runner and the jobs function (and no CDK helper functions)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2);
+    const ids = new Set([...ROUTES.map((r) => functionOf(r).id), resourceOf(stack.rulesRunner).id, resourceOf(stack.jobs).id]);
+    expect(ids.size).toBe(ROUTES.length + 2);
   });
 
   it('runs every function on nodejs22.x, x86_64, 10 s (29 s for logins), with memory by password hashing', () => {
@@ -244,7 +244,9 @@ describe('IdentityStack: the rules runner', () => {
     expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token']);
     const runnerArn = { 'Fn::GetAtt': [runner().id, 'Arn'] };
     for (const route of ROUTES) {
-      const invokes = allowedStatements(functionOf(route)).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      const invokes = allowedStatements(functionOf(route))
+        .filter((s) => actionsOf(s).includes('lambda:InvokeFunction'))
+        .filter((s) => JSON.stringify(s.Resource).includes(runner().id));
       const env = (functionOf(route).props.Environment as { Variables: Record<string, unknown> }).Variables;
       if (route.runsExtensions) {
         expect(invokes.flatMap((s) => [s.Resource].flat()), route.id).toContainEqual(runnerArn);
@@ -262,6 +264,61 @@ describe('IdentityStack: the rules runner', () => {
     expect(sources.some((s) => s.includes('quickjs'))).toBe(true);
     expect(sources.filter((s) => /@aws-sdk\/client-dynamodb|@aws-sdk\/lib-dynamodb|shared\/db\/|shared\/tokens\/|shared\/config/.test(s))).toEqual([]);
     expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).not.toContain('@aws-sdk/client-dynamodb');
+    expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
+  });
+});
+
+describe('IdentityStack: the jobs function', () => {
+  const jobs = () => resourceOf(stack.jobs);
+  const jobRoutes = () => ROUTES.filter((r) => r.launchesJobs === true);
+  const jobsName = () => jobs().props.FunctionName as string;
+  const envOf = (fn: { props: Record<string, unknown> }) => (fn.props.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it("runs on nodejs22.x for Lambda's longest timeout, under a fixed name", () => {
+    expect(jobs().props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 900, Handler: 'index.handler', MemorySize: 512 });
+    expect(jobsName()).toBe('IdentityService-jobs');
+  });
+
+  it('reads and writes the table, knows the issuer, and names itself to continue a job', () => {
+    const env = envOf(jobs());
+    expect(env.TABLE_NAME).toEqual({ Ref: template.getResourceId('AWS::DynamoDB::Table') });
+    expect(env.ISSUER).toBeDefined();
+    expect(env.JOBS_FUNCTION_NAME).toBe(jobsName());
+    const actions = allowedStatements(jobs()).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', ...WRITE_ACTIONS]));
+  });
+
+  it('may invoke itself, by an ARN built from its name (no circular reference)', () => {
+    const invokes = allowedStatements(jobs()).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invokes).toHaveLength(1);
+    const resource = JSON.stringify(invokes[0]?.Resource);
+    expect(resource).toContain(`:function:${jobsName()}`);
+    expect(resource).not.toContain(jobs().id);
+  });
+
+  it('can be invoked by the routes that start jobs, which get its name, and by no other route', () => {
+    expect(jobRoutes().map((r) => r.id)).toEqual(['search-indexes-create', 'search-indexes-delete']);
+    const jobsArn = { 'Fn::GetAtt': [jobs().id, 'Arn'] };
+    for (const route of ROUTES) {
+      const invokes = allowedStatements(functionOf(route))
+        .filter((s) => actionsOf(s).includes('lambda:InvokeFunction'))
+        .filter((s) => JSON.stringify(s.Resource).includes(jobs().id));
+      const env = envOf(functionOf(route));
+      if (route.launchesJobs) {
+        expect(invokes.flatMap((s) => [s.Resource].flat()), route.id).toContainEqual(jobsArn);
+        expect(env.JOBS_FUNCTION_NAME, route.id).toEqual({ Ref: jobs().id });
+      } else {
+        expect(invokes, route.id).toEqual([]);
+        expect(env.JOBS_FUNCTION_NAME, route.id).toBeUndefined();
+      }
+    }
+  });
+
+  it('is bundled without the password hashing addon or the rules sandbox', () => {
+    const assetDir = assetDirOf(jobs());
+    const { sources } = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    expect(sources.some((s) => s.includes('shared/jobs/run'))).toBe(true);
+    expect(sources.filter((s) => /argon2|quickjs|shared\/passwords\//.test(s))).toEqual([]);
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
   });
 });
