@@ -9,6 +9,7 @@ import { startHttpsService, type HttpsService } from '#test/support/https-servic
  * (test/e2e/fixtures/sdk-flow.mjs) because NODE_EXTRA_CA_CERTS is read only at process start.
  */
 const fixture = fileURLToPath(new URL('./fixtures/sdk-flow.mjs', import.meta.url));
+const searchFixture = fileURLToPath(new URL('./fixtures/sdk-search-flow.mjs', import.meta.url));
 const USER_ID = /^auth0\|[0-9a-f]{24}$/;
 
 let service: HttpsService;
@@ -88,5 +89,34 @@ describe('Auth0 Node SDK (ManagementClient) against the service behind HTTPS', (
     expect(requests.filter((q) => q.startsWith('POST /oauth/token'))).toEqual(['POST /oauth/token 200', 'POST /oauth/token 200']);
     expect(requests.at(-1)).toBe('POST /oauth/token 200');
     expect(requests).toContain('GET /api/v2/users-by-email 200');
+  });
+
+  it('searches with users.list and q: the documented examples, a declared index, and writes seen at once', async () => {
+    const { domain, credentials } = service;
+    const run = await service.runFixture(searchFixture, {
+      AUTH0_DOMAIN: domain,
+      AUTH0_CLIENT_ID: credentials.management.client_id,
+      AUTH0_CLIENT_SECRET: credentials.management.client_secret,
+    });
+    expect(run.code, `sdk-search-flow failed:\n${run.stderr}\nservice output:\n${service.output()}`).toBe(0);
+    const r = JSON.parse(run.stdout);
+    const found = (...emails: string[]) => ({ total: emails.length, emails });
+    expect(r.examples).toEqual({
+      'name:"jane smith"': found('jane.smith@example.com'),
+      'name:john*': found('john.doe@contoso.com', 'johnny@example.org'),
+      'name:j*': found('jane.smith@example.com', 'john.doe@contoso.com', 'johnny@example.org'),
+      'name:*usa': found('johnny@example.org'),
+      'email.domain:"contoso.com"': found('john.doe@contoso.com'),
+      'user_metadata.addresses.city:"Paris"': found('jane.smith@example.com'),
+      'email_verified:false OR NOT _exists_:email_verified': found('jane.smith@example.com', 'johnny@example.org'),
+      'logins_count:[100 TO 200]': found(),
+      'app_metadata.subscription.plan:"gold"': found('jane.smith@example.com'),
+      'app_metadata.subscription.plan:go*': found('jane.smith@example.com'),
+    });
+    expect(r.declared).toBe(201);
+    expect(r.job).toMatchObject({ type: 'search_index_backfill', status: 'completed', percentage_done: 100 });
+    expect(r.index).toMatchObject({ path: 'app_metadata.subscription.plan', type: 'string', status: 'ready' });
+    expect(r.afterUpdate).toEqual(found('jane.smith@example.com', 'john.doe@contoso.com'));
+    expect(r.afterDelete).toEqual(found('john.doe@contoso.com'));
   });
 });
