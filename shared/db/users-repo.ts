@@ -222,11 +222,11 @@ export async function fetchListedUsers(ids: readonly string[]): Promise<ListedUs
 }
 
 /**
- * Every user (of one connection, if given) with its login statistics, by Scan: the cost grows
- * with the table, so the scan stops with ListBudgetExceededError once it has examined more than
- * `budget` items. Lists and searches without an index use it.
+ * Every user with its login statistics, by Scan: the cost grows with the table (index entries
+ * included), so the scan stops with ListBudgetExceededError once it has examined more than
+ * `budget` items. Lists and searches no index can narrow use it.
  */
-export async function scanUsers(budget: number, connection?: string): Promise<ListedUser[]> {
+export async function scanUsers(budget: number): Promise<ListedUser[]> {
   const profiles: UserRecord[] = [];
   const stats = new Map<string, ListedUser['stats']>();
   let examined = 0;
@@ -249,7 +249,5 @@ export async function scanUsers(budget: number, connection?: string): Promise<Li
     }
     start = page.LastEvaluatedKey;
   } while (start);
-  return profiles
-    .filter((user) => connection === undefined || user.connection === connection)
-    .map((user) => ({ user, stats: stats.get(userPartition(user.user_id)) ?? { logins_count: 0 } }));
+  return profiles.map((user) => ({ user, stats: stats.get(userPartition(user.user_id)) ?? { logins_count: 0 } }));
 }
