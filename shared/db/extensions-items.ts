@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { isTransactionCanceled } from '#shared/db/items';
+import { attributeIs, isTransactionCanceled } from '#shared/db/items';
 import { actionKey, actionVersionKey, EXTENSIONS_PK, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
 import { ExtensionsChangedError } from '#shared/rules/errors';
 
@@ -91,11 +91,7 @@ export async function batchGet<T>(keys: Key[]): Promise<T[]> {
   return found;
 }
 
-export const revisionIs = (revision: number) => ({
-  ConditionExpression: '#revision = :revision',
-  ExpressionAttributeNames: { '#revision': 'revision' },
-  ExpressionAttributeValues: { ':revision': revision },
-});
+export const revisionIs = (revision: number) => attributeIs('revision', revision);
 
 export const notExists = { ConditionExpression: 'attribute_not_exists(pk)' };
 

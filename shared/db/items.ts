@@ -6,5 +6,12 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/** A condition that an attribute still holds a value (a version, revision or generation read earlier). */
+export const attributeIs = (name: string, value: unknown) => ({
+  ConditionExpression: `#${name} = :${name}`,
+  ExpressionAttributeNames: { [`#${name}`]: name },
+  ExpressionAttributeValues: { [`:${name}`]: value },
+});
+
 export const isConditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 export const isTransactionCanceled = (error: unknown) => (error as Error).name === 'TransactionCanceledException';

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { jobKey, USER_PROFILE_SK, userKey, type Key } from '#shared/db/keys';
 import type { JobRecord, PageStart } from '#shared/jobs/model';
 import type { IndexEntry } from '#shared/search-index/entries';
@@ -24,9 +24,7 @@ export async function saveJob(job: JobRecord, revision: number): Promise<boolean
       new PutCommand({
         TableName: tableName,
         Item: { ...jobKey(job.id), ...job },
-        ConditionExpression: '#revision = :revision',
-        ExpressionAttributeNames: { '#revision': 'revision' },
-        ExpressionAttributeValues: { ':revision': revision },
+        ...attributeIs('revision', revision),
       }),
     );
     return true;
@@ -101,9 +99,7 @@ export async function putEntriesAtVersion(user: Pick<UserRecord, 'user_id' | 've
               ConditionCheck: {
                 TableName: tableName,
                 Key: userKey(user.user_id),
-                ConditionExpression: '#version = :version',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':version': user.version },
+                ...attributeIs('version', user.version),
               },
             },
             ...entries.slice(i, i + ENTRIES_PER_TRANSACTION).map((entry) => ({ Put: { TableName: tableName, Item: { ...entry } } })),

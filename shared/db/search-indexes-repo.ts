@@ -1,6 +1,6 @@
 import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { jobKey, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
 import type { DeclaredType, IndexStatus } from '#shared/search-index/model';
 
@@ -88,9 +88,7 @@ export async function deleteIndexDeclaration(path: string, generation: string, j
             Delete: {
               TableName: tableName,
               Key: searchIndexKey(path),
-              ConditionExpression: '#generation = :generation',
-              ExpressionAttributeNames: { '#generation': 'generation' },
-              ExpressionAttributeValues: { ':generation': generation },
+              ...attributeIs('generation', generation),
             },
           },
           { Put: { TableName: tableName, Item: { ...jobKey(job.id), ...job }, ConditionExpression: 'attribute_not_exists(pk)' } },

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { db, itemFromError, tableName } from '#shared/db/client';
-import { isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, USER_STATS_SK, userKey, userPartition, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/errors';
@@ -152,9 +152,7 @@ export async function deleteUser(user: UserRecord, alsoDelete: Key[] = []): Prom
             Delete: {
               TableName: tableName,
               Key: userKey(user.user_id),
-              ConditionExpression: '#version = :version',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':version': user.version },
+              ...attributeIs('version', user.version),
             },
           },
           ...[...claimKeys(user), ...alsoDelete].map((key) => ({ Delete: { TableName: tableName, Key: key } })),
