@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Index entry sort keys: `<type tag><value>` + SEPARATOR + `<user id>`, so that DynamoDB's string
  * order (UTF-8 bytes, which is code point order) is the values' order within each type.
@@ -6,6 +8,10 @@
  *   U+0003. The separator U+0001 U+0001 then sorts below every continuation of a value, so a
  *   value's entries come before those of any longer value that starts with it, and equality is
  *   one `begins_with`.
+ * - A string longer than VALUE_KEY_CODE_POINTS keeps only its first code points there, followed by
+ *   TRUNCATED (DynamoDB sort keys hold at most 1,024 bytes). Truncating to a fixed number of code
+ *   points keeps the order (a >= b implies the truncations are too), so a key range built from
+ *   truncated bounds still holds every match; each entry read is checked against its full value.
  * - Numbers are IEEE-754 doubles turned into 16 hex digits whose order is the numbers' order.
  * - Booleans are `true` / `false`.
  * - `x` marks a value that is an object (only `_exists_` reads it).
@@ -16,7 +22,22 @@ export const SEPARATOR = '\u0001\u0001';
 /** Above every character a key can hold: `<prefix>` + TOP bounds everything that starts with the prefix. */
 export const TOP = '\u{10FFFF}';
 
-export const encodeText = (text: string) => text.replace(/[\u0000\u0001]/g, (c) => (c === '\u0000' ? '\u0001\u0002' : '\u0001\u0003'));
+const escape = (text: string) => text.replace(/[\u0000\u0001]/g, (c) => (c === '\u0000' ? '\u0001\u0002' : '\u0001\u0003'));
+
+/** At most 400 UTF-8 bytes of a key (4 bytes per code point at worst; an escaped one takes 2). */
+export const VALUE_KEY_CODE_POINTS = 100;
+/** After a truncated value: above the end of an untruncated one (SEPARATOR), below any longer value's next character. */
+const TRUNCATED = '\u0001\u0004';
+
+/** The first VALUE_KEY_CODE_POINTS code points, and whether anything was cut. */
+function truncated(text: string): { head: string; cut: boolean } {
+  if (text.length <= VALUE_KEY_CODE_POINTS) return { head: text, cut: false };
+  const points = Array.from(text);
+  return points.length <= VALUE_KEY_CODE_POINTS ? { head: text, cut: false } : { head: points.slice(0, VALUE_KEY_CODE_POINTS).join(''), cut: true };
+}
+
+/** Text as it appears in keys and in the bounds and prefixes of key ranges (truncated, escaped). */
+export const encodeText = (text: string) => escape(truncated(text).head);
 
 export function encodeNumber(value: number): string {
   const view = new DataView(new ArrayBuffer(8));
@@ -33,10 +54,20 @@ export function encodeValue(tag: EntryTag, value: string | number | boolean | un
   if (tag === 'n') return `n${encodeNumber(value as number)}`;
   if (tag === 'b') return `b${String(value)}`;
   if (tag === 'x') return 'x';
-  return `s${encodeText(value as string)}`;
+  const { head, cut } = truncated(value as string);
+  return `s${escape(head)}${cut ? TRUNCATED : ''}`;
 }
 
-export const entrySortKey = (encodedValue: string, userId: string) => `${encodedValue}${SEPARATOR}${userId}`;
+/** User ids up to this many UTF-8 bytes are kept whole in keys; longer ones are shortened and hashed. */
+const USER_KEY_BYTES = 200;
+
+export const entrySortKey = (encodedValue: string, userId: string) => `${encodedValue}${SEPARATOR}${userKeyOf(userId)}`;
+
+/** The user id in an entry's key: whole when short (so equal values sort by user id), else unique by a hash. */
+function userKeyOf(userId: string): string {
+  if (Buffer.byteLength(userId, 'utf8') <= USER_KEY_BYTES) return userId;
+  return `${Array.from(userId).slice(0, 40).join('')}\u0001\u0005${createHash('sha256').update(userId).digest('hex').slice(0, 32)}`;
+}
 
 /** FNV-1a: a user's shard, the same in every Lambda and every release. */
 export function shardOf(userId: string, shards: number): number {

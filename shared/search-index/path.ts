@@ -8,6 +8,7 @@ import { checkKey, RESERVED_APP_METADATA_KEYS, type MetadataStore } from '#share
  * holding a percent-escape could not be told from its decoding there.
  */
 const STORES: readonly string[] = ['user_metadata', 'app_metadata'];
+const MAX_PATH_BYTES = 512;
 
 /** The reason the path cannot be declared, or undefined if it can. */
 export function indexPathProblem(path: string, maxDepth: number): string | undefined {
@@ -24,5 +25,7 @@ export function indexPathProblem(path: string, maxDepth: number): string | undef
   }
   if (store === 'app_metadata' && RESERVED_APP_METADATA_KEYS.has(keys[0]!)) return `app_metadata.${keys[0]} is a reserved name and cannot be set`;
   if (path.includes('%')) return 'Keys containing "%" cannot be indexed';
+  // The path is part of every entry's partition key and of the declaration's sort key (1,024 bytes).
+  if (Buffer.byteLength(path, 'utf8') > MAX_PATH_BYTES) return `The path is longer than ${MAX_PATH_BYTES} bytes`;
   return undefined;
 }

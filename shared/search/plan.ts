@@ -1,7 +1,7 @@
 import type { Query, TermQuery, Value } from '#shared/search/ast';
 import { fieldKind, isMetadataPath, UNFIELDED_FIELDS, type FieldKind } from '#shared/search/fields';
 import { dateKey, parseNumber } from '#shared/search/values';
-import { encodeNumber, encodeText, SEPARATOR, TOP, type EntryTag } from '#shared/search-index/encoding';
+import { encodeNumber, encodeText, encodeValue, SEPARATOR, TOP, type EntryTag } from '#shared/search-index/encoding';
 import type { SearchIndex } from '#shared/search-index/model';
 
 /**
@@ -102,7 +102,8 @@ export function keyRanges(index: SearchIndex, compareAs: FieldKind, value: Value
   const ranges: KeyRange[] = [];
   for (const tag of tagsOf(index, compareAs)) {
     if (tag === 's') {
-      if (value.kind === 'exact') ranges.push({ prefix: compareAs === 'date' ? `s${text(value.text)}` : `s${text(value.text)}${SEPARATOR}` });
+      // A date is a prefix of the timestamps in its period; other text is one value (truncated entries share a key).
+      if (value.kind === 'exact') ranges.push({ prefix: compareAs === 'date' ? `s${text(value.text)}` : `${encodeValue('s', fold(value.text))}${SEPARATOR}` });
       // Only the literal text before the first star narrows the range.
       else if (value.kind === 'wildcard') ranges.push({ prefix: `s${encodeText(fold(value.parts[0] ?? ''))}` });
       else ranges.push({ from: value.lower === null ? 's' : `s${text(value.lower)}`, to: `s${value.upper === null ? '' : text(value.upper)}${TOP}` });

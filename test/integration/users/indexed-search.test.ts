@@ -186,6 +186,22 @@ describe('search from indexes (declared metadata paths and root fields)', () => 
     await call('users-delete', { scopes: ['delete:users'], params: { id: user.user_id } });
   });
 
+  it('indexes values longer than a sort key holds: long metadata, a long nickname, a long user id', async () => {
+    const head = 'é'.repeat(120);
+    const long = await seedUser({ app_metadata: { plan: `${head}-first` } });
+    const twin = await seedUser({ app_metadata: { plan: `${head}-second` } });
+    const nickname = '名'.repeat(350);
+    const named = await seedUser({ nickname, user_id: '😀'.repeat(255) });
+    expect(named.user_id).toBe(`auth0|${'😀'.repeat(255)}`);
+    expect(ids(await search(`app_metadata.plan:"${head}-first"`))).toEqual([long.user_id]);
+    expect(ids(await search(`app_metadata.plan:${head}*`))).toEqual(ids([long, twin]));
+    expect(ids(await search(`app_metadata.plan:[${head}-s TO ${head}-z]`))).toEqual([twin.user_id]);
+    expect(ids(await search(`nickname:"${nickname}"`))).toEqual([named.user_id]);
+    expect(ids(await search(`user_id:"${named.user_id}"`))).toEqual([named.user_id]);
+    for (const user of [long, twin, named]) await call('users-delete', { scopes: ['delete:users'], params: { id: user.user_id } });
+    expect(await search(`app_metadata.plan:${head}* OR nickname:"${nickname}"`)).toEqual([]);
+  });
+
   it('limits the indexed values one user may hold (they are written in one transaction)', async () => {
     const roles = Array.from({ length: 40 }, (_, i) => `role${i}`);
     const res = await call('users-create', {

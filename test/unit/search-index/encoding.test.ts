@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareText } from '#shared/search/values';
-import { encodeNumber, encodeText, encodeValue, entrySortKey, SEPARATOR, shardOf, TOP } from '#shared/search-index/encoding';
+import { encodeNumber, encodeText, encodeValue, entrySortKey, SEPARATOR, shardOf, TOP, VALUE_KEY_CODE_POINTS } from '#shared/search-index/encoding';
 
 /** DynamoDB compares string keys by UTF-8 bytes. */
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -44,5 +44,55 @@ describe('index sort keys', () => {
     for (let i = 0; i < 8000; i++) counts[shardOf(`auth0|${i.toString(16).padStart(24, '0')}`, 8)]! += 1;
     expect(Math.min(...counts)).toBeGreaterThan(800);
     expect(shardOf('auth0|abc', 8)).toBe(shardOf('auth0|abc', 8));
+  });
+});
+
+describe('long values (sort keys hold at most 1,024 bytes)', () => {
+  /** A seeded generator of texts around the truncation length, from an alphabet with escapes, accents and astral characters. */
+  function texts(seed: number, count: number): string[] {
+    let state = seed;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ['\u0000', '\u0001', '\u0002', 'a', 'b', 'é', '\uE000', '😀'];
+    return Array.from({ length: count }, () => {
+      const length = VALUE_KEY_CODE_POINTS - 3 + Math.floor(next() * 7);
+      // Long shared prefixes, so that truncation decides.
+      return Array.from({ length }, (_, i) => (i < VALUE_KEY_CODE_POINTS - 4 ? 'a' : alphabet[Math.floor(next() * alphabet.length)]!)).join('');
+    });
+  }
+  const userId = 'auth0|0123';
+  const keyOf = (v: string) => entrySortKey(encodeValue('s', v), userId);
+
+  it('stay within the limit, for the longest values and user ids', () => {
+    const longest = '😀'.repeat(5000);
+    const longUser = `auth0|${'😀'.repeat(255)}`;
+    expect(Buffer.byteLength(entrySortKey(encodeValue('s', longest), longUser))).toBeLessThanOrEqual(1024);
+    expect(entrySortKey(encodeValue('s', 'x'), longUser)).not.toBe(entrySortKey(encodeValue('s', 'x'), `${longUser}a`));
+  });
+
+  it('keep every value of a range inside the key range built from its bounds', () => {
+    const values = texts(7, 60);
+    for (const lower of values.slice(0, 15)) {
+      for (const upper of values.slice(15, 30)) {
+        const from = `s${encodeText(lower)}`;
+        const to = `s${encodeText(upper)}${TOP}`;
+        for (const v of values) {
+          if (compareText(v, lower) >= 0 && compareText(v, upper) <= 0) {
+            expect(utf8Order(keyOf(v), from)).toBeGreaterThanOrEqual(0);
+            expect(utf8Order(keyOf(v), to)).toBeLessThanOrEqual(0);
+          }
+        }
+      }
+    }
+  });
+
+  it('find a long value by equality and by prefix, among the values that share its first code points', () => {
+    const values = texts(11, 60);
+    for (const t of values) {
+      const exact = `${encodeValue('s', t)}${SEPARATOR}`;
+      for (const v of values) {
+        if (v === t) expect(keyOf(v).startsWith(exact)).toBe(true);
+        if (v.startsWith(t.slice(0, 50))) expect(keyOf(v).startsWith(`s${encodeText(t.slice(0, 50))}`)).toBe(true);
+      }
+    }
   });
 });

@@ -36,4 +36,10 @@ describe('indexPathProblem', () => {
   it('refuses "%", which the path cannot carry unambiguously in a URL', () => {
     expect(indexPathProblem('user_metadata.a%41', 10)).toBe('Keys containing "%" cannot be indexed');
   });
+
+  it('bounds the path to 512 bytes, as it is part of every entry key (DynamoDB keys hold at most 1,024 bytes)', () => {
+    const key = 'é'.repeat(120); // 240 bytes
+    expect(indexPathProblem(`app_metadata.${key}.x`, 10)).toBeUndefined();
+    expect(indexPathProblem(`app_metadata.${key}.${key}.${key}`, 10)).toBe('The path is longer than 512 bytes');
+  });
 });
