@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   if (!process.env.DYNAMODB_ENDPOINT) dynamo = await startDynamoDbLocal(resolve(dataDir, 'dynamodb'));
   const endpoint = process.env.DYNAMODB_ENDPOINT ?? dynamo!.endpoint;
   await ensureTable(endpoint, tableName);
-  Object.assign(process.env, { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, ISSUER: issuer });
+  // One process serves every route, so no other writer can hold older index declarations: reading
+  // them on every write (0) lets a declared index build at once instead of after the cache's wait.
+  const indexCache = process.env.SEARCH_INDEX_CACHE_MS ?? '0';
+  Object.assign(process.env, { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, ISSUER: issuer, SEARCH_INDEX_CACHE_MS: indexCache });
 
   const { ensureBootstrap } = await import('#shared/bootstrap/seed');
   const { createLocalServer } = await import('#infra/local/server');

@@ -13,5 +13,18 @@ export const attributeIs = (name: string, value: unknown) => ({
   ExpressionAttributeValues: { [`:${name}`]: value },
 });
 
+const TRANSIENT = new Set([
+  'ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerError',
+  'ServiceUnavailable', 'TransactionConflictException', 'TimeoutError', 'NetworkingError',
+]);
+
+/** A failure that the same request may not meet again: throttling, a conflict, a server or network fault. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  if (e.$retryable || TRANSIENT.has(e.name ?? '') || (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  const reasons = (e.CancellationReasons ?? []).map((r) => r.Code).filter((code) => code && code !== 'None');
+  return e.name === 'TransactionCanceledException' && reasons.length > 0 && reasons.every((code) => code === 'TransactionConflict' || code === 'ThrottlingError');
+}
+
 export const isConditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 export const isTransactionCanceled = (error: unknown) => (error as Error).name === 'TransactionCanceledException';

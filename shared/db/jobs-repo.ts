@@ -81,6 +81,9 @@ export async function hasUserProfiles(): Promise<boolean> {
   return false;
 }
 
+const conditionFailedFirst = (error: unknown) =>
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+
 /** Items per transaction: DynamoDB's 100, less the condition check on the user. */
 export const ENTRIES_PER_TRANSACTION = 99;
 
@@ -107,8 +110,9 @@ export async function putEntriesAtVersion(user: Pick<UserRecord, 'user_id' | 've
         }),
       );
     } catch (error) {
-      // A failed check, or a conflict with a writer's transaction on the same user: read it again.
-      if (isTransactionCanceled(error)) return false;
+      // The user changed (its writer keeps the entries from here): read it again. Any other
+      // cancellation (a conflict, throttling, an invalid item) is an error the runner retries or reports.
+      if (isTransactionCanceled(error) && conditionFailedFirst(error)) return false;
       throw error;
     }
   }

@@ -19,6 +19,11 @@ export interface StoredIndex {
   created_at: string;
   /** The backfill job that builds it. */
   job_id: string;
+  /**
+   * Writers keep its entries from this time (ISO), when every writer knows it: before, a writer
+   * that does not know it could change a value without moving an entry written by one that does.
+   */
+  writes_from?: string;
 }
 
 export interface StoredRootIndex {

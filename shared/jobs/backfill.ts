@@ -1,13 +1,12 @@
-import { ENTRIES_PER_TRANSACTION, putEntriesAtVersion, scanProfiles } from '#shared/db/jobs-repo';
+import { putEntriesAtVersion, scanProfiles } from '#shared/db/jobs-repo';
 import { markIndexReady, markRootIndexReady, queryIndexDeclarations } from '#shared/db/search-indexes-repo';
 import { findUser } from '#shared/db/users-repo';
 import { JobFailedError } from '#shared/jobs/errors';
 import { SCAN_SEGMENTS, type BackfillJob } from '#shared/jobs/model';
-import { forEachLimit, type Step } from '#shared/jobs/steps';
-import { log } from '#shared/log';
+import { forEachLimit, sleep, type Step } from '#shared/jobs/steps';
 import { toSearchIndexes } from '#shared/search-index/declarations';
-import { entriesOf, type IndexEntry } from '#shared/search-index/entries';
-import { rootIndexes, type DeclaredType, type SearchIndex } from '#shared/search-index/model';
+import { entriesOf, userEntries, type IndexEntry } from '#shared/search-index/entries';
+import { MAX_INDEX_ENTRIES_PER_USER, rootIndexes, type DeclaredType, type SearchIndex } from '#shared/search-index/model';
 import { toWireUser, type UserRecord } from '#shared/users/model';
 
 /**
@@ -20,10 +19,12 @@ import { toWireUser, type UserRecord } from '#shared/users/model';
 const PAGE_ITEMS = 500;
 const USERS_IN_FLIGHT = 8;
 /** A user that keeps changing is left to its writers, which keep its entries. */
-const ATTEMPTS_PER_USER = 5;
+const ATTEMPTS_PER_USER = 20;
 
 interface Target {
   indexes: SearchIndex[];
+  /** The other indexes users hold entries of (for the per-user limit). */
+  others: SearchIndex[];
   /** Declared indexes: values of another type are counted. */
   type?: DeclaredType;
   /** Marks the index ready; false if it was deleted or declared again meanwhile. */
@@ -41,7 +42,9 @@ export async function backfillStep(job: BackfillJob): Promise<Step<BackfillJob>>
   const page = await scanProfiles(segment, SCAN_SEGMENTS, start, PAGE_ITEMS);
   let mismatches = 0;
   await forEachLimit(page.users, USERS_IN_FLIGHT, async (user) => {
-    mismatches += await indexUser(user, target);
+    // Not `mismatches += await …`: that reads the sum before the await and loses concurrent additions.
+    const found = await indexUser(user, target);
+    mismatches += found;
   });
   const segmentScanned = job.scanned_segment + page.scanned;
   const next: BackfillJob = {
@@ -62,48 +65,58 @@ async function finish(job: BackfillJob, target: Target): Promise<Step<BackfillJo
 
 /** What the job builds, as declared now; undefined once the declaration is gone or belongs to another job. */
 async function targetOf(job: BackfillJob): Promise<Target | undefined> {
-  const { root, declared } = await queryIndexDeclarations();
+  const declarations = await queryIndexDeclarations();
+  const { root, declared } = declarations;
+  const all = toSearchIndexes(declarations);
   const { path, generation } = job;
   if (path === undefined) {
     if (root?.job_id !== job.id) return undefined;
-    return { indexes: rootIndexes('building'), markReady: () => markRootIndexReady(job.id) };
+    return { indexes: rootIndexes('building'), others: all.filter((index) => index.type !== undefined), markReady: () => markRootIndexReady(job.id) };
   }
   const declaration = declared.find((d) => d.path === path && d.generation === generation);
   if (!declaration) return undefined;
   return {
-    indexes: toSearchIndexes({ root: undefined, declared: [declaration] }).filter((index) => index.path === path),
+    indexes: all.filter((index) => index.path === path),
+    others: all.filter((index) => index.path !== path),
     type: declaration.type,
     markReady: (mixed) => markIndexReady(path, generation, mixed),
   };
 }
 
-/** Writes one user's entries; returns how many of its values are not of the declared type. */
+/**
+ * Writes one user's entries at the version read; returns how many of its values are not of the
+ * declared type. A user whose version moved is read again: its writers keep only the entries
+ * their own changes move, so skipping it would leave it out of the index for good.
+ */
 async function indexUser(scanned: UserRecord, target: Target): Promise<number> {
   let user: UserRecord | undefined = scanned;
   for (let attempt = 1; user; attempt++) {
-    const entries = entriesFor(user, target.indexes);
+    const entries = entriesFor(user, target);
     const mismatches = target.type ? typeMismatches(entries, target.type) : 0;
     if (entries.length === 0 || (await putEntriesAtVersion(user, entries))) return mismatches;
     if (attempt >= ATTEMPTS_PER_USER) {
-      log.warn('backfill left a changing user to its writers', { userId: user.user_id, attempts: attempt });
-      return mismatches;
+      throw new JobFailedError(`User ${user.user_id} kept changing while it was being indexed; delete the index and declare it again.`);
     }
+    await sleep(25 * attempt);
     user = await findUser(user.user_id);
   }
   return 0;
 }
 
-function entriesFor(user: UserRecord, indexes: readonly SearchIndex[]): IndexEntry[] {
+/**
+ * The user's entries of the indexes being built. Its entries of every index together must stay
+ * within what one user may hold (writers and deletes move them in one transaction).
+ */
+function entriesFor(user: UserRecord, target: Target): IndexEntry[] {
   const wire = toWireUser(user);
-  return indexes.flatMap((index) => {
-    const entries = entriesOf(index, wire, user.user_id, user.created_at);
-    if (entries.length > ENTRIES_PER_TRANSACTION) {
-      throw new JobFailedError(
-        `User ${user.user_id} holds ${entries.length} distinct values at ${index.path}; at most ${ENTRIES_PER_TRANSACTION} can be indexed per user.`,
-      );
-    }
-    return entries;
-  });
+  const entries = target.indexes.flatMap((index) => entriesOf(index, wire, user.user_id, user.created_at));
+  const total = userEntries(user, [...target.others, ...target.indexes], false).length;
+  if (total > MAX_INDEX_ENTRIES_PER_USER) {
+    throw new JobFailedError(
+      `User ${user.user_id} would hold ${total} indexed values; at most ${MAX_INDEX_ENTRIES_PER_USER} can be indexed per user. Change the user, then delete the index and declare it again.`,
+    );
+  }
+  return entries;
 }
 
 /** Values that are not of the declared type (objects included): their entries make the index `mixed`. */

@@ -60,11 +60,11 @@ export const SCAN_SEGMENTS = 8;
 /** Finished jobs are kept this long (Auth0 deletes jobs after 24 h). */
 export const FINISHED_JOB_TTL_SECONDS = 24 * 3600;
 /**
- * Writers load the declarations just before they write (shared/users/*), but a write may commit a
- * little after its load (retries on races, SDK backoff): jobs wait this much beyond the
- * declarations cache before relying on every writer knowing a change.
+ * The longest a write may take from loading the declarations to committing: a request's whole life
+ * (API Gateway stops at 30 s). A declaration change is known to every writer once the declarations
+ * cache has expired and every write begun before that has ended.
  */
-export const WRITER_MARGIN_MS = 5_000;
+export const WRITER_MARGIN_MS = 30_000;
 
 export const newJobId = () => `job_${randomAlphanumeric(16)}`;
 export const isFinished = (job: Pick<JobRecord, 'status'>) => job.status === 'completed' || job.status === 'failed';
@@ -72,6 +72,10 @@ export const isFinished = (job: Pick<JobRecord, 'status'>) => job.status === 'co
 /** When every writer knows a declaration change made at `now` (no cache: at once). */
 export const settledAfter = (now: Date, cacheMs: number) =>
   new Date(now.getTime() + (cacheMs > 0 ? cacheMs + WRITER_MARGIN_MS : 0)).toISOString();
+
+/** When every write begun before `from` has ended (no cache, so no stale writer: at once). */
+export const writesEndedAfter = (from: Date, cacheMs: number) =>
+  new Date(from.getTime() + (cacheMs > 0 ? WRITER_MARGIN_MS : 0)).toISOString();
 
 function common(type: JobType, now: Date, notBefore: string) {
   const at = now.toISOString();

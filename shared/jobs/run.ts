@@ -1,4 +1,5 @@
 import { findJob, saveJob } from '#shared/db/jobs-repo';
+import { isTransient } from '#shared/db/items';
 import { backfillStep } from '#shared/jobs/backfill';
 import { cleanupStep } from '#shared/jobs/cleanup';
 import { JobFailedError } from '#shared/jobs/errors';
@@ -21,12 +22,14 @@ export interface RunLimits {
 export type RunOutcome = 'finished' | 'paused' | 'superseded';
 
 export async function runJob(id: string, limits: RunLimits = {}): Promise<RunOutcome> {
-  let job = await findJob(id);
-  if (!job || isFinished(job)) return 'finished';
+  const found = await findJob(id);
+  if (!found || isFinished(found)) return 'finished';
+  let job: JobRecord = found;
   if (!(await waitUntil(Date.parse(job.not_before), limits))) return 'paused';
   try {
     for (;;) {
-      const step = await stepOf(job);
+      const current = job;
+      const step = await withRetries(() => stepOf(current));
       if (step.kind === 'wait') {
         if (!(await waitUntil(Date.now() + step.ms, limits))) return 'paused';
         continue;
@@ -40,6 +43,21 @@ export async function runJob(id: string, limits: RunLimits = {}): Promise<RunOut
   } catch (error) {
     await fail(job, error);
     return 'finished';
+  }
+}
+
+const TRANSIENT_ATTEMPTS = 8;
+
+/** A step that meets throttling or a conflict is tried again (steps are idempotent), backing off up to ~30 s. */
+async function withRetries<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isTransient(error) || attempt >= TRANSIENT_ATTEMPTS) throw error;
+      log.warn('job step failed transiently; retrying', { attempt, error: (error as Error).name });
+      await sleep(Math.min(30_000, 250 * 2 ** attempt));
+    }
   }
 }
 

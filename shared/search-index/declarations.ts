@@ -13,6 +13,7 @@ export function toSearchIndexes({ root, declared }: IndexDeclarations): SearchIn
     ...rootIndexes(root?.status ?? 'building'),
     ...declared.map((d): SearchIndex => ({
       path: d.path, kind: 'metadata', type: d.type, status: d.status, generation: d.generation, shards: d.shards, mixed: d.mixed,
+      ...(d.writes_from ? { writesFrom: d.writes_from } : {}),
     })),
   ];
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
  *   value's entries come before those of any longer value that starts with it, and equality is
  *   one `begins_with`.
  * - A string longer than VALUE_KEY_CODE_POINTS keeps only its first code points there, followed by
- *   TRUNCATED (DynamoDB sort keys hold at most 1,024 bytes). Truncating to a fixed number of code
+ *   TRUNCATED and a digest of the whole (DynamoDB sort keys hold at most 1,024 bytes). Truncating to a fixed number of code
  *   points keeps the order (a >= b implies the truncations are too), so a key range built from
  *   truncated bounds still holds every match; each entry read is checked against its full value.
  * - Numbers are IEEE-754 doubles turned into 16 hex digits whose order is the numbers' order.
@@ -21,6 +21,8 @@ export type EntryTag = 's' | 'n' | 'b' | 'x';
 export const SEPARATOR = '\u0001\u0001';
 /** Above every character a key can hold: `<prefix>` + TOP bounds everything that starts with the prefix. */
 export const TOP = '\u{10FFFF}';
+/** The first key after every entry of a type: an open upper bound (TOP alone would miss values that start with U+10FFFF). */
+export const afterTag = (tag: EntryTag) => String.fromCharCode(tag.charCodeAt(0) + 1);
 
 const escape = (text: string) => text.replace(/[\u0000\u0001]/g, (c) => (c === '\u0000' ? '\u0001\u0002' : '\u0001\u0003'));
 
@@ -55,8 +57,11 @@ export function encodeValue(tag: EntryTag, value: string | number | boolean | un
   if (tag === 'b') return `b${String(value)}`;
   if (tag === 'x') return 'x';
   const { head, cut } = truncated(value as string);
-  return `s${escape(head)}${cut ? TRUNCATED : ''}`;
+  // Two long values that share their first code points stay two entries (and equality one prefix).
+  return cut ? `s${escape(head)}${TRUNCATED}${digest(value as string)}` : `s${escape(head)}`;
 }
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 /** User ids up to this many UTF-8 bytes are kept whole in keys; longer ones are shortened and hashed. */
 const USER_KEY_BYTES = 200;
@@ -66,7 +71,7 @@ export const entrySortKey = (encodedValue: string, userId: string) => `${encoded
 /** The user id in an entry's key: whole when short (so equal values sort by user id), else unique by a hash. */
 function userKeyOf(userId: string): string {
   if (Buffer.byteLength(userId, 'utf8') <= USER_KEY_BYTES) return userId;
-  return `${Array.from(userId).slice(0, 40).join('')}\u0001\u0005${createHash('sha256').update(userId).digest('hex').slice(0, 32)}`;
+  return `${Array.from(userId).slice(0, 40).join('')}\u0001\u0005${digest(userId)}`;
 }
 
 /** FNV-1a: a user's shard, the same in every Lambda and every release. */

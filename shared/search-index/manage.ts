@@ -6,7 +6,7 @@ import {
 } from '#shared/db/search-indexes-repo';
 import { randomHex } from '#shared/ids';
 import { resumeJob, startJob } from '#shared/jobs/jobs';
-import { newBackfillJob, newCleanupJob, settledAfter } from '#shared/jobs/model';
+import { newBackfillJob, newCleanupJob, settledAfter, writesEndedAfter } from '#shared/jobs/model';
 import {
   BuiltinSearchIndexError, SearchIndexExistsError, SearchIndexNotFoundError, TooManySearchIndexesError,
 } from '#shared/search-index/errors';
@@ -27,7 +27,10 @@ export async function declareIndex(body: CreateSearchIndexBody): Promise<StoredI
   if (declared.length >= MAX_DECLARED_INDEXES) throw new TooManySearchIndexesError(MAX_DECLARED_INDEXES);
   const now = new Date();
   const generation = randomHex(4);
-  const job = newBackfillJob({ path: body.path, generation }, now, settledAfter(now, config.SEARCH_INDEX_CACHE_MS));
+  // Writers start keeping entries once every writer knows the index; the backfill starts once
+  // every write begun before that has ended (see shared/search-index/writes.ts).
+  const writesFrom = settledAfter(now, config.SEARCH_INDEX_CACHE_MS);
+  const job = newBackfillJob({ path: body.path, generation }, now, writesEndedAfter(new Date(writesFrom), config.SEARCH_INDEX_CACHE_MS));
   const index: StoredIndex = {
     path: body.path,
     type: body.type,
@@ -37,6 +40,7 @@ export async function declareIndex(body: CreateSearchIndexBody): Promise<StoredI
     mixed: false,
     created_at: now.toISOString(),
     job_id: job.id,
+    writes_from: writesFrom,
   };
   if (!(await insertIndexDeclaration(searchIndexKey(body.path), index, { ...job }))) throw new SearchIndexExistsError(body.path);
   await startJob(job, 'delete the index and declare it again.');

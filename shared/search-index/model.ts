@@ -30,6 +30,8 @@ export interface SearchIndex {
    * every type's entries, so results stay exact.
    */
   mixed: boolean;
+  /** Declared indexes: writers keep entries from this time (ISO); before, a change only takes the careful path. */
+  writesFrom?: string;
 }
 
 /**

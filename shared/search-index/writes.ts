@@ -10,6 +10,12 @@ import { toWireUser, type UserRecord } from '#shared/users/model';
  * What a user write must do for the search indexes: whether a change can move entries at all
  * (if not, it stays one UpdateItem with no read), the entries to put and delete when it does,
  * and the declared types the new values must have.
+ *
+ * A newly declared index is known to some writers before others (each warm Lambda caches the
+ * declarations). Writers that know it send changes under its path through the read-and-transaction
+ * path at once, but write its entries only from its `writesFrom`, when every writer knows it: so
+ * no writer that ignores the index can ever change a value after its entry was written. The
+ * backfill starts once the writes begun before `writesFrom` have ended.
  */
 export function touchesIndexes(changes: UserChanges, indexes: readonly SearchIndex[]): boolean {
   if ([...Object.keys(changes.set), ...changes.remove].some((field) => ROOT_INDEXED_USER_FIELDS.has(field))) return true;
@@ -45,7 +51,12 @@ export function assertDeclaredTypes(before: UserRecord | undefined, after: UserR
   }
 }
 
+/** The indexes whose entries writers keep now (decided when a write is built, after its read). */
+export const writableIndexes = (indexes: readonly SearchIndex[], now = Date.now()): SearchIndex[] =>
+  indexes.filter((index) => index.writesFrom === undefined || Date.parse(index.writesFrom) <= now);
+
 /** The entry changes between two states of a user (undefined: it does not exist). */
 export function indexChanges(before: UserRecord | undefined, after: UserRecord | undefined, indexes: readonly SearchIndex[]): EntryChanges {
-  return entryChanges(before ? userEntries(before, indexes, false) : [], after ? userEntries(after, indexes) : []);
+  const writable = writableIndexes(indexes);
+  return entryChanges(before ? userEntries(before, writable, false) : [], after ? userEntries(after, writable) : []);
 }

@@ -1,7 +1,7 @@
 import type { Query, TermQuery, Value } from '#shared/search/ast';
 import { fieldKind, isMetadataPath, UNFIELDED_FIELDS, type FieldKind } from '#shared/search/fields';
-import { dateKey, parseNumber } from '#shared/search/values';
-import { encodeNumber, encodeText, encodeValue, SEPARATOR, TOP, type EntryTag } from '#shared/search-index/encoding';
+import { compareText, dateKey, parseNumber } from '#shared/search/values';
+import { afterTag, encodeNumber, encodeText, encodeValue, SEPARATOR, TOP, type EntryTag } from '#shared/search-index/encoding';
 import type { SearchIndex } from '#shared/search-index/model';
 
 /**
@@ -106,7 +106,7 @@ export function keyRanges(index: SearchIndex, compareAs: FieldKind, value: Value
       if (value.kind === 'exact') ranges.push({ prefix: compareAs === 'date' ? `s${text(value.text)}` : `${encodeValue('s', fold(value.text))}${SEPARATOR}` });
       // Only the literal text before the first star narrows the range.
       else if (value.kind === 'wildcard') ranges.push({ prefix: `s${encodeText(fold(value.parts[0] ?? ''))}` });
-      else ranges.push({ from: value.lower === null ? 's' : `s${text(value.lower)}`, to: `s${value.upper === null ? '' : text(value.upper)}${TOP}` });
+      else ranges.push({ from: value.lower === null ? 's' : `s${text(value.lower)}`, to: value.upper === null ? afterTag('s') : `s${text(value.upper)}${TOP}` });
     } else if (tag === 'n') {
       if (value.kind === 'exact') {
         const number = parseNumber(value.text);
@@ -116,12 +116,13 @@ export function keyRanges(index: SearchIndex, compareAs: FieldKind, value: Value
         const upper = value.upper === null ? null : parseNumber(value.upper);
         // A bound that is not a number matches no number (as in memory).
         if (lower !== undefined && upper !== undefined) {
-          ranges.push({ from: lower === null ? 'n' : `n${encodeNumber(lower)}`, to: `n${upper === null ? '' : encodeNumber(upper)}${TOP}` });
+          ranges.push({ from: lower === null ? 'n' : `n${encodeNumber(lower)}`, to: upper === null ? afterTag('n') : `n${encodeNumber(upper)}${TOP}` });
         }
       }
     } else if (tag === 'b' && value.kind === 'exact' && (value.text === 'true' || value.text === 'false')) {
       ranges.push({ prefix: `b${value.text}${SEPARATOR}` });
     }
   }
-  return ranges;
+  // An inverted range (`[z TO a]`) matches nothing; DynamoDB refuses BETWEEN with its bounds reversed.
+  return ranges.filter((range) => !('from' in range) || compareText(range.from, range.to) <= 0);
 }

@@ -12,8 +12,7 @@ import { DATABASE_PROVIDER, type UserRecord } from '#shared/users/model';
 import type { CreateUserBody } from '#shared/users/schemas';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { loadSearchIndexes } from '#shared/search-index/declarations';
-import { userEntries } from '#shared/search-index/entries';
-import { assertDeclaredTypes } from '#shared/search-index/writes';
+import { assertDeclaredTypes, indexChanges } from '#shared/search-index/writes';
 
 /** POST /api/v2/users for a database connection: one transaction writes the user, its claims and its index entries. */
 export async function createUser(body: CreateUserBody): Promise<UserRecord> {
@@ -94,7 +93,7 @@ export async function insertDatabaseUser(connection: ConnectionRecord, input: Ne
   };
   const indexes = await loadSearchIndexes();
   assertDeclaredTypes(undefined, user, indexes);
-  await insertUser(user, userEntries(user, indexes));
+  await insertUser(user, indexChanges(undefined, user, indexes).put);
   return user;
 }
 

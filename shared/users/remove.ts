@@ -3,7 +3,7 @@ import { findUserPartition, loginItemKeys } from '#shared/db/logins-repo';
 import { deleteUser as deleteUserRecord } from '#shared/db/users-repo';
 import { VersionMismatchError } from '#shared/errors';
 import { loadSearchIndexes } from '#shared/search-index/declarations';
-import { userEntries } from '#shared/search-index/entries';
+import { indexChanges } from '#shared/search-index/writes';
 import { assertCanDelete } from '#shared/users/access';
 import { retryingOnRaces } from '#shared/users/preconditions';
 
@@ -22,7 +22,7 @@ export async function removeUser(caller: Caller, userId: string, expectedVersion
       return;
     }
     if (expectedVersions && !expectedVersions.includes(partition.user.version)) throw new VersionMismatchError();
-    const entries = userEntries(partition.user, await loadSearchIndexes(), false);
-    await deleteUserRecord(partition.user, [...loginItemKeys(partition), ...entries.map(({ pk, sk }) => ({ pk, sk }))]);
+    const entries = indexChanges(partition.user, undefined, await loadSearchIndexes()).remove;
+    await deleteUserRecord(partition.user, [...loginItemKeys(partition), ...entries]);
   });
 }

@@ -104,4 +104,15 @@ describe('backfill and cleanup of a declared index', () => {
     expect(await jobWhenEnded(job.id)).toMatchObject({ status: 'completed', processed_users: 0, status_details: 'The index was deleted before its backfill ended.' });
     expect(await declaration('user_metadata.gone')).toBeUndefined();
   });
+
+  it('fails, naming the user, when indexing would give a user more values than one user may hold', async () => {
+    const crowded = await seedUser({ app_metadata: { labels: Array.from({ length: 35 }, (_, i) => `l${i}`) } });
+    const created = await declare('app_metadata.labels', 'string');
+    const job = await jobWhenEnded(created.job_id);
+    expect(job).toMatchObject({ status: 'failed' });
+    expect(job.status_details).toMatch(
+      new RegExp(`^User ${crowded.user_id.replace('|', '\\|')} would hold 4\\d indexed values; at most 40 can be indexed per user\\. Change the user, then delete the index and declare it again\\.$`),
+    );
+    expect((await declaration('app_metadata.labels'))!.status).toBe('building');
+  });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
-import { searchIndexKey } from '#shared/db/keys';
+import { indexEntryPartition, searchIndexKey } from '#shared/db/keys';
+import { queryEntries } from '#shared/db/index-entries-repo';
 import type { RequestRecord } from '#shared/http/handler';
 import type { DeclaredType } from '#shared/search-index/model';
 import { listUsers } from '#shared/users/read';
@@ -37,6 +38,13 @@ async function search(q: string, extra: Record<string, string> = {}) {
   expect(res.status, res.text).toBe(200);
   expect(commands, `${q} should be answered from indexes`).not.toContain('Scan');
   return res.body as Record<string, any>[];
+}
+
+async function entriesIn(path: string, generation: string, shards: number) {
+  const pages = await Promise.all(
+    Array.from({ length: shards }, (_, shard) => queryEntries(indexEntryPartition(path, generation, shard), { all: true }, { limit: 1000 })),
+  );
+  return pages.flatMap((page) => page.entries);
 }
 
 const ids = (users: Record<string, any>[]) => users.map((u) => u.user_id as string).sort();
@@ -200,6 +208,38 @@ describe('search from indexes (declared metadata paths and root fields)', () => 
     expect(ids(await search(`user_id:"${named.user_id}"`))).toEqual([named.user_id]);
     for (const user of [long, twin, named]) await call('users-delete', { scopes: ['delete:users'], params: { id: user.user_id } });
     expect(await search(`app_metadata.plan:${head}* OR nickname:"${nickname}"`)).toEqual([]);
+  });
+
+  it('answers an inverted range with nothing (not a DynamoDB error), and keeps long values of one user apart', async () => {
+    expect(await search('user_metadata.age:[50 TO 10]')).toEqual([]);
+    expect(await search('name:[z TO a] OR created_at:[2025 TO 2020]')).toEqual([]);
+    const head = 'r'.repeat(150);
+    const user = await seedUser({ app_metadata: { roles: [`${head}-a`, `${head}-b`] } });
+    expect(ids(await search(`app_metadata.roles:"${head}-a"`))).toEqual([user.user_id]);
+    expect(ids(await search(`app_metadata.roles:"${head}-b"`))).toEqual([user.user_id]);
+    expect(await search(`app_metadata.roles:"${head}-c"`)).toEqual([]);
+    await call('users-delete', { scopes: ['delete:users'], params: { id: user.user_id } });
+  });
+
+  it('keeps no entries of an index before its writes_from (a writer that does not know it yet could not move them)', async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await insertIndexDeclaration(searchIndexKey('user_metadata.later'), {
+      path: 'user_metadata.later', type: 'string', status: 'building', generation: 'late1', shards: 2, mixed: false,
+      created_at: new Date().toISOString(), job_id: 'job_test', writes_from: later,
+    }, undefined);
+    const user = await seedUser({ user_metadata: { later: 'soon' } });
+    const seen: RequestRecord[] = [];
+    const stop = observeRequests((r) => seen.push(r));
+    const patched = await call('users-update', { scopes: ['update:users'], params: { id: user.user_id }, body: { user_metadata: { later: 'now' } } });
+    stop();
+    expect(patched.status).toBe(200);
+    // Known to this writer: the change takes the read-and-transaction path (at a version), ...
+    expect(seen.flatMap((r) => r.db.commands)).toEqual(['Query', 'GetItem', 'TransactWriteItems']);
+    // ... but writes no entry before writes_from; the declared type is enforced already.
+    expect(await entriesIn('user_metadata.later', 'late1', 2)).toEqual([]);
+    const wrong = await call('users-update', { scopes: ['update:users'], params: { id: user.user_id }, body: { user_metadata: { later: 1 } } });
+    expect(wrong.status).toBe(400);
+    await call('users-delete', { scopes: ['delete:users'], params: { id: user.user_id } });
   });
 
   it('limits the indexed values one user may hold (they are written in one transaction)', async () => {

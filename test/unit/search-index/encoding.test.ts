@@ -69,6 +69,13 @@ describe('long values (sort keys hold at most 1,024 bytes)', () => {
     expect(entrySortKey(encodeValue('s', 'x'), longUser)).not.toBe(entrySortKey(encodeValue('s', 'x'), `${longUser}a`));
   });
 
+  it('keep two long values of one user apart when they share their first code points', () => {
+    const head = 'h'.repeat(120);
+    expect(keyOf(`${head}-a`)).not.toBe(keyOf(`${head}-b`));
+    expect(keyOf(`${head}-a`).startsWith(`${encodeValue('s', `${head}-a`)}${SEPARATOR}`)).toBe(true);
+    expect(keyOf(`${head}-b`).startsWith(`${encodeValue('s', `${head}-a`)}${SEPARATOR}`)).toBe(false);
+  });
+
   it('keep every value of a range inside the key range built from its bounds', () => {
     const values = texts(7, 60);
     for (const lower of values.slice(0, 15)) {

@@ -76,8 +76,17 @@ describe('key ranges', () => {
   });
 
   it('are open-ended for `*` bounds and the whole partition for _exists_', () => {
-    expect(keyRanges(age, 'metadata', term('x:[10 TO *]'))).toEqual([{ from: `n${encodeNumber(10)}`, to: `n${TOP}` }]);
+    // Up to the next tag: TOP alone would miss text that starts with U+10FFFF.
+    expect(keyRanges(age, 'metadata', term('x:[10 TO *]'))).toEqual([{ from: `n${encodeNumber(10)}`, to: 'o' }]);
+    expect(keyRanges(plan, 'metadata', term('x:[a TO *]'))).toEqual([{ from: 'sa', to: 't' }]);
     expect(keyRanges(age, 'metadata', term('x:[a TO 3]'))).toEqual([]);
     expect(keyRanges(age, 'metadata', term('_exists_:x'))).toEqual([{ all: true }]);
+  });
+
+  it('are dropped when inverted (DynamoDB refuses BETWEEN with reversed bounds; nothing can match)', () => {
+    expect(keyRanges(age, 'metadata', term('x:[50 TO 10]'))).toEqual([]);
+    expect(keyRanges(plan, 'metadata', term('x:[z TO a]'))).toEqual([]);
+    const created = rootIndexes('ready').find((i) => i.path === 'created_at')!;
+    expect(keyRanges(created, 'date', term('x:[2025 TO 2020]'))).toEqual([]);
   });
 });
