@@ -5,9 +5,10 @@ import type { KeyRange, LookupPlan, Plan } from '#shared/search/plan';
 
 /**
  * Runs a plan against the index entries. Every lookup reads its ranges in all shards a page at a
- * time; an intersection advances its clauses together and stops as soon as one is read to its
- * end, so its cost follows its most selective clause (the others' partial reads are dropped and
- * their terms checked on the users instead). Candidates come out as user id -> created_at.
+ * time. An intersection advances its clauses together; once one is read to its end, the others
+ * go on only while that is cheaper than fetching its candidates to check them (an entry costs
+ * about 1/60 of a fetched user and its login statistics), so its cost follows its most selective
+ * clause either way. Candidates come out as user id -> created_at.
  */
 export interface Candidates {
   ids: Map<string, string>;
@@ -22,6 +23,8 @@ const PAGE = 1000;
 
 interface Cursor {
   readonly done: boolean;
+  /** Entries read so far. */
+  readonly read: number;
   /** Reads one more page from every unfinished range; resolves to the entries read. */
   step(): Promise<number>;
   ids(): Map<string, string>;
@@ -30,6 +33,7 @@ interface Cursor {
 
 class LookupCursor implements Cursor {
   private readonly found = new Map<string, string>();
+  read = 0;
   private readonly pending: { pk: string; range: KeyRange; start?: Record<string, unknown> }[];
 
   constructor(private readonly lookup: LookupPlan) {
@@ -56,6 +60,7 @@ class LookupCursor implements Cursor {
       read.start = page.next;
     }
     this.pending.splice(0, this.pending.length, ...this.pending.filter((read) => read.start !== undefined));
+    this.read += count;
     return count;
   }
 
@@ -74,11 +79,17 @@ class LookupCursor implements Cursor {
   }
 }
 
+const readOf = (cursors: readonly Cursor[]) => cursors.reduce((sum, cursor) => sum + cursor.read, 0);
+
 class UnionCursor implements Cursor {
   constructor(private readonly children: Cursor[]) {}
 
   get done() {
     return this.children.every((child) => child.done);
+  }
+
+  get read() {
+    return readOf(this.children);
   }
 
   async step(): Promise<number> {
@@ -97,16 +108,32 @@ class UnionCursor implements Cursor {
   }
 }
 
-class IntersectCursor implements Cursor {
-  constructor(private readonly children: Cursor[]) {}
+/** A fetched candidate (profile and login statistics, 1 RCU each) costs about as much as this many entries (~30 per RCU). */
+const ENTRIES_PER_FETCH = 60;
 
-  /** One clause read to its end bounds the result. */
+class IntersectCursor implements Cursor {
+  /** `readLimit`: past this many entries, stop reading as soon as one clause is finished. */
+  constructor(private readonly children: Cursor[], private readonly readLimit: number) {}
+
+  /**
+   * Every clause read to its end (the exact intersection), or one finished clause bounds the
+   * result and reading the others further would cost more than checking its candidates.
+   */
   get done() {
-    return this.children.some((child) => child.done);
+    const finished = this.children.filter((child) => child.done);
+    if (finished.length === 0) return false;
+    if (finished.length === this.children.length) return true;
+    const candidates = Math.min(...finished.map((child) => child.ids().size));
+    const unfinished = this.children.filter((child) => !child.done);
+    return readOf(unfinished) >= ENTRIES_PER_FETCH * candidates || this.read >= this.readLimit;
+  }
+
+  get read() {
+    return readOf(this.children);
   }
 
   async step(): Promise<number> {
-    const counts = await Promise.all(this.children.map((child) => child.step()));
+    const counts = await Promise.all(this.children.filter((child) => !child.done).map((child) => child.step()));
     return counts.reduce((a, b) => a + b, 0);
   }
 
@@ -123,10 +150,10 @@ class IntersectCursor implements Cursor {
   }
 }
 
-function cursorFor(plan: Plan): Cursor {
+function cursorFor(plan: Plan, readLimit: number): Cursor {
   if (plan.kind === 'lookup') return new LookupCursor(plan);
-  const children = plan.children.map(cursorFor);
-  return plan.kind === 'union' ? new UnionCursor(children) : new IntersectCursor(children);
+  const children = plan.children.map((child) => cursorFor(child, readLimit));
+  return plan.kind === 'union' ? new UnionCursor(children) : new IntersectCursor(children, readLimit);
 }
 
 /**
@@ -134,7 +161,8 @@ function cursorFor(plan: Plan): Cursor {
  * (the query is too broad for one request), so no partial result is ever returned.
  */
 export async function findCandidates(plan: Plan, budget: number, onOverBudget: (read: number) => never): Promise<Candidates> {
-  const cursor = cursorFor(plan);
+  // Half the budget for reading on past a finished clause, so that doing so never ends in a 400.
+  const cursor = cursorFor(plan, budget / 2);
   let entriesRead = 0;
   while (!cursor.done) {
     entriesRead += await cursor.step();
