@@ -2,7 +2,7 @@ import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config';
-import { recordCommand } from '#shared/db/metrics';
+import { recordCommand, type CommandOutput } from '#shared/db/metrics';
 
 /** One client per cold start. DynamoDB Local needs an endpoint and accepts any credentials. */
 const base = new DynamoDBClient(
@@ -24,8 +24,7 @@ base.middlewareStack.add(
     input.ReturnConsumedCapacity ??= 'TOTAL';
     try {
       const result = await next(args);
-      const output = result.output as { ConsumedCapacity?: { CapacityUnits?: number } };
-      recordCommand(context.commandName ?? 'Unknown', output.ConsumedCapacity);
+      recordCommand(context.commandName ?? 'Unknown', result.output as CommandOutput);
       return result;
     } catch (error) {
       recordCommand(context.commandName ?? 'Unknown', undefined);

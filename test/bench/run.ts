@@ -3,8 +3,9 @@
  * every route), measured over HTTP per Management/Authentication API operation, with DynamoDB's
  * own consumed-capacity figures per request; then logins (password-realm and refresh_token grants
  * with 0 and 3 small rules, the rules sandbox and argon2id alone); then every route's Lambda bundle
- * (size, cold import). Prints tables, checks the performance targets, writes everything to
- * .bench/results.json.
+ * (size, cold import); then search over BENCH_SEARCH_USERS loaded users (test/bench/search.ts).
+ * Prints tables, checks the performance targets, writes everything to .bench/results.json.
+ * `BENCH_ONLY=search` runs the search section alone (to .bench/results-search.json).
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  *
  * The service's modules read their configuration at import, so they are imported only after the
@@ -43,11 +44,19 @@ import {
   type CpuMeter,
   type SandboxResult,
 } from '#test/bench/logins';
+import type { SearchBench } from '#test/bench/search';
+import { printSearch, searchTargets } from '#test/bench/search-report';
 import { describeCommands, percentile, round, summarise, summariseDb, type DbSummary, type LatencySummary } from '#test/bench/stats';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = join(REPO_ROOT, '.bench');
 const TABLE_NAME = 'bench';
+const SECTIONS = ['search'] as const;
+/** One section alone (`BENCH_ONLY=search`); unset, everything. */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && !(SECTIONS as readonly string[]).includes(ONLY)) {
+  throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are ${SECTIONS.join(', ')}`);
+}
 
 /** Iteration counts: c=1 runs, then one concurrent run for the hot reads and writes. */
 const WARMUP = 20;
@@ -241,6 +250,10 @@ async function main(): Promise<void> {
 
     progress('seeding the tenant');
     await seedTenant();
+    if (ONLY === 'search') {
+      await searchOnly(progress, wallStarted);
+      return;
+    }
     const credentials = await createBootstrapClients();
     server = await createLocalServer();
     const listening = server;
@@ -477,6 +490,9 @@ async function main(): Promise<void> {
     // Logins (issue 3): password-realm and refresh grants with 0 and then 3 rules, the sandbox and argon2id alone.
     const logins = await benchLogins({ client, credentials, auth, progress, createBody, userPath, storedSize });
 
+    // Search at scale (issue 4): last, since it loads the table with BENCH_SEARCH_USERS users.
+    const search = await (await import('#test/bench/search')).benchSearch(progress);
+
     // 7 (first half). Stop the service before the bundles, so nothing else runs during cold imports.
     progress('stopping the server and DynamoDB Local');
     client.close();
@@ -498,13 +514,14 @@ async function main(): Promise<void> {
     const targets = [
       ...checkTargets({ createRecords, patchRuns: [patchSeq, patchConc], bigGet, bigUserBytes, bundles }),
       ...checkLoginTargets(logins, loginSummary),
+      ...searchTargets(search),
     ];
     const firstCalls = firstCallsOf(ops);
     const loadAtEnd = loadavg().map((n) => round(n, 2));
 
     // 6. Report.
     printReport({
-      ops, firstCalls, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes, load: [loadAtStart, loadAtEnd], logins, loginSummary,
+      ops, firstCalls, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes, load: [loadAtStart, loadAtEnd], logins, loginSummary, search,
     });
     const results = {
       timestamp: new Date().toISOString(),
@@ -548,6 +565,7 @@ async function main(): Promise<void> {
         rulesActiveAfterMs: logins.rulesActiveAfterMs,
         denyCheck: logins.denyCheck,
       },
+      search,
       notes: NOTES,
       users: { typicalUserItemBytes: typicalUserBytes, bigUserItemBytes: bigUserBytes, bigUserSizeAsCreated: sizeAsCreated },
       bundles: { baselineNodeProcessMs: baselineMs, maxBytes: MAX_BUNDLE_BYTES, maxColdImportMs: MAX_COLD_IMPORT_MS, items: bundles },
@@ -1251,6 +1269,25 @@ function printLogins(bench: LoginBench, s: LoginSummary): void {
   console.log(`  Login user item ${bench.userItemBytes} B. Load average (1/5/15 min) at the start of the login runs ${bench.loadAtStart.join(' / ')}, at the end ${bench.loadAtEnd.join(' / ')}.`);
 }
 
+/** `BENCH_ONLY=search`: the search section on the freshly seeded tenant, its report and targets. */
+async function searchOnly(progress: (message: string) => void, wallStarted: number): Promise<void> {
+  const search = await (await import('#test/bench/search')).benchSearch(progress);
+  printSearch(search);
+  const targets = searchTargets(search);
+  console.log('\n== Targets ==');
+  for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.detail}`);
+  const results = {
+    timestamp: new Date().toISOString(),
+    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverageAtEnd: loadavg().map((n) => round(n, 2)) },
+    search,
+    targets,
+    totalSeconds: round((performance.now() - wallStarted) / 1000, 1),
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'results-search.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nResults written to ${join(OUT_DIR, 'results-search.json')} (total ${results.totalSeconds} s)`);
+}
+
 interface FirstCall {
   route: RouteId;
   commands: string[];
@@ -1302,6 +1339,7 @@ function printReport(input: {
   metadataBytes: number;
   logins: LoginBench;
   loginSummary: LoginSummary;
+  search: SearchBench;
 }): void {
   console.log('\n== Operations over HTTP (DynamoDB Local in memory; server and client share this process) ==');
   const rows = input.ops.map((op) => [
@@ -1346,6 +1384,7 @@ function printReport(input: {
   );
 
   printLogins(input.logins, input.loginSummary);
+  printSearch(input.search);
 
   console.log(`\n== Lambda bundles (esbuild, infra/bundling.ts options; fresh-process baseline \`node -e ''\` = ${fmt(input.baselineMs, 1)} ms wall) ==`);
   console.log(
