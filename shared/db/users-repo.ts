@@ -224,6 +224,8 @@ export async function fetchListedUsers(ids: readonly string[]): Promise<ListedUs
  * included), so the scan stops with ListBudgetExceededError once it has examined more than
  * `budget` items. Lists and searches no index can narrow use it.
  */
+const SCAN_PAGE_ITEMS = 2000;
+
 export async function scanUsers(budget: number): Promise<ListedUser[]> {
   const profiles: UserRecord[] = [];
   const stats = new Map<string, ListedUser['stats']>();
@@ -236,7 +238,9 @@ export async function scanUsers(budget: number): Promise<ListedUser[]> {
         FilterExpression: 'sk IN (:profile, :stats)',
         ExpressionAttributeValues: { ':profile': USER_PROFILE_SK, ':stats': USER_STATS_SK },
         ExclusiveStartKey: start,
-        Limit: budget + 1 - examined,
+        // Pages of at most 2,000 items: the same reads, and DynamoDB Local otherwise reads every
+        // remaining row for each page (a 1.4 M-item Scan took 48 minutes instead of about one).
+        Limit: Math.min(budget + 1 - examined, SCAN_PAGE_ITEMS),
       }),
     );
     examined += page.ScannedCount ?? 0;
