@@ -81,12 +81,12 @@ class LookupCursor implements Cursor {
 
 const readOf = (cursors: readonly Cursor[]) => cursors.reduce((sum, cursor) => sum + cursor.read, 0);
 
-class UnionCursor implements Cursor {
-  constructor(private readonly children: Cursor[]) {}
+/** A union or intersection: advances its unfinished clauses together. */
+abstract class CompoundCursor implements Cursor {
+  constructor(protected readonly children: Cursor[]) {}
 
-  get done() {
-    return this.children.every((child) => child.done);
-  }
+  abstract get done(): boolean;
+  abstract ids(): Map<string, string>;
 
   get read() {
     return readOf(this.children);
@@ -97,23 +97,31 @@ class UnionCursor implements Cursor {
     return counts.reduce((a, b) => a + b, 0);
   }
 
+  complete() {
+    return this.children.every((child) => child.complete());
+  }
+}
+
+class UnionCursor extends CompoundCursor {
+  get done() {
+    return this.children.every((child) => child.done);
+  }
+
   ids() {
     const all = new Map<string, string>();
     for (const child of this.children) for (const [id, created] of child.ids()) all.set(id, created);
     return all;
-  }
-
-  complete() {
-    return this.children.every((child) => child.complete());
   }
 }
 
 /** A fetched candidate (profile and login statistics, 1 RCU each) costs about as much as this many entries (~30 per RCU). */
 const ENTRIES_PER_FETCH = 60;
 
-class IntersectCursor implements Cursor {
+class IntersectCursor extends CompoundCursor {
   /** `readLimit`: past this many entries, stop reading as soon as one clause is finished. */
-  constructor(private readonly children: Cursor[], private readonly readLimit: number) {}
+  constructor(children: Cursor[], private readonly readLimit: number) {
+    super(children);
+  }
 
   /**
    * Every clause read to its end (the exact intersection), or one finished clause bounds the
@@ -128,25 +136,12 @@ class IntersectCursor implements Cursor {
     return readOf(unfinished) >= ENTRIES_PER_FETCH * candidates || this.read >= this.readLimit;
   }
 
-  get read() {
-    return readOf(this.children);
-  }
-
-  async step(): Promise<number> {
-    const counts = await Promise.all(this.children.filter((child) => !child.done).map((child) => child.step()));
-    return counts.reduce((a, b) => a + b, 0);
-  }
-
   /** The ids every finished clause holds (unfinished clauses are checked on the users later). */
   ids() {
     const sets = this.children.filter((child) => child.done).map((child) => child.ids()).sort((a, b) => a.size - b.size);
     const [smallest, ...others] = sets;
     if (!smallest) return new Map<string, string>();
     return new Map([...smallest].filter(([id]) => others.every((set) => set.has(id))));
-  }
-
-  complete() {
-    return this.children.every((child) => child.complete());
   }
 }
 

@@ -5,6 +5,7 @@ import { userEntries } from '#shared/search-index/entries';
 import type { SearchIndex } from '#shared/search-index/model';
 import { defaultPicture } from '#shared/users/defaults';
 import type { UserRecord } from '#shared/users/model';
+import { mulberry32 } from '#test/support/search-generators';
 
 /**
  * The search benchmark's users: deterministic (a seeded generator), written straight to the table
@@ -42,18 +43,6 @@ const PLANS: [string, number][] = [['free', 70], ['pro', 25], ['enterprise', 5]]
 const START = Date.parse('2022-01-01T00:00:00.000Z');
 const THREE_YEARS_MS = 3 * 365 * 24 * 3600 * 1000;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 function weighted(random: () => number, list: readonly [string, number][]): string {
@@ -68,7 +57,7 @@ function weighted(random: () => number, list: readonly [string, number][]): stri
 
 /** User `i` of the data set: the same user for the same seed and index. */
 export function benchUser(seed: number, i: number): UserRecord {
-  const random = generator(seed * 1_000_003 + i);
+  const random = mulberry32(seed * 1_000_003 + i);
   const hex = Array.from({ length: 3 }, () => Math.floor(random() * 0x100000000).toString(16).padStart(8, '0')).join('');
   const given = pick(random, GIVEN);
   const family = pick(random, FAMILY);
