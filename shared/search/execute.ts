@@ -103,13 +103,18 @@ abstract class CompoundCursor implements Cursor {
 }
 
 class UnionCursor extends CompoundCursor {
+  /** Built once the union is finished (an intersection asks for its size after every step). */
+  private finished: Map<string, string> | undefined;
+
   get done() {
     return this.children.every((child) => child.done);
   }
 
   ids() {
+    if (this.finished) return this.finished;
     const all = new Map<string, string>();
     for (const child of this.children) for (const [id, created] of child.ids()) all.set(id, created);
+    if (this.done) this.finished = all;
     return all;
   }
 }
