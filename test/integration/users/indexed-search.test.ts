@@ -118,6 +118,19 @@ describe('search from indexes (declared metadata paths and root fields)', () => 
     );
   });
 
+  it('reads items in proportion to the matches: one entry per match, then only the page of users', async () => {
+    const seen: RequestRecord[] = [];
+    const stop = observeRequests((r) => seen.push(r));
+    const res = await call('users-list', { scopes: read, query: { q: 'app_metadata.plan:pro', search_engine: 'v3', per_page: '3', include_totals: 'true' } });
+    stop();
+    expect(res.body.total).toBe(8);
+    const [request] = seen;
+    // The declarations (1 Query of 4 items; a warm Lambda caches them), the 8 entries (a Query per
+    // shard), and the page's 3 users (their login-statistics items do not exist: nobody logged in).
+    expect(request!.db.commands).toEqual(['Query', 'Query', 'Query', 'Query', 'Query', 'BatchGetItem']);
+    expect(request!.db.itemsRead).toBe(4 + 8 + 3);
+  });
+
   it('answers root fields and unfielded terms from the root indexes', async () => {
     expect(ids(await search('email:"PERSON3@acme.example"'))).toEqual(where((u) => u.email === 'person3@acme.example'));
     expect(ids(await search('email.domain:ACME.example'))).toEqual(where((u) => u.email.endsWith('@acme.example')));
