@@ -65,22 +65,32 @@ export async function listUsers(query: ListUsersQuery, budget = config.LIST_SCAN
   if (!planned.plan) return pageOf(await scanForSearch(filter, budget, planned.unindexed), filter, sort, window);
 
   const found = await findCandidates(planned.plan, config.SEARCH_INDEX_BUDGET, (read) => {
-    if (!filter) throw new ListTooLargeError(`Counting users (include_totals) reads one index entry per user, and this tenant has more than ${config.SEARCH_INDEX_BUDGET} (SEARCH_INDEX_BUDGET). List without include_totals, or search with q.`);
-    throw new SearchTooBroadError(
-      `The query reads more than ${config.SEARCH_INDEX_BUDGET} index entries (SEARCH_INDEX_BUDGET; ${read} so far); add a more selective term on an indexed field`,
-    );
+    throw tooManyEntries(filter, read);
   });
+  // Exact and in creation order: the entries say everything but the page's users.
   if (planned.exact && found.complete && sort.field === 'created_at') {
     const ids = [...found.ids].sort(([a, ca], [b, cb]) => sort.direction * (compareText(ca, cb) || compareText(a, b)));
     return { users: await usersOf(ids.slice(window.start, window.start + window.size).map(([id]) => id)), total: ids.length };
   }
-  if (found.ids.size > budget) {
-    if (!filter) throw new ListTooLargeError(`Sorting by ${sort.field} reads every user, and this tenant has more than ${budget} (LIST_SCAN_BUDGET). Sort by created_at, or search with q.`);
-    throw new SearchTooBroadError(
-      `The indexed terms match ${found.ids.size} users, more than one request checks or sorts (LIST_SCAN_BUDGET ${budget}); add a more selective term on an indexed field, or sort by created_at`,
-    );
-  }
+  if (found.ids.size > budget) throw tooManyCandidates(filter, found.ids.size, sort, budget);
   return pageOf(await fetchListedUsers([...found.ids.keys()]), filter, sort, window);
+}
+
+function tooManyEntries(filter: Query | undefined, read: number): Error {
+  const limit = config.SEARCH_INDEX_BUDGET;
+  if (!filter) {
+    return new ListTooLargeError(`Counting users (include_totals) reads one index entry per user, and this tenant has more than ${limit} (SEARCH_INDEX_BUDGET). List without include_totals, or search with q.`);
+  }
+  return new SearchTooBroadError(`The query reads more than ${limit} index entries (SEARCH_INDEX_BUDGET; ${read} so far); add a more selective term on an indexed field`);
+}
+
+function tooManyCandidates(filter: Query | undefined, candidates: number, sort: Sort, budget: number): Error {
+  if (!filter) {
+    return new ListTooLargeError(`Sorting by ${sort.field} reads every user, and this tenant has more than ${budget} (LIST_SCAN_BUDGET). Sort by created_at, or search with q.`);
+  }
+  return new SearchTooBroadError(
+    `The indexed terms match ${candidates} users, more than one request checks or sorts (LIST_SCAN_BUDGET ${budget}); add a more selective term on an indexed field, or sort by created_at`,
+  );
 }
 
 interface Sort {
