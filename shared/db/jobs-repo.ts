@@ -85,7 +85,7 @@ const conditionFailedFirst = (error: unknown) =>
   (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
 
 /** Items per transaction: DynamoDB's 100, less the condition check on the user. */
-export const ENTRIES_PER_TRANSACTION = 99;
+const ENTRIES_PER_TRANSACTION = 99;
 
 /**
  * Writes a user's entries only while the user is at the version they were computed from (a

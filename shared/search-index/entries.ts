@@ -49,12 +49,10 @@ export function entriesOf(index: SearchIndex, wire: Record<string, unknown>, use
  */
 export function userEntries(user: UserRecord, indexes: readonly SearchIndex[], enforceLimit = true): IndexEntry[] {
   const wire = toWireUser(user);
-  const entries = indexes.flatMap((index) => entriesOf(index, wire, user.user_id, user.created_at));
+  const byIndex = indexes.map((index) => ({ path: index.path, entries: entriesOf(index, wire, user.user_id, user.created_at) }));
+  const entries = byIndex.flatMap(({ entries }) => entries);
   if (enforceLimit && entries.length > MAX_INDEX_ENTRIES_PER_USER) {
-    const counts = indexes
-      .map((index) => [index.path, entries.filter((e) => e.pk.startsWith(`IDX#${index.path}#${index.generation}#`)).length] as const)
-      .filter(([, n]) => n > 1)
-      .map(([path, n]) => `${path}: ${n}`);
+    const counts = byIndex.filter(({ entries }) => entries.length > 1).map(({ path, entries }) => `${path}: ${entries.length}`);
     throw new MetadataLimitError(
       `The user would hold ${entries.length} indexed values; at most ${MAX_INDEX_ENTRIES_PER_USER} can be indexed per user (${counts.join(', ')}).`,
     );

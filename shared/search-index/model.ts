@@ -5,8 +5,8 @@ import type { FieldKind } from '#shared/search/fields';
  * metadata paths are declared by an administrator with a type. Both keep one entry per (path,
  * value, user), written in the same transaction as the user.
  */
-export type DeclaredType = 'string' | 'number' | 'boolean';
-export const DECLARED_TYPES: readonly DeclaredType[] = ['string', 'number', 'boolean'];
+export const DECLARED_TYPES = ['string', 'number', 'boolean'] as const;
+export type DeclaredType = (typeof DECLARED_TYPES)[number];
 
 /**
  * `building`: writers keep its entries, a backfill job is adding the users that existed before;

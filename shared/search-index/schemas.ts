@@ -1,6 +1,7 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
 import { config } from '#shared/config';
+import { DECLARED_TYPES } from '#shared/search-index/model';
 import { indexPathProblem } from '#shared/search-index/path';
 
 /** Request shapes for /api/v2/search-indexes (our extension of the Management API). */
@@ -16,7 +17,7 @@ export const CreateSearchIndexBody = z
   .object({
     path: path.describe('Metadata path to index, e.g. app_metadata.plan'),
     // Through a string first, so a missing type is reported as missing rather than as no enum match.
-    type: z.string().pipe(z.enum(['string', 'number', 'boolean'])).describe('Type of the values at the path'),
+    type: z.string().pipe(z.enum(DECLARED_TYPES)).describe('Type of the values at the path'),
   })
   .strict();
 export type CreateSearchIndexBody = z.output<typeof CreateSearchIndexBody>;
