@@ -6,19 +6,31 @@
  * they read at cold start is set.
  */
 import { resolve } from 'node:path';
-import { ensureTable, JavaMissingError, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
+import { dynamoEnv, ensureTable, JavaMissingError, privateDirectory, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
+
+/**
+ * Loopback unless HOST says otherwise: the service hands out Management tokens to whoever holds
+ * the bootstrap credentials, and nobody else on the network should reach it by default.
+ */
+const DEFAULT_HOST = '127.0.0.1';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? DEFAULT_HOST;
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const issuer = process.env.ISSUER ?? `http://localhost:${port}/`;
   if (!issuer.endsWith('/')) throw new Error(`ISSUER must end with "/" (got ${issuer})`);
   const tableName = process.env.TABLE_NAME ?? 'identity';
 
+  // The signing key, the clients' secrets and the bootstrap credentials live under DATA_DIR.
+  privateDirectory(dataDir);
   let dynamo: LocalDynamo | undefined;
-  if (!process.env.DYNAMODB_ENDPOINT) dynamo = await startDynamoDbLocal(resolve(dataDir, 'dynamodb'));
-  const endpoint = process.env.DYNAMODB_ENDPOINT ?? dynamo!.endpoint;
-  await ensureTable(endpoint, tableName);
+  if (!process.env.DYNAMODB_ENDPOINT) {
+    dynamo = await startDynamoDbLocal(resolve(dataDir, 'dynamodb'));
+    Object.assign(process.env, dynamoEnv(dynamo));
+  }
+  const endpoint = process.env.DYNAMODB_ENDPOINT!;
+  await ensureTable(endpoint, tableName, dynamo?.credentials);
   // One process serves every route, so no other writer can hold older index declarations: reading
   // them on every write (0) lets a declared index build at once instead of after the cache's wait.
   const indexCache = process.env.SEARCH_INDEX_CACHE_MS ?? '0';
@@ -30,8 +42,11 @@ async function main(): Promise<void> {
   const credentials = await ensureBootstrap(file);
 
   const server = await createLocalServer();
-  await new Promise<void>((ready) => server.listen(port, ready));
-  console.log(`Identity service listening on http://localhost:${port} (issuer ${issuer})`);
+  await new Promise<void>((ready, failed) => {
+    server.once('error', failed);
+    server.listen(port, host, ready);
+  });
+  console.log(`Identity service listening on ${urlFor(host, port)} (${bindingNote(host)}; issuer ${issuer})`);
   console.log(`Management API client: client_id=${credentials.management.client_id} client_secret=${credentials.management.client_secret}`);
   console.log(`Audience: ${credentials.management.audience}`);
   console.log(`Credentials saved to ${file}`);
@@ -46,6 +61,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function urlFor(host: string, port: number): string {
+  if (LOOPBACK.has(host) || host === '0.0.0.0' || host === '::') return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function bindingNote(host: string): string {
+  if (LOOPBACK.has(host)) return `${host} only; HOST=0.0.0.0 opens it to the network`;
+  return `bound to ${host}: reachable from the network`;
 }
 
 main().catch((error: unknown) => {

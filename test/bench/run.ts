@@ -17,7 +17,7 @@ import type { Server } from 'node:http';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureTable, freePort, JavaMissingError, localClient, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
+import { dynamoEnv, ensureTable, freePort, JavaMissingError, localClient, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
 import { userKey } from '#shared/db/keys';
 import type { BootstrapCredentials } from '#shared/bootstrap/seed';
 import type { LoginExtensionOutput } from '#shared/extensions/contract';
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   let http: HttpClient | undefined;
   try {
+    Object.assign(process.env, dynamoEnv(dynamo));
     await ensureTable(endpoint, TABLE_NAME);
     const port = await freePort();
     const baseUrl = `http://localhost:${port}`;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { ensureTable } from '#infra/local/dynamodb-local';
+import { dynamoEnv, ensureTable } from '#infra/local/dynamodb-local';
 
 /**
  * Runs before each integration test file, before it imports the service: points the service's
@@ -11,7 +11,7 @@ const endpoint = inject('dynamoEndpoint');
 if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+$/.test(endpoint)) throw new Error(`Refusing non-local DynamoDB endpoint ${endpoint}`);
 const tableName = `test-${randomBytes(6).toString('hex')}`;
 Object.assign(process.env, {
-  DYNAMODB_ENDPOINT: endpoint,
+  ...dynamoEnv({ endpoint, credentials: inject('dynamoCredentials') }),
   TABLE_NAME: tableName,
   ISSUER: 'https://tenant.example.test/',
   // Rules and actions changed by a test must apply to its next login.
