@@ -1,10 +1,15 @@
 /**
- * Guest code, part 1 of 2: runs inside QuickJS as the body of `function (host, inputJson)`
- * (see guest-source.ts), before any rule. It gives rules their globals (`configuration`, `global`,
- * `UnauthorizedError`, `console`, `auth0`, `fetch`, `setTimeout`, `require`) and records metadata
- * patches. It is JavaScript in a string because it runs in the sandbox, not in Node.
+ * Guest code, shared part: runs inside QuickJS as the body of `function (host, inputJson)` (see
+ * guest-source.ts), before the rules or the one action of its context. It gives guest code its
+ * globals (`configuration`, `global`, `UnauthorizedError`, `console`, `auth0`, `fetch`,
+ * `setTimeout`, `require`), records metadata patches and reports the context's outcome. It is
+ * JavaScript in a string because it runs in the sandbox, not in Node.
  *
- * Built-ins it relies on are captured first, so a rule that replaces `JSON.stringify` or
+ * Each context starts from JSON state the host passes in (the metadata patches and token claims
+ * of the contexts before it) and reports the state it leaves as JSON: nothing else crosses from
+ * the rules' context to an action's, or from one action's to the next (run-login.ts).
+ *
+ * Built-ins it relies on are captured first, so guest code that replaces `JSON.stringify` or
  * `Promise.prototype.then` cannot change how outcomes are reported. The limits that protect the
  * host (time, memory, log size, fetch and timer counts) are enforced on the host side, not here.
  */
@@ -142,9 +147,15 @@ UnauthorizedError.prototype = create(ErrorCtor.prototype, {
 });
 freeze(UnauthorizedError);
 
-// Metadata: Auth0 merge patches (top-level keys set, null deletes, {} clears), merged in call order.
-const current = { user: jsonObject(input.user.user_metadata), app: jsonObject(input.user.app_metadata) };
-const patches = { user: null, app: null };
+// Metadata: Auth0 merge patches (top-level keys set, null deletes, {} clears), merged in call order,
+// continuing the patches of the contexts that ran before this one.
+function patched(base, patch) {
+  const out = jsonObject(base);
+  if (patch) for (const k of keys(patch)) { if (patch[k] === null) delete out[k]; else setOwn(out, k, patch[k]); }
+  return out;
+}
+const patches = { user: isObject(input.patches.user) ? input.patches.user : null, app: isObject(input.patches.app) ? input.patches.app : null };
+const current = { user: patched(input.user.user_metadata, patches.user), app: patched(input.user.app_metadata, patches.app) };
 function record(store, patch) {
   const target = patches[store] || (patches[store] = {});
   const names = keys(patch);
@@ -179,6 +190,17 @@ function updater(store) {
     if (typeof callback === 'function') apply(then, result, [(u) => callback(null, u), (e) => callback(e)]);
     return result;
   };
+}
+
+// The state this context leaves; 'allow' from the rules' context or an action means "go on".
+function conclude(outcome, reason, claims) {
+  const result = { outcome };
+  if (outcome === 'deny') result.reason = reason;
+  if (patches.user && keys(patches.user).length) result.userMetadata = patches.user;
+  if (patches.app && keys(patches.app).length) result.appMetadata = patches.app;
+  result.idTokenClaims = claims.id;
+  result.accessTokenClaims = claims.access;
+  finish(result);
 }
 
 function define(name, value, writable) { defineProperty(G, name, { value, writable, configurable: false, enumerable: false }); }

@@ -1,13 +1,18 @@
-import { GUEST_PIPELINE } from '#shared/extensions/sandbox/guest-pipeline';
+import { GUEST_ACTION } from '#shared/extensions/sandbox/guest-action';
+import { GUEST_RULES } from '#shared/extensions/sandbox/guest-rules';
 import { GUEST_RUNTIME } from '#shared/extensions/sandbox/guest-runtime';
 
 /**
- * The guest program: a function the host calls once per login with its bridge (`host`: log,
- * enter, finish, fetch, sleep, cancel) and the input as JSON. The bridge exists only as this
- * closure's parameter, never as a global, so rule code cannot reach it.
+ * The guest programs: functions the host calls once per context with its bridge (`host`: log,
+ * enter, finish, fetch, sleep, cancel) and the context's input as JSON. The bridge exists only as
+ * this closure's parameter, never as a global, so guest code cannot reach it. One program runs
+ * all the rules of a login; the other runs one action, in a context of its own.
  */
-export const GUEST_SOURCE = `(function (host, inputJson) {
+const program = (body: string) => `(function (host, inputJson) {
 'use strict';
 ${GUEST_RUNTIME}
-${GUEST_PIPELINE}
+${body}
 })`;
+
+export const RULES_SOURCE = program(GUEST_RULES);
+export const ACTION_SOURCE = program(GUEST_ACTION);

@@ -5,8 +5,8 @@ import type { NetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import type { Failure, FailureKind, Step } from '#shared/extensions/sandbox/outcome';
 
 /**
- * The host side of one login: the bridge functions the guest calls (log, enter, finish, fetch,
- * sleep, cancel), the host work it is waiting for, and the deadline. Host work is bounded per
+ * The host side of a login's guest code: the bridge functions the guest calls (log, enter, finish,
+ * fetch, sleep, cancel), the host work it is waiting for, and the deadline. Host work is bounded per
  * login so a rule cannot turn the runner into a traffic generator or pile up timers.
  */
 export const MAX_FETCHES = 50;
@@ -18,13 +18,21 @@ interface Timer {
   fire: (fired: boolean) => void;
 }
 
+/** What one login's contexts count together: the fetch limit is per login, not per context. */
+export interface LoginCounters {
+  fetches: number;
+}
+
+/**
+ * The host side of one QuickJS context of a login (the rules', or one action's). Contexts run one
+ * after another and share the login's deadline, logs and counters.
+ */
 export class LoginSession {
   step: Step | null = null;
   failure: Failure | undefined;
   report: string | undefined;
   private interrupted = false;
   private closed = false;
-  private fetches = 0;
   private opIds = 0;
   private readonly ops = new Map<number, QuickJSDeferredPromise>();
   private readonly timers = new Map<number, Timer>();
@@ -36,6 +44,7 @@ export class LoginSession {
     readonly deadline: number,
     private readonly policy: NetworkPolicy,
     private readonly logs: LogCollector,
+    private readonly counters: LoginCounters = { fetches: 0 },
   ) {}
 
   get done(): boolean {
@@ -86,8 +95,8 @@ export class LoginSession {
   }
 
   private fetch(context: QuickJSContext, requestJson: string): QuickJSHandle {
-    if (this.fetches >= MAX_FETCHES) throw new Error(`a login may make at most ${MAX_FETCHES} fetch calls`);
-    this.fetches += 1;
+    if (this.counters.fetches >= MAX_FETCHES) throw new Error(`a login may make at most ${MAX_FETCHES} fetch calls`);
+    this.counters.fetches += 1;
     const request = JSON.parse(requestJson) as GuestRequest;
     return this.track(
       context,
