@@ -7,6 +7,8 @@ import * as z from 'zod';
  */
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+/** A rate per second; fractions allowed (0.1 is one every ten seconds). */
+const rate = (fallback: number) => z.coerce.number().min(0.001).max(1_000_000).default(fallback);
 
 const ConfigSchema = z
   .object({
@@ -53,6 +55,26 @@ const ConfigSchema = z
     RULES_RUNNER_FUNCTION_NAME: z.string().min(1).optional(),
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
+    /**
+     * In-process rate limits (token buckets per IP and per client, docs/rate-limits.md). The stack
+     * sets 'off' in Lambda, where each warm container would count alone; the edge limits there.
+     */
+    RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+    /**
+     * Bucket sizes (burst) and refill rates (per second). The defaults stay out of the way of
+     * development, the test suite and the benchmark; lower them on an exposed server.
+     */
+    RATE_LIMIT_IP_BURST: int(10_000, 1, 10_000_000),
+    RATE_LIMIT_IP_PER_SECOND: rate(5_000),
+    RATE_LIMIT_CLIENT_BURST: int(10_000, 1, 10_000_000),
+    RATE_LIMIT_CLIENT_PER_SECOND: rate(5_000),
+    /** Password grants and sign-ups (argon2id each): stricter buckets of their own. */
+    RATE_LIMIT_PASSWORD_IP_BURST: int(1_000, 1, 10_000_000),
+    RATE_LIMIT_PASSWORD_IP_PER_SECOND: rate(100),
+    RATE_LIMIT_PASSWORD_CLIENT_BURST: int(2_000, 1, 10_000_000),
+    RATE_LIMIT_PASSWORD_CLIENT_PER_SECOND: rate(200),
+    /** Buckets kept in memory (~200 bytes each); past it, the least recently used is forgotten. */
+    RATE_LIMIT_MAX_KEYS: int(50_000, 100, 5_000_000),
   })
   .superRefine((c, ctx) => {
     // Two metadata objects at their worst must keep a user item far below DynamoDB's 400 KB.

@@ -227,3 +227,14 @@ export class HiddenServerError extends Error {
     this.name = 'HiddenServerError';
   }
 }
+
+/**
+ * A rate limit refused the request. Each API family answers it in its own shape (the serializer
+ * picks by route): Management `too_many_requests`, Authentication `{error: 'too_many_requests'}`.
+ */
+export class TooManyRequestsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Rate limit reached; retry after ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`);
+    this.name = 'TooManyRequestsError';
+  }
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
 import { PayloadTooLargeError } from '#shared/errors';
 import { MAX_BODY_BYTES, pathParams, rawBody, type HttpEvent, type HttpResult, type Reply } from '#shared/http/event';
+import { limitsFor, type RequestLimits } from '#shared/http/rate-limit';
 import { routeById, type RouteDef, type RouteId } from '#shared/http/routes';
 import { isKnownError, serializeError, toHttpResult } from '#shared/http/serialize';
 import { log } from '#shared/log';
@@ -20,6 +21,8 @@ export interface BaseRequest {
   params: Record<string, string>;
   headers: HttpEvent['headers'];
   sourceIp: string;
+  /** The request's rate limits (undefined when off); routes that learn the client later admit it here. */
+  limits: RequestLimits | undefined;
 }
 
 /** What every request reports when it completes (to the log, and to observers such as the benchmark). */
@@ -43,15 +46,19 @@ export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply
   return async (event) => {
     const requestId = event.requestContext.requestId || randomUUID();
     const started = performance.now();
+    let limits: RequestLimits | undefined;
     const { result, metrics } = await withDbMetrics(async () => {
       try {
         if (rawBody(event).length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+        limits = limitsFor(route, event);
+        limits?.admitRequest();
         const reply = await inner({
           event,
           requestId,
           params: pathParams(event),
           headers: event.headers,
           sourceIp: event.requestContext.http.sourceIp,
+          limits,
         });
         return toHttpResult(reply);
       } catch (error) {
@@ -59,6 +66,7 @@ export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply
         return serializeError(route.api, error, requestId);
       }
     });
+    if (limits) Object.assign(result.headers, limits.headers());
     const record: RequestRecord = {
       requestId,
       route: route.id as RouteId,

@@ -35,6 +35,8 @@ export function managementRoute<
   const accepted = [...scopes, ...(route.alsoAccepts ?? [])];
   return wrap(route, async (base) => {
     const caller = await verifyManagementToken(header(base.event, 'authorization'));
+    // Only a verified token names the client: an unverified azp would let anyone drain another's bucket.
+    base.limits?.admitClient(caller.clientId ?? caller.subject);
     if (!hasAnyScope(caller, accepted)) throw new InsufficientScopeError(scopes);
     const params = schemas.params ? parsePath(schemas.params, base.params) : undefined;
     const query = schemas.query ? parseQuery(schemas.query, queryParams(base.event)) : undefined;

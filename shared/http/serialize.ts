@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { HiddenServerError, ManagementError, OAuthError, SignupError, UnauthorizedError } from '#shared/errors';
+import { HiddenServerError, ManagementError, OAuthError, SignupError, TooManyRequestsError, UnauthorizedError } from '#shared/errors';
 import type { HttpResult, Reply } from '#shared/http/event';
 
 /**
@@ -19,11 +19,18 @@ export function toHttpResult(reply: Reply): HttpResult {
   };
 }
 
-export function isKnownError(error: unknown): error is ManagementError | OAuthError | SignupError | HiddenServerError {
-  return error instanceof ManagementError || error instanceof OAuthError || error instanceof SignupError || error instanceof HiddenServerError;
+export function isKnownError(error: unknown): error is ManagementError | OAuthError | SignupError | HiddenServerError | TooManyRequestsError {
+  return (
+    error instanceof ManagementError ||
+    error instanceof OAuthError ||
+    error instanceof SignupError ||
+    error instanceof HiddenServerError ||
+    error instanceof TooManyRequestsError
+  );
 }
 
 export function serializeError(style: ErrorStyle, error: unknown, requestId: string): HttpResult {
+  if (error instanceof TooManyRequestsError) return serializeError(style, tooManyRequests(style, error), requestId);
   if (error instanceof OAuthError) {
     return toHttpResult({
       status: error.statusCode,
@@ -70,4 +77,11 @@ function managementBody(error: ManagementError) {
     errorCode: error.errorCode,
     ...(error instanceof UnauthorizedError && error.attributes ? { attributes: error.attributes } : {}),
   };
+}
+
+/** A rate limit's refusal in the route's own shape (the limiter adds the headers). */
+function tooManyRequests(style: ErrorStyle, error: TooManyRequestsError): Error {
+  if (style === 'management') return new ManagementError(429, 'too_many_requests', error.message);
+  if (style === 'signup') return new SignupError(429, 'TooManyRequestsError', 'too_many_requests', error.message);
+  return new OAuthError(429, 'too_many_requests', error.message);
 }

@@ -3,6 +3,20 @@ import { MAX_METADATA_BYTES, config, managementAudience, readConfig } from '#sha
 
 const base = { TABLE_NAME: 'identity', ISSUER: 'https://id.example.com/' };
 
+/** Generous enough that development, the test suite and the benchmark never meet them. */
+const RATE_LIMIT_DEFAULTS = {
+  RATE_LIMITS: 'on',
+  RATE_LIMIT_IP_BURST: 10_000,
+  RATE_LIMIT_IP_PER_SECOND: 5_000,
+  RATE_LIMIT_CLIENT_BURST: 10_000,
+  RATE_LIMIT_CLIENT_PER_SECOND: 5_000,
+  RATE_LIMIT_PASSWORD_IP_BURST: 1_000,
+  RATE_LIMIT_PASSWORD_IP_PER_SECOND: 100,
+  RATE_LIMIT_PASSWORD_CLIENT_BURST: 2_000,
+  RATE_LIMIT_PASSWORD_CLIENT_PER_SECOND: 200,
+  RATE_LIMIT_MAX_KEYS: 50_000,
+};
+
 function configError(env: NodeJS.ProcessEnv): string {
   let caught: unknown;
   try {
@@ -30,6 +44,7 @@ describe('readConfig', () => {
       EXTENSIONS_BUDGET_MS: 20_000,
       EXTENSIONS_MEMORY_MB: 32,
       ACCESS_TOKEN_TTL_SECONDS: 86_400,
+      ...RATE_LIMIT_DEFAULTS,
     });
   });
 
@@ -59,6 +74,7 @@ describe('readConfig', () => {
       EXTENSIONS_BUDGET_MS: 20_000,
       EXTENSIONS_MEMORY_MB: 32,
       ACCESS_TOKEN_TTL_SECONDS: 3600,
+      ...RATE_LIMIT_DEFAULTS,
     });
   });
 
@@ -108,6 +124,13 @@ describe('readConfig', () => {
     expect(configError({ ...base, METADATA_MAX_KEYS: '0' })).toBe(
       'Invalid configuration: METADATA_MAX_KEYS: Too small: expected number to be >=1',
     );
+    expect(configError({ ...base, RATE_LIMITS: 'maybe' })).toBe(
+      'Invalid configuration: RATE_LIMITS: Invalid option: expected one of "on"|"off"',
+    );
+    expect(configError({ ...base, RATE_LIMIT_PASSWORD_IP_PER_SECOND: '0' })).toBe(
+      'Invalid configuration: RATE_LIMIT_PASSWORD_IP_PER_SECOND: Too small: expected number to be >=0.001',
+    );
+    expect(readConfig({ ...base, RATE_LIMIT_PASSWORD_IP_PER_SECOND: '0.2' }).RATE_LIMIT_PASSWORD_IP_PER_SECOND).toBe(0.2);
     expect(configError({ ...base, ACCESS_TOKEN_TTL_SECONDS: '1.5' })).toBe(
       'Invalid configuration: ACCESS_TOKEN_TTL_SECONDS: Invalid input: expected int, received number',
     );
