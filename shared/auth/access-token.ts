@@ -2,6 +2,8 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { managementAudience, config } from '#shared/config';
 import { BadAuthorizationHeaderError, UnauthorizedError } from '#shared/errors';
 import type { Caller } from '#shared/auth/caller';
+import { findSession } from '#shared/db/sessions-repo';
+import { findUser } from '#shared/db/users-repo';
 import { SIGNING_ALG } from '#shared/tokens/algorithm';
 import { verificationKey } from '#shared/tokens/signing-keys';
 
@@ -14,12 +16,24 @@ export async function verifyManagementToken(authorization: string | undefined): 
   const payload = await verifyBearer(authorization, managementAudience);
   const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
   const subject = payload.sub as string;
-  return {
-    subject,
-    clientId: typeof payload.azp === 'string' ? payload.azp : undefined,
-    scopes,
-    isUser: payload.gty !== 'client-credentials' && !subject.endsWith('@clients'),
-  };
+  const isUser = payload.gty !== 'client-credentials' && !subject.endsWith('@clients');
+  if (isUser) await assertUserTokenLive(payload, subject);
+  return { subject, clientId: typeof payload.azp === 'string' ? payload.azp : undefined, scopes, isUser };
+}
+
+/**
+ * A user's own Management token is good only while the login it came from is: its session (the
+ * `sid`) not revoked (a replayed refresh token revokes it) nor expired, and the user still there
+ * and not blocked. /userinfo checks the same. Both reads are strongly consistent, so a block or
+ * a revocation applies to the very next request; they cost 1 RCU for the session plus the
+ * profile's size, and only user tokens pay them (machine tokens carry no session).
+ */
+async function assertUserTokenLive(payload: JWTPayload, userId: string): Promise<void> {
+  const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+  const [user, session] = await Promise.all([findUser(userId), sid ? findSession(sid, true) : undefined]);
+  const live = session !== undefined && session.user_id === userId && session.revoked !== true && session.ttl >= Math.floor(Date.now() / 1000);
+  if (!user || !live) throw unauthorized('The user or the session no longer exists', 'invalid_token', managementAudience);
+  if (user.blocked === true) throw unauthorized('user is blocked', 'invalid_token', managementAudience);
 }
 
 /** Verifies a bearer access token for `audience` and returns its claims. */

@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { config, managementAudience } from '#shared/config';
+import { putSession } from '#shared/db/sessions-repo';
 import { nowSeconds, signJwt } from '#shared/tokens/sign';
 import { currentSigner } from '#shared/tokens/signing-keys';
 
@@ -32,8 +33,18 @@ export function managementClaims({ scopes = [], sub = 'test-client@clients', gty
 
 export const managementToken = (options: TokenOptions = {}) => signJwt(managementClaims(options));
 
-/** A signed-in user's own token for the Management API (what the Authentication API will issue). */
-export const userToken = (userId: string, scopes: string[]) => managementToken({ sub: userId, scopes, gty: '' });
+/**
+ * A signed-in user's own token for the Management API, as a password login issues it: with the
+ * `sid` of a session that exists (the API refuses user tokens whose session is gone).
+ */
+export async function userToken(userId: string, scopes: string[]): Promise<string> {
+  const sid = randomBytes(16).toString('base64url');
+  await putSession({
+    sid, user_id: userId, client_id: 'test-client', connection: 'Username-Password-Authentication', scope: scopes,
+    audience: managementAudience, id_token_claims: {}, created_at: new Date().toISOString(), ttl: nowSeconds() + 3600,
+  });
+  return managementToken({ sub: userId, scopes, gty: '', claims: { sid } });
+}
 
 /** Same claims and `kid`, signed by a key the tenant never had. */
 export async function tokenSignedByStranger(options: TokenOptions = {}): Promise<string> {
