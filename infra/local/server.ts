@@ -25,7 +25,8 @@ export async function loadRoutes(): Promise<CompiledRoute[]> {
         params.push(name);
         return '([^/]+)';
       });
-      const module = (await import(`../../functions/${route.handler}.ts`)) as { handler: LambdaHandler };
+      // @vite-ignore: tests serve the same table in-process (vitest would otherwise rewrite this import).
+      const module = (await import(/* @vite-ignore */ `../../functions/${route.handler}.ts`)) as { handler: LambdaHandler };
       return { route, pattern: new RegExp(`^${source}$`), params, handler: module.handler };
     }),
   );
