@@ -1,4 +1,5 @@
 import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/extensions/contract';
+import { sandboxNetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { runLogin } from '#shared/extensions/sandbox/run-login';
 import { warmUp } from '#shared/extensions/sandbox/warm-up';
 
@@ -6,12 +7,13 @@ import { warmUp } from '#shared/extensions/sandbox/warm-up';
  * The rules-runner Lambda (not an HTTP route): invoked by the token Lambda with one login's rules,
  * actions and user, it returns what they want changed. It holds no table access and no keys, and
  * imports nothing that would (no config, no DynamoDB client), so a rule that escaped the sandbox
- * would still find nothing to take. Rules may not fetch private addresses here: the Lambda
- * Runtime API listens on 127.0.0.1.
+ * would still find nothing to take. Rules may fetch global unicast addresses only, plus the
+ * operator's EXTENSIONS_ALLOW_HOSTS (read from this function's environment; a bad entry fails
+ * init), and never the Lambda Runtime API on 127.0.0.1 or a cloud metadata address.
  */
+const policy = sandboxNetworkPolicy();
 
 // Load and exercise the interpreter during init, which Lambda runs at full CPU, not on a login.
 await warmUp();
 
-export const handler = (input: LoginExtensionInput): Promise<LoginExtensionOutput> =>
-  runLogin(input, { allowPrivateNetwork: false });
+export const handler = (input: LoginExtensionInput): Promise<LoginExtensionOutput> => runLogin(input, policy);

@@ -4,8 +4,9 @@ import { checkHost, guardedLookup, type NetworkPolicy } from '#shared/extensions
 
 /**
  * The `fetch` a rule gets, implemented on the host: http and https only, a capped response body,
- * redirects re-checked against the network policy at every hop, and cancelled with the login
- * (the signal aborts when the login's budget runs out or the login ends).
+ * redirects re-checked against the network policy at every hop (credentials dropped when one
+ * leaves the origin, never from https down to http), and cancelled with the login (the signal
+ * aborts when the login's budget runs out or the login ends).
  */
 export interface GuestRequest {
   url: string;
@@ -46,21 +47,37 @@ export async function hostFetch(req: GuestRequest, policy: NetworkPolicy, signal
 
 const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
 
-/** The fetch standard: 303 (and 301/302 after a POST) continue as a GET without a body. */
-function redirected(req: GuestRequest, status: number, url: string): GuestRequest {
+/** Headers that carry credentials: they go to the origin the rule chose, never to another. */
+const CREDENTIALS = /^(authorization|cookie|proxy-authorization)$/i;
+
+/**
+ * The next request after a redirect. The fetch standard: 303 (and 301/302 after a POST) continue
+ * as a GET without a body; a redirect to another origin (scheme, host or port) drops credential
+ * headers, as browsers and undici do. A redirect from https to http is refused: the request
+ * (a 307/308 resends its body) would then cross the network in clear text.
+ */
+export function redirected(req: GuestRequest, status: number, url: string): GuestRequest {
+  const from = new URL(req.url);
+  const to = new URL(url);
+  if (from.protocol === 'https:' && to.protocol === 'http:') {
+    throw new FetchError(`a redirect from https to http is not followed (to ${url.slice(0, 200)})`);
+  }
+  const sameOrigin = from.origin === to.origin;
   const toGet = status === 303 ? req.method !== 'HEAD' : (status === 301 || status === 302) && req.method === 'POST';
-  if (!toGet) return { ...req, url };
-  const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !/^content-/i.test(k)));
-  return { url, method: 'GET', headers };
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([k]) => (sameOrigin || !CREDENTIALS.test(k)) && !(toGet && /^content-/i.test(k))),
+  );
+  return toGet ? { url, method: 'GET', headers } : { ...req, url, headers };
 }
 
 function send(req: GuestRequest, policy: NetworkPolicy, signal: AbortSignal) {
   const url = parseUrl(req.url);
-  checkHost(url.hostname, policy);
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  checkHost(url.hostname, port, policy);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const lookup = guardedLookup(policy);
+  const lookup = guardedLookup(url.hostname, port, policy);
   return new Promise<{ response: IncomingMessage; body: string }>((resolve, reject) => {
-    const outgoing = request(url, { method: req.method, headers: req.headers, signal, ...(lookup ? { lookup } : {}) }, (response) => {
+    const outgoing = request(url, { method: req.method, headers: req.headers, signal, lookup }, (response) => {
       readBody(response).then((body) => resolve({ response, body }), reject);
     });
     outgoing.on('error', reject);

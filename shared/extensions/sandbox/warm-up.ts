@@ -22,5 +22,5 @@ const WARM_UP: LoginExtensionInput = {
 };
 
 export async function warmUp(): Promise<void> {
-  await runLogin(WARM_UP, { allowPrivateNetwork: false });
+  await runLogin(WARM_UP, { allow: [], reserved: [] }); // it fetches nothing
 }

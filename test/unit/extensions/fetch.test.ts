@@ -2,12 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as lambdaHandler } from '#functions/extensions/run-extensions';
+import { allowingHosts, type NetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { loginInput, rule, run, timed } from '#test/unit/extensions/login-input';
 
-/** The host-backed `fetch` rules get, against a local server on 127.0.0.1 (no other network). */
+/**
+ * The host-backed `fetch` rules get, against a local server on 127.0.0.1 (no other network),
+ * which the tests allow as an operator would, through the allow-list (EXTENSIONS_ALLOW_HOSTS).
+ */
 
 let server: Server;
 let base: string;
+let local: NetworkPolicy;
 const abandoned: string[] = [];
 
 function respond(req: IncomingMessage, res: ServerResponse) {
@@ -33,6 +38,7 @@ beforeAll(async () => {
   server = createServer(respond);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  local = allowingHosts([new URL(base).host]);
 });
 
 afterAll(async () => {
@@ -60,7 +66,7 @@ describe('rules: fetch', () => {
         }))
         .catch(callback);
     }`;
-    expect(await run({ rules: [rule('api', script)] })).toEqual({
+    expect(await run({ rules: [rule('api', script)] }, local)).toEqual({
       outcome: 'allow',
       idTokenClaims: { seen: [200, true, 'yes', null, 'world'] },
       accessTokenClaims: {},
@@ -70,31 +76,31 @@ describe('rules: fetch', () => {
 
   it('sends the method, headers and body a rule gives', async () => {
     const init = `{ method: 'post', headers: { Authorization: 'Bearer t' }, body: JSON.stringify({ a: 1 }) }`;
-    expect(await run({ rules: [fetchRule(`${base}/echo`, init)] })).toMatchObject({
+    expect(await run({ rules: [fetchRule(`${base}/echo`, init)] }, local)).toMatchObject({
       idTokenClaims: { res: { status: 201, ok: true, text: '{"method":"POST","body":"{\\"a\\":1}","auth":"Bearer t"}' } },
     });
   });
 
   it('follows redirects', async () => {
-    expect(await run({ rules: [fetchRule(`${base}/redirect`)] })).toMatchObject({
+    expect(await run({ rules: [fetchRule(`${base}/redirect`)] }, local)).toMatchObject({
       idTokenClaims: { res: { status: 200, text: '{"hello":"world"}', url: `${base}/json`, redirected: true } },
     });
   });
 
   it('refuses a response body over 1 MB', async () => {
-    expect(await run({ rules: [fetchRule(`${base}/big`)] })).toMatchObject({
+    expect(await run({ rules: [fetchRule(`${base}/big`)] }, local)).toMatchObject({
       idTokenClaims: { error: 'fetch failed: the response body is larger than 1048576 bytes' },
     });
   });
 
   it('fetches http and https only', async () => {
-    expect(await run({ rules: [fetchRule('file:///etc/passwd')] })).toMatchObject({
+    expect(await run({ rules: [fetchRule('file:///etc/passwd')] }, local)).toMatchObject({
       idTokenClaims: { error: 'fetch failed: only http and https URLs can be fetched, not file:' },
     });
   });
 
   it('cuts a slow response off at the login budget and closes the connection', async () => {
-    const { output, ms } = await timed({ rules: [fetchRule(`${base}/slow`)], limits: { totalMs: 300, memoryBytes: 32 * 1024 * 1024 } });
+    const { output, ms } = await timed({ rules: [fetchRule(`${base}/slow`)], limits: { totalMs: 300, memoryBytes: 32 * 1024 * 1024 } }, local);
     expect(output).toEqual({
       outcome: 'error',
       error: "Rule 'fetcher' did not finish within the login's time budget of 300 ms",
@@ -110,7 +116,7 @@ describe('rules: fetch', () => {
       const calls = Array.from({ length: 51 }, () => fetch('${base}/json').then((r) => r.status, (e) => e.message));
       Promise.all(calls).then((results) => { context.idToken.last = results.slice(-2); callback(null, user, context); });
     }`;
-    expect(await run({ rules: [rule('many', script)] })).toMatchObject({
+    expect(await run({ rules: [rule('many', script)] }, local)).toMatchObject({
       idTokenClaims: { last: [200, 'a login may make at most 50 fetch calls'] },
     });
   });

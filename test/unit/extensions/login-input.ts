@@ -1,4 +1,5 @@
 import type { ActionScript, LoginExtensionInput, RuleScript } from '#shared/extensions/contract';
+import { sandboxNetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { runLogin, type SandboxOptions } from '#shared/extensions/sandbox/run-login';
 
 /** One login's input as the token endpoint builds it, with overrides per test. */
@@ -46,14 +47,17 @@ export const action = (name: string, code: string, secrets: Record<string, strin
   secrets,
 });
 
-/** Runs in-process with private addresses allowed (the tests' HTTP servers listen on 127.0.0.1). */
-export function run(overrides: Partial<LoginExtensionInput> = {}, options: SandboxOptions = { allowPrivateNetwork: true }) {
+/**
+ * Runs in-process under the default network policy (global unicast only, no allow-list); tests
+ * that fetch from their own server on 127.0.0.1 pass `allowingHosts([...])` for it.
+ */
+export function run(overrides: Partial<LoginExtensionInput> = {}, options: SandboxOptions = sandboxNetworkPolicy({})) {
   return runLogin(loginInput(overrides), options);
 }
 
 /** Runs and measures wall time, for the tests that promise an outcome well within the budget. */
-export async function timed(overrides: Partial<LoginExtensionInput>) {
+export async function timed(overrides: Partial<LoginExtensionInput>, options?: SandboxOptions) {
   const started = performance.now();
-  const output = await run(overrides);
+  const output = await run(overrides, options);
   return { output, ms: performance.now() - started };
 }
