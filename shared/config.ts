@@ -1,5 +1,7 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
+// A leaf module (node:net only): the runner Lambda parses the same list without this file.
+import { AllowHostsError, parseAllowHosts } from '#shared/extensions/sandbox/allow-hosts';
 
 /**
  * Configuration, read and validated once per cold start. A missing or malformed variable fails
@@ -51,6 +53,22 @@ const ConfigSchema = z
     EXTENSIONS_BUDGET_MS: int(20_000, 100, 25_000),
     /** Memory cap of the rules sandbox, in MiB. */
     EXTENSIONS_MEMORY_MB: int(32, 4, 512),
+    /**
+     * Hosts a rule's fetch may reach beyond global unicast addresses (legacy stores in private
+     * networks): comma-separated `host[:port]`, IP or CIDR (docs/sandbox-isolation-and-network.md).
+     * A malformed entry, or one covering a cloud metadata address, fails the cold start. In AWS the
+     * rules-runner Lambda reads the same variable from its own environment.
+     */
+    EXTENSIONS_ALLOW_HOSTS: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        try {
+          parseAllowHosts(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof AllowHostsError ? error.message : 'invalid' });
+        }
+      }),
     /** The rules-runner Lambda's name (AWS); unset, rules run in-process (local). */
     RULES_RUNNER_FUNCTION_NAME: z.string().min(1).optional(),
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
