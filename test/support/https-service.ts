@@ -46,7 +46,8 @@ function shellEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export async function startHttpsService(prefix: string): Promise<HttpsService> {
+/** `env` adds to the service's environment (e.g. small rate limits). */
+export async function startHttpsService(prefix: string, env: Record<string, string> = {}): Promise<HttpsService> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const [httpPort, tlsPort] = [await freePort(), await freePort()];
   const cert = createSelfSignedCert(dir);
@@ -55,7 +56,7 @@ export async function startHttpsService(prefix: string): Promise<HttpsService> {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: shellEnv({ PORT: String(httpPort), DATA_DIR: dir, ISSUER: `https://localhost:${tlsPort}/`, LOG_LEVEL: 'warn' }),
+    env: shellEnv({ PORT: String(httpPort), DATA_DIR: dir, ISSUER: `https://localhost:${tlsPort}/`, LOG_LEVEL: 'warn', ...env }),
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
