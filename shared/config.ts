@@ -74,6 +74,16 @@ const ConfigSchema = z
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
     /**
+     * The KMS signing key (AWS; docs/signing-keys.md). Set by CDK on the token-issuing functions
+     * only, which then sign with kms:Sign; `npm run seed` needs it to register the key's public
+     * half. Unset, the private key in the table signs (local), which Lambda refuses.
+     */
+    SIGNING_KEY_KMS_ID: z
+      .string()
+      .regex(/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/,
+        'must be a KMS key ARN, key id or alias (the SigningKeyId stack output)')
+      .optional(),
+    /**
      * In-process rate limits (token buckets per IP and per client, docs/rate-limits.md). The stack
      * sets 'off' in Lambda, where each warm container would count alone; the edge limits there.
      */

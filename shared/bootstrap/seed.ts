@@ -12,7 +12,8 @@ import { ensureSearchIndexes } from '#shared/search-index/manage';
 import { createSigningKey } from '#shared/tokens/signing-keys';
 
 /**
- * A new tenant's first contents: the default database connection, an RS256 signing key, a
+ * A new tenant's first contents: the default database connection, an RS256 signing key (a table
+ * key locally, the KMS key's public half in AWS), a
  * Management API machine client with every management scope, a first-party application, and the
  * root search index (built from the users already there, if any: see ensureSearchIndexes).
  * Each step is idempotent, so seeding an existing tenant changes nothing it should keep.
@@ -35,8 +36,21 @@ export async function seedTenant(): Promise<void> {
     realms: [DEFAULT_CONNECTION],
     is_domain_connection: false,
   });
-  if (!(await findCurrentSigningKey())) await createSigningKey(true);
+  await ensureSigningKey();
   await ensureSearchIndexes();
+}
+
+/**
+ * With SIGNING_KEY_KMS_ID (AWS), the KMS key's public half is registered and no private key is
+ * written (or left) in the table; otherwise a table key is created once (local).
+ */
+async function ensureSigningKey(): Promise<void> {
+  if (config.SIGNING_KEY_KMS_ID) {
+    const { registerKmsSigningKeyWithDefaults } = await import('#shared/tokens/kms-signing-key');
+    await registerKmsSigningKeyWithDefaults(config.SIGNING_KEY_KMS_ID);
+  } else if (!(await findCurrentSigningKey({ withPrivateKey: false }))) {
+    await createSigningKey(true);
+  }
 }
 
 export async function createBootstrapClients(): Promise<BootstrapCredentials> {

@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import {
-  findCurrentSigningKey,
   listPublicSigningKeys,
   putSigningKey,
   type SigningKeyRecord,
@@ -12,12 +11,14 @@ import { SIGNING_ALG } from '#shared/tokens/algorithm';
  * RS256 signing keys (Auth0's default algorithm), kept in the table. A warm Lambda keeps the
  * public keys for MAX_AGE_MS (a revoked key stops verifying within that time) and reloads early
  * on an unknown `kid`, at most once per UNKNOWN_KID_MS, so a forged `kid` cannot turn every
- * request into a table read. Concurrent requests share one reload. The private key is kept for
- * MAX_AGE_MS too, so a rotation reaches running functions without a redeploy.
+ * request into a table read. Concurrent requests share one reload. Signing is current-signer.ts
+ * (a table key locally, a KMS key in AWS); this module only ever reads public halves, plus
+ * createSigningKey for the local seed.
  */
 const MAX_AGE_MS = 5 * 60_000;
 const UNKNOWN_KID_MS = 10_000;
 
+/** A new table key with its private half: the local seed's (KMS keys are registered, see kms-signing-key.ts). */
 export async function createSigningKey(current: boolean): Promise<SigningKeyRecord> {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicJwk = await exportJWK(publicKey);
@@ -69,20 +70,4 @@ export async function verificationKey(kid: string): Promise<CryptoKey | undefine
 
 export async function publicJwkSet(): Promise<{ keys: JWK[] }> {
   return { keys: (await currentPublicKeys()).jwks };
-}
-
-let signer: { at: number; key: Promise<{ kid: string; key: CryptoKey }> } | undefined;
-
-/** The current private key, reloaded every MAX_AGE_MS. */
-export function currentSigner(): Promise<{ kid: string; key: CryptoKey }> {
-  if (!signer || Date.now() - signer.at > MAX_AGE_MS) {
-    const key = (async () => {
-      const record = await findCurrentSigningKey();
-      if (!record) throw new Error('No current signing key: run the seed (npm start does it on first start)');
-      return { kid: record.kid, key: (await importJWK(record.privateJwk, SIGNING_ALG)) as CryptoKey };
-    })();
-    signer = { at: Date.now(), key };
-    key.catch(() => (signer = undefined));
-  }
-  return signer.key;
 }

@@ -3,7 +3,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { config, managementAudience } from '#shared/config';
 import { putSession } from '#shared/db/sessions-repo';
 import { nowSeconds, signJwt } from '#shared/tokens/sign';
-import { currentSigner } from '#shared/tokens/signing-keys';
+import { currentSigner } from '#shared/tokens/current-signer';
 
 /**
  * Tokens for tests, signed with the tenant's real signing key (as /oauth/token would sign them),

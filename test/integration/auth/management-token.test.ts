@@ -1,8 +1,8 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { nowSeconds } from '#shared/tokens/sign';
-import { currentSigner } from '#shared/tokens/signing-keys';
+import { currentSigner } from '#shared/tokens/current-signer';
+import { nowSeconds, signJws } from '#shared/tokens/sign';
 import { call, type CallResult } from '#test/support/api';
 import { managementClaims, managementToken, tokenSignedByStranger, unsignedToken } from '#test/support/tokens';
 
@@ -31,8 +31,7 @@ function expectUnauthorized(res: CallResult, message: string, withAttributes: bo
 
 /** Signs claims with the tenant's real private key under a header of our choosing. */
 async function signWithTenantKey(header: { alg: 'RS256'; typ?: string; kid?: string }, claims = managementClaims({ scopes: SCOPES })) {
-  const { key } = await currentSigner();
-  return new SignJWT(claims).setProtectedHeader(header).sign(key);
+  return signJws(header, claims, await currentSigner());
 }
 
 describe('Management API authentication', () => {
