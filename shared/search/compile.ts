@@ -2,14 +2,20 @@ import type { Query } from '#shared/search/ast';
 import { validateFields } from '#shared/search/fields';
 import { parseQuery } from '#shared/search/parse';
 import { assertSupported, type SupportOptions } from '#shared/search/support';
+import { assertTermLengths } from '#shared/search/term-length';
+import { readTermsAhead } from '#shared/search/typed-values';
 
 /**
- * A `q` parameter checked end to end: parsed, fields known and values typed, metadata patterns
- * allowed. Throws only InvalidQueryError subclasses (400 invalid_query_string).
+ * A `q` parameter checked end to end: parsed, values no longer than MAX_TERM_LENGTH, fields known
+ * and values typed, metadata patterns allowed; each term's number and date are read here, once.
+ * Throws only InvalidQueryError subclasses (400 invalid_query_string).
  */
 export function compileQuery(q: string, options: SupportOptions = {}): Query {
   const query = parseQuery(q);
+  // Before anything else reads the values: checking types reads every bound.
+  assertTermLengths(query);
   validateFields(query);
   assertSupported(query, options);
+  readTermsAhead(query);
   return query;
 }

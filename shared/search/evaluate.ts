@@ -1,6 +1,7 @@
 import type { Query, RangeValue, TermQuery, Value } from '#shared/search/ast';
 import { fieldKind, UNFIELDED_FIELDS, type FieldKind } from '#shared/search/fields';
-import { compareText, compareToDateKey, dateKey, globMatches, parseNumber } from '#shared/search/values';
+import { datesOf, numbersOf } from '#shared/search/typed-values';
+import { compareText, compareToDateKey, globMatches } from '#shared/search/values';
 
 /**
  * Whether one user, in Auth0's wire form (toWireUser), matches a query: the straightforward
@@ -71,31 +72,29 @@ export function matchesValue(kind: FieldKind, value: Value, actual: unknown): bo
   const text = fold(actual);
   if (value.kind === 'exact') return text === fold(value.text);
   if (value.kind === 'wildcard') return globMatches(value.parts.map(fold), text);
-  return value.kind === 'range' && inRange(value, (bound) => compareText(text, fold(bound)));
+  return value.kind === 'range' && inRange(value, value.lower, value.upper, (bound) => compareText(text, fold(bound)));
 }
 
 function matchesNumber(value: Value, actual: number): boolean {
-  if (value.kind === 'exact') return parseNumber(value.text) === actual;
-  const compare = (bound: string) => {
-    const number = parseNumber(bound);
-    return number === undefined ? undefined : Math.sign(actual - number);
-  };
-  return value.kind === 'range' && inRange(value, compare);
+  const number = numbersOf(value);
+  if (value.kind === 'exact') return number.exact === actual;
+  return value.kind === 'range' && inRange(value, number.lower, number.upper, (bound) => Math.sign(actual - bound));
 }
 
 function matchesDate(value: Value, actual: string): boolean {
-  const compare = (bound: string) => {
-    const key = dateKey(bound);
-    return key === undefined ? undefined : compareToDateKey(actual, key);
-  };
-  if (value.kind === 'exact') return compare(value.text) === 0;
-  return value.kind === 'range' && inRange(value, compare);
+  const date = datesOf(value);
+  if (value.kind === 'exact') return date.exact !== undefined && compareToDateKey(actual, date.exact) === 0;
+  return value.kind === 'range' && inRange(value, date.lower, date.upper, (key) => compareToDateKey(actual, key));
 }
 
-/** `compare(bound)` orders the actual value against a bound; undefined when the bound cannot be compared. */
-function inRange(range: RangeValue, compare: (bound: string) => number | undefined): boolean {
-  const lower = range.lower === null ? 1 : compare(range.lower);
-  const upper = range.upper === null ? -1 : compare(range.upper);
-  if (lower === undefined || upper === undefined) return false;
+/**
+ * Whether the actual value lies in a range whose bounds were read as T (once, for numbers and dates:
+ * typed-values.ts); null is an open end, undefined a bound not of that type, which matches nothing.
+ * `compare(bound)` orders the actual value against a bound.
+ */
+function inRange<T>(range: RangeValue, lowerBound: T | null | undefined, upperBound: T | null | undefined, compare: (bound: T) => number): boolean {
+  if (lowerBound === undefined || upperBound === undefined) return false;
+  const lower = lowerBound === null ? 1 : compare(lowerBound);
+  const upper = upperBound === null ? -1 : compare(upperBound);
   return (range.includeLower ? lower >= 0 : lower > 0) && (range.includeUpper ? upper <= 0 : upper < 0);
 }
