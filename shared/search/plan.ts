@@ -1,6 +1,7 @@
 import type { Query, TermQuery, Value } from '#shared/search/ast';
 import { fieldKind, isMetadataPath, UNFIELDED_FIELDS, type FieldKind } from '#shared/search/fields';
-import { compareText, dateKey, parseNumber } from '#shared/search/values';
+import { numbersOf } from '#shared/search/typed-values';
+import { compareText, dateKey } from '#shared/search/values';
 import { afterTag, encodeNumber, encodeText, encodeValue, SEPARATOR, TOP, type EntryTag } from '#shared/search-index/encoding';
 import type { SearchIndex } from '#shared/search-index/model';
 
@@ -38,49 +39,78 @@ export interface PlannedQuery {
 /** Plans a query over the indexes search may use (status `ready`). */
 export function planQuery(query: Query, indexes: readonly SearchIndex[]): PlannedQuery {
   const byPath = new Map(indexes.filter((index) => index.status === 'ready').map((index) => [index.path, index]));
-  const unindexed: string[] = [];
-  const result = plan(query, byPath, unindexed);
-  return { plan: result?.plan, exact: result?.exact ?? false, unindexed: [...new Set(unindexed)] };
+  const context: Context = { byPath, unindexed: [], lookups: new Map() };
+  const result = plan(query, context);
+  return { plan: result?.plan, exact: result?.exact ?? false, unindexed: [...new Set(context.unindexed)] };
 }
 
-function plan(query: Query, byPath: Map<string, SearchIndex>, unindexed: string[]): { plan: Plan; exact: boolean } | undefined {
+interface Context {
+  byPath: Map<string, SearchIndex>;
+  unindexed: string[];
+  /**
+   * Every lookup planned so far, by what it reads and checks: a term that appears again (`* OR * OR
+   * …`, or in two branches) is the same lookup, so unions below hold it once and the reads it
+   * makes are shared (execute.ts shares pages of one partition and range between lookups).
+   */
+  lookups: Map<string, LookupPlan>;
+}
+
+function plan(query: Query, context: Context): { plan: Plan; exact: boolean } | undefined {
   switch (query.kind) {
     case 'term':
-      return planTerm(query, byPath, unindexed);
+      return planTerm(query, context);
     case 'not':
-      plan(query.clause, byPath, unindexed); // only to name what it reads
+      plan(query.clause, context); // only to name what it reads
       return undefined;
     case 'or': {
-      const children = query.clauses.map((clause) => plan(clause, byPath, unindexed));
+      const children = query.clauses.map((clause) => plan(clause, context));
       if (children.some((child) => child === undefined)) return undefined;
       const planned = children as { plan: Plan; exact: boolean }[];
-      return { plan: { kind: 'union', children: planned.map((c) => c.plan) }, exact: planned.every((c) => c.exact) };
+      return { plan: union(planned.map((c) => c.plan)), exact: planned.every((c) => c.exact) };
     }
     case 'and': {
-      const children = query.clauses.map((clause) => plan(clause, byPath, unindexed));
+      const children = query.clauses.map((clause) => plan(clause, context));
       const planned = children.filter((child) => child !== undefined);
       if (planned.length === 0) return undefined;
       const exact = planned.length === children.length && planned.every((c) => c.exact);
-      if (planned.length === 1) return { plan: planned[0]!.plan, exact };
-      return { plan: { kind: 'intersect', children: planned.map((c) => c.plan) }, exact };
+      const distinct = [...new Set(planned.map((c) => c.plan))];
+      if (distinct.length === 1) return { plan: distinct[0]!, exact };
+      return { plan: { kind: 'intersect', children: distinct }, exact };
     }
   }
 }
 
-function planTerm(term: TermQuery, byPath: Map<string, SearchIndex>, unindexed: string[]): { plan: Plan; exact: boolean } | undefined {
+/** A union of unions is one union; a lookup (the same object for the same term) is in it once. */
+function union(plans: Plan[]): Plan {
+  const children = [...new Set(plans.flatMap((p) => (p.kind === 'union' ? p.children : [p])))];
+  return children.length === 1 ? children[0]! : { kind: 'union', children };
+}
+
+function planTerm(term: TermQuery, context: Context): { plan: Plan; exact: boolean } | undefined {
   const fields = term.field === null ? UNFIELDED_FIELDS : [term.field];
   const lookups: Plan[] = [];
   for (const field of fields) {
-    const index = byPath.get(field);
+    const index = context.byPath.get(field);
     if (!index) {
-      unindexed.push(field);
+      context.unindexed.push(field);
       continue;
     }
     const compareAs = fieldKind(field) ?? 'text';
-    lookups.push({ kind: 'lookup', index, term: { ...term, field }, compareAs, ranges: keyRanges(index, compareAs, term.value) });
+    lookups.push(sameLookup(context, { kind: 'lookup', index, term: { ...term, field }, compareAs, ranges: keyRanges(index, compareAs, term.value) }));
   }
   if (lookups.length < fields.length) return undefined;
-  return { plan: lookups.length === 1 ? lookups[0]! : { kind: 'union', children: lookups }, exact: true };
+  return { plan: union(lookups), exact: true };
+}
+
+/** The lookup already planned for the same index, ranges and check (case folded where the field ignores case), or this one. */
+function sameLookup(context: Context, lookup: LookupPlan): LookupPlan {
+  const { index, compareAs, term, ranges } = lookup;
+  const value = JSON.stringify(term.value);
+  const key = JSON.stringify([index.path, index.generation, compareAs, compareAs === 'text-ci' ? value.toLowerCase() : value, ranges]);
+  const known = context.lookups.get(key);
+  if (known) return known;
+  context.lookups.set(key, lookup);
+  return lookup;
 }
 
 /** The entry types a lookup reads: one for a root field or a declared index that holds only its type. */
@@ -108,12 +138,10 @@ export function keyRanges(index: SearchIndex, compareAs: FieldKind, value: Value
       else if (value.kind === 'wildcard') ranges.push({ prefix: `s${encodeText(fold(value.parts[0] ?? ''))}` });
       else ranges.push({ from: value.lower === null ? 's' : `s${text(value.lower)}`, to: value.upper === null ? afterTag('s') : `s${text(value.upper)}${TOP}` });
     } else if (tag === 'n') {
+      const { exact: number, lower, upper } = numbersOf(value);
       if (value.kind === 'exact') {
-        const number = parseNumber(value.text);
         if (number !== undefined) ranges.push({ prefix: `n${encodeNumber(number)}${SEPARATOR}` });
       } else if (value.kind === 'range') {
-        const lower = value.lower === null ? null : parseNumber(value.lower);
-        const upper = value.upper === null ? null : parseNumber(value.upper);
         // A bound that is not a number matches no number (as in memory).
         if (lower !== undefined && upper !== undefined) {
           ranges.push({ from: lower === null ? 'n' : `n${encodeNumber(lower)}`, to: upper === null ? afterTag('n') : `n${encodeNumber(upper)}${TOP}` });
