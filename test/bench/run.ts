@@ -46,6 +46,7 @@ import {
 } from '#test/bench/logins';
 import type { SearchBench } from '#test/bench/search';
 import { printSearch, searchTargets } from '#test/bench/search-report';
+import { printSigningCost } from '#test/bench/signing';
 import { describeCommands, percentile, round, summarise, summariseDb, type DbSummary, type LatencySummary } from '#test/bench/stats';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -1250,6 +1251,7 @@ function printLogins(bench: LoginBench, s: LoginSummary): void {
     `    argon2id alone: p50 ${fmt(a.sequential.p50)} ms, p99 ${fmt(a.sequential.p99)} ms at c=1 (${fmt(a.sequentialPerSec, 1)}/s); ${fmt(a.concurrentPerSec, 1)}/s at c=${a.concurrency}, ${fmt(a.cpuMsPerVerify, 1)} ms CPU each: the hash alone would allow ~${fmt((1000 / a.cpuMsPerVerify) * s.cores, 0)} logins/s on ${s.cores} cores`,
   );
   console.log(`    RS256 signature alone (signJwt): p50 ${fmt(bench.signMs.p50)} ms, p99 ${fmt(bench.signMs.p99)} ms; "rest": request parsing, client authentication, building the rules' input, claims, JSON, event-loop waits`);
+  printSigningCost(bench.signMs);
   const sandboxRuns = bench.runs.filter((r) => r.inside.sandboxCallMs);
   if (sandboxRuns.length > 0) {
     console.log(
