@@ -55,7 +55,7 @@ function hostAndPort(entry: string): AllowEntry | undefined {
   const literal = match[1] ?? match[2]!;
   if (match[1] !== undefined && !isIPv6(literal)) return undefined;
   if (isIP(literal)) return { kind: 'ip', net: [...ipBytes(literal)!], bits: 128, ...withPort };
-  return isHostName(literal) ? { kind: 'name', host: literal.toLowerCase(), ...withPort } : undefined;
+  return isHostName(literal) ? { kind: 'name', host: literal.toLowerCase().replace(/\.$/, ''), ...withPort } : undefined;
 }
 
 /** A DNS name as URLs carry it (letters, digits, hyphens, dots); no numeric forms like 0x7f.1. */

@@ -91,7 +91,7 @@ describe('network policy: the allow-list (EXTENSIONS_ALLOW_HOSTS)', () => {
   });
 
   it('parses names, addresses, ports and ranges as plain data', () => {
-    expect(parseAllowHosts(' legacy-db.internal:5432 , Store.Example.com,10.0.0.0/8,')).toEqual([
+    expect(parseAllowHosts(' legacy-db.internal:5432 , Store.Example.com.,10.0.0.0/8,')).toEqual([
       { kind: 'name', host: 'legacy-db.internal', port: 5432 },
       { kind: 'name', host: 'store.example.com' },
       { kind: 'ip', net: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 0], bits: 104 },
