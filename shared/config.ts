@@ -54,6 +54,13 @@ const ConfigSchema = z
     /** Memory cap of the rules sandbox, in MiB. */
     EXTENSIONS_MEMORY_MB: int(32, 4, 512),
     /**
+     * In-process only (`npm start`): worker threads that run logins' rules and actions, one login
+     * each (docs/sandbox-workers.md). 4 on 2 cores: two spinning logins still leave two for others.
+     */
+    EXTENSIONS_WORKERS: int(4, 1, 64),
+    /** In-process only: logins that may wait for a busy worker (their wait counts against their budget). */
+    EXTENSIONS_QUEUE_LIMIT: int(100, 1, 10_000),
+    /**
      * Hosts a rule's fetch may reach beyond global unicast addresses (legacy stores in private
      * networks): comma-separated `host[:port]`, IP or CIDR (docs/sandbox-isolation-and-network.md).
      * A malformed entry, or one covering a cloud metadata address, fails the cold start. In AWS the

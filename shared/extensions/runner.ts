@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '#shared/config';
 import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/extensions/contract';
+import { sandboxNetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { log } from '#shared/log';
 import { isPlainObject } from '#shared/metadata/rules';
 
@@ -17,8 +18,10 @@ export function extensionsRunner(): ExtensionsRunner {
 }
 
 /**
- * Loaded on first use, so a token Lambda that invokes the runner never evaluates QuickJS. Local
- * rules may call services on the same machine; the Lambda runner refuses private addresses.
+ * The sandbox on a pool of worker threads (pool/worker-pool.ts), so a rule that spins cannot
+ * stall the server's main thread. Loaded on first use, so a token Lambda that invokes the runner
+ * never evaluates QuickJS. Rules reach what they reach in the rules-runner Lambda: global unicast
+ * addresses plus EXTENSIONS_ALLOW_HOSTS, never a metadata address (sandbox/network-policy.ts).
  */
 function inProcessRunner(): ExtensionsRunner {
   // Lambda bundles define this constant, so esbuild drops the sandbox from every function but the
@@ -26,10 +29,19 @@ function inProcessRunner(): ExtensionsRunner {
   if (process.env.BUNDLED_FOR_LAMBDA === 'true') {
     throw new Error('RULES_RUNNER_FUNCTION_NAME must be set where rules run in Lambda');
   } else {
+    let pool: Promise<ExtensionsRunner> | undefined;
     return {
       run: async (input) => {
-        const { runLogin } = await import('#shared/extensions/sandbox/run-login');
-        return runLogin(input, { allowPrivateNetwork: true });
+        pool ??= import('#shared/extensions/pool/worker-pool').then(
+          ({ WorkerPool }) =>
+            new WorkerPool({
+              size: config.EXTENSIONS_WORKERS,
+              maxQueued: config.EXTENSIONS_QUEUE_LIMIT,
+              // The sandbox's options, as plain data: every worker gets a structured clone.
+              sandboxOptions: sandboxNetworkPolicy(),
+            }),
+        );
+        return (await pool).run(input);
       },
     };
   }

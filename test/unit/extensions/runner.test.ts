@@ -29,7 +29,23 @@ describe('extensionsRunner', () => {
     expect(extensionsRunner()).toBe(runner);
     const script = "function (u, c, cb) { c.idToken['https://x/c'] = 1; cb(null, u, c); }";
     expect(await runner.run(loginInput({ rules: [rule('r', script)] }))).toEqual(allow);
-  });
+  }, 60_000);
+
+  it('runs rules off the main thread: a spinning rule leaves the event loop free (issue 8)', async () => {
+    const runner = extensionsRunner();
+    const spin = loginInput({ rules: [rule('spin', 'function (user, context, callback) { while (true) {} }')], limits: { totalMs: 1_500, memoryBytes: 32 * 1024 * 1024 } });
+    let last = performance.now();
+    let stallMs = 0;
+    const ticker = setInterval(() => {
+      stallMs = Math.max(stallMs, performance.now() - last);
+      last = performance.now();
+    }, 10);
+    const output = await runner.run(spin).finally(() => clearInterval(ticker));
+    stallMs = Math.max(stallMs, performance.now() - last);
+    expect(output).toEqual({ outcome: 'error', error: "Rule 'spin' did not finish within the login's time budget of 1500 ms", source: 'spin', logs: [] });
+    // In-process the loop held the main thread for the whole 1.5 s budget; a worker leaves it free.
+    expect(stallMs).toBeLessThan(500);
+  }, 60_000);
 });
 
 describe('lambdaRunner', () => {
