@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every key shape in the table, in one place. Emails and usernames are normalised before they
  * become part of a key, so a lookup can never miss because of case.
@@ -47,6 +49,24 @@ export const signingKeyKey = (kid: string): Key => ({ pk: SIGNING_KEYS_PK, sk: `
 export const USER_STATS_SK = 'STATS';
 export const userStatsKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: USER_STATS_SK });
 export const userPartition = (userId: string) => `USER#${userId}`;
+
+/**
+ * Brute-force counters of one login identifier (a connection and the email or username as typed,
+ * normalised), whether or not a user has it: an account-wide item and one item per IP. Hashed,
+ * so any input (however long) makes a bounded key and no email sits in a key.
+ */
+export const loginCountersPartition = (connection: string, identifier: string) =>
+  `LOGIN#${createHash('sha256').update(`${connection}\n${normaliseUsername(identifier)}`).digest('base64url')}`;
+export const LOGIN_ACCOUNT_SK = 'ACCOUNT';
+export const LOGIN_IP_SK_PREFIX = 'IP#';
+export const loginAccountKey = (connection: string, identifier: string): Key => ({
+  pk: loginCountersPartition(connection, identifier),
+  sk: LOGIN_ACCOUNT_SK,
+});
+export const loginIpKey = (connection: string, identifier: string, ip: string): Key => ({
+  pk: loginCountersPartition(connection, identifier),
+  sk: `${LOGIN_IP_SK_PREFIX}${ip}`,
+});
 
 /**
  * Everything that runs at login (rules, rules-configs, actions, trigger bindings) shares one

@@ -1,47 +1,42 @@
+import { randomUUID } from 'node:crypto';
 import { connectionByName } from '#shared/connections/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import {
-  findUserIdByIdentifier,
-  findUserPartition,
-  releaseLoginAttempt,
-  reserveLoginAttempt,
-  type UserPartition,
-} from '#shared/db/logins-repo';
+import { emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
+import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
+import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
 import { ConnectionNotFoundError, OAuthError } from '#shared/errors';
-import { log } from '#shared/log';
+import { admitAttempt, clearAttempt, noteFailure, type Admission } from '#shared/login/brute-force';
 import { hashPassword, verifyPassword } from '#shared/passwords/hash';
 
 /**
  * Email (or username) and password against a database connection, as Auth0 answers it.
  *
- * Reads are eventually consistent (half the price) and confirmed with a strongly consistent read
- * only when they miss or the password does not match, so a user who just signed up or changed
- * their password is never refused because of a stale read.
+ * A known and an unknown identifier take the same path: the same reads (the claims and the
+ * brute-force counters in one BatchGetItem, then a Query of the user's partition or of a decoy),
+ * the same reservation writes (shared/login/brute-force.ts), a password hash to verify (the
+ * user's or a decoy), and, on a mismatch, one strongly consistent Query before refusing. So
+ * neither the answers, the number of failures before too_many_attempts, nor the requests tell
+ * whether an account exists.
  *
- * Brute-force protection: each attempt from an IP reserves a slot in that IP's failure counter
- * before the password is checked (a conditional write), so at most BLOCK_THRESHOLD attempts can
- * ever be checked, even all at once; a success clears the counter. A blocked (user, IP) pair is
- * refused until unblocked (user-blocks API) or the password is reset.
+ * Reads are eventually consistent (half the price); the strong Query before refusing makes sure
+ * a user who just signed up or changed their password is not refused because of a stale read.
  */
-export const BLOCK_THRESHOLD = 10;
 /** Longer identifiers cannot exist (emails ≤ 254, usernames ≤ 128) and must not become keys. */
 const MAX_IDENTIFIER_LENGTH = 512;
 
 const wrongCredentials = () => new OAuthError(403, 'invalid_grant', 'Wrong email or password.');
-const tooManyAttempts = () =>
-  new OAuthError(
-    429,
-    'too_many_attempts',
-    'Your account has been blocked after multiple consecutive login attempts. We’ve sent you an email with instructions on how to unblock it.',
-  );
 export const userBlocked = () => new OAuthError(401, 'unauthorized', 'user is blocked');
 
 /** A hash to verify against when the user does not exist, so timing does not reveal that. */
 let decoyHash: Promise<string> | undefined;
+/** A partition no user has, read in place of the user's when the identifier names none. */
+const DECOY_USER_ID = `decoy|${randomUUID()}`;
 
 export interface PasswordLogin {
   connection: ConnectionRecord;
   partition: UserPartition;
+  /** The brute-force reservation: cleared once the login completes, or if it is refused anyway. */
+  admission: Admission;
 }
 
 export async function authenticatePassword(realm: string, username: string, password: string, ip: string): Promise<PasswordLogin> {
@@ -49,54 +44,57 @@ export async function authenticatePassword(realm: string, username: string, pass
     if (error instanceof ConnectionNotFoundError) throw new OAuthError(400, 'invalid_request', `The connection ${realm} does not exist`);
     throw error;
   });
-  const partition = username.length <= MAX_IDENTIFIER_LENGTH ? await findPartition(connection, username) : undefined;
-  if (!partition?.user.password_hash) {
-    await verifyPassword(await (decoyHash ??= hashPassword('decoy password')), password);
-    throw wrongCredentials();
-  }
-  const userId = partition.user.user_id;
-  // The read may be stale; the reservation is authoritative.
-  const seen = partition.failures.find((f) => f.ip === ip);
-  if ((seen && seen.count >= BLOCK_THRESHOLD) || !(await reserveLoginAttempt(userId, ip, BLOCK_THRESHOLD))) {
-    throw tooManyAttempts();
-  }
-  const current = (await passwordMatches(partition, password)) ?? (await confirmWithStrongRead(partition, password));
+  const ref: CountersRef = { connection: connection.name, identifier: username, ip };
+  const claimKeys = username.length <= MAX_IDENTIFIER_LENGTH ? claimKeysFor(connection, username) : [];
+  const read = await readLoginItems(claimKeys, counterKeys(ref));
+  const userId = read.claims.find((id) => id !== undefined);
+  const partition = (await findUserPartition(userId ?? DECOY_USER_ID, false)) ?? (userId ? await findUserPartition(userId, true) : undefined);
+
+  const admission = await admitAttempt(ref, countersIn(read.items, ref, Date.now()));
+  const current = (await passwordMatches(partition, password)) ?? (await confirmWithStrongRead(partition, claimKeys, password));
   if (!current) {
-    if ((seen?.count ?? 0) + 1 >= BLOCK_THRESHOLD) log.warn('login blocked after failed attempts', { user_id: userId, ip });
+    noteFailure(admission, undefined, partition?.user.user_id);
     throw wrongCredentials();
   }
   if (current.user.blocked === true) {
-    await releaseLoginAttempt(userId, ip);
+    await clearAttempt(admission);
     throw userBlocked();
   }
-  return { connection, partition: current };
+  return { connection, partition: current, admission };
 }
 
 /**
- * The user an identifier names: an email, or a username on a connection that has them (a
+ * The claims an identifier may name: an email, or a username on a connection that has them (a
  * username may contain '@', so that is tried when no email matches).
  */
-async function findPartition(connection: ConnectionRecord, identifier: string): Promise<UserPartition | undefined> {
-  const candidates: { email?: string; username?: string }[] = [];
-  if (identifier.includes('@')) candidates.push({ email: identifier });
-  if (connection.options.requires_username === true) candidates.push({ username: identifier });
-  for (const candidate of candidates) {
-    const userId =
-      (await findUserIdByIdentifier(connection.name, candidate, false)) ??
-      (await findUserIdByIdentifier(connection.name, candidate, true));
-    if (userId) return (await findUserPartition(userId, false)) ?? (await findUserPartition(userId, true));
+function claimKeysFor(connection: ConnectionRecord, identifier: string): Key[] {
+  const keys: Key[] = [];
+  if (identifier.includes('@')) keys.push(emailClaimKey(identifier, connection.name));
+  if (connection.options.requires_username === true) keys.push(usernameClaimKey(identifier, connection.name));
+  return keys;
+}
+
+/** The user's hash, or the decoy's when there is no user (or no password): one verification either way. */
+async function passwordMatches(partition: UserPartition | undefined, password: string): Promise<UserPartition | undefined> {
+  const hash = partition?.user.password_hash;
+  if (!hash) {
+    await verifyPassword(await (decoyHash ??= hashPassword('decoy password')), password);
+    return undefined;
   }
-  return undefined;
+  return (await verifyPassword(hash, password)) ? partition : undefined;
 }
 
-async function passwordMatches(partition: UserPartition, password: string): Promise<UserPartition | undefined> {
-  const hash = partition.user.password_hash;
-  return hash && (await verifyPassword(hash, password)) ? partition : undefined;
-}
-
-/** The eventually consistent read may predate a password change: look again before refusing. */
-async function confirmWithStrongRead(stale: UserPartition, password: string): Promise<UserPartition | undefined> {
-  const fresh = await findUserPartition(stale.user.user_id, true);
-  if (!fresh || fresh.user.password_hash === stale.user.password_hash) return undefined;
-  return passwordMatches(fresh, password);
+/**
+ * The eventually consistent reads may predate a password change or a sign-up: one strongly
+ * consistent Query before refusing, of the user's partition or, for no user, of the claim.
+ */
+async function confirmWithStrongRead(stale: UserPartition | undefined, claimKeys: Key[], password: string): Promise<UserPartition | undefined> {
+  if (stale) {
+    const fresh = await findUserPartition(stale.user.user_id, true);
+    if (!fresh || fresh.user.password_hash === stale.user.password_hash) return undefined;
+    return passwordMatches(fresh, password);
+  }
+  const userId = claimKeys[0] ? await confirmClaim(claimKeys[0]) : await findUserPartition(DECOY_USER_ID, true).then(() => undefined);
+  const fresh = userId ? await findUserPartition(userId, true) : undefined;
+  return fresh?.user.password_hash ? passwordMatches(fresh, password) : undefined;
 }

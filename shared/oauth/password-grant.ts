@@ -1,8 +1,9 @@
 import { nowSeconds } from '#shared/tokens/sign';
 import { DEFAULT_CONNECTION } from '#shared/connections/connections';
-import { recordLogin, releaseLoginAttempt } from '#shared/db/logins-repo';
+import { recordLogin } from '#shared/db/logins-repo';
 import { putSession } from '#shared/db/sessions-repo';
 import { authenticatePassword } from '#shared/login/authenticate';
+import { clearAttempt } from '#shared/login/brute-force';
 import { completeLogin } from '#shared/login/complete-login';
 import { newRefreshKey, REFRESH_TOKEN_TTL_SECONDS, refreshToken } from '#shared/login/refresh-tokens';
 import { negotiateScopes } from '#shared/login/scopes';
@@ -14,7 +15,8 @@ import { config } from '#shared/config';
 /**
  * The `password` grant (the tenant's default database connection) and Auth0's password-realm
  * grant (`realm` names the connection): authenticate, run rules and actions, then write the
- * session and the login statistics (two small writes) and sign the tokens.
+ * session and the login statistics and clear the brute-force counters (four small writes, in
+ * parallel) and sign the tokens.
  */
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
@@ -27,7 +29,7 @@ export async function passwordGrant(req: TokenRequest, grantType: 'password' | t
   const { scopes, audience } = negotiateScopes(client, req.params.scope, req.params.audience);
   // The plain password grant always uses the tenant's default connection; the realm grant names one.
   const connectionName = grantType === 'password' ? DEFAULT_CONNECTION : realm!;
-  const { connection, partition } = await authenticatePassword(connectionName, username, password, req.ip);
+  const { connection, partition, admission } = await authenticatePassword(connectionName, username, password, req.ip);
 
   const sid = newSessionId();
   const protocol = grantType === 'password' ? 'oauth2-password' : 'oauth2-resource-owner';
@@ -35,7 +37,7 @@ export async function passwordGrant(req: TokenRequest, grantType: 'password' | t
   const login = await completeLogin({ ...partition, client, connection, protocol, sid, scopes, audience, request }).catch(
     async (error: unknown) => {
       // The password was right: a rule's denial or failure is not a brute-force attempt.
-      await releaseLoginAttempt(partition.user.user_id, req.ip);
+      await clearAttempt(admission);
       throw error;
     },
   );
@@ -51,6 +53,7 @@ export async function passwordGrant(req: TokenRequest, grantType: 'password' | t
       created_at: now.toISOString(), ttl: nowSeconds() + lifetime,
     }),
     recordLogin(login.user.user_id, req.ip, now.toISOString()),
+    clearAttempt(admission),
   ]);
   return signLoginTokens({ ...login, client, sid, scopes, audience, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}) });
 }

@@ -1,7 +1,7 @@
 import type { Caller } from '#shared/auth/caller';
 import { connectionByName } from '#shared/connections/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
-import { clearFailedLogins, findUserPartition, type FailedLogins } from '#shared/db/logins-repo';
+import { findUserPartition } from '#shared/db/logins-repo';
 import { findUser, updateUser as writeUpdate, updateUserAndClaims, UserConditionFailedError } from '#shared/db/users-repo';
 import { UsernameNotAllowedError, UserNotFoundError } from '#shared/errors';
 import { metadataLimits } from '#shared/metadata/limits';
@@ -9,6 +9,7 @@ import { metadataUpdate } from '#shared/metadata/merge';
 import { validateMetadata, type MetadataStore } from '#shared/metadata/rules';
 import { hashPassword } from '#shared/passwords/hash';
 import { assertCanUpdate } from '#shared/users/access';
+import { forgetLoginCounters } from '#shared/users/blocks';
 import { assertPasswordMeetsPolicy } from '#shared/users/create';
 import { applyChanges, type UserChanges } from '#shared/users/changes';
 import { assertPreconditions, retryingOnRaces } from '#shared/users/preconditions';
@@ -33,12 +34,12 @@ const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
 
 export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
   const permission = assertCanUpdate(caller, userId, body);
-  const failures = body.password !== undefined ? await checkPasswordReset(userId, body.password) : [];
+  const resetFor = body.password !== undefined ? await checkPasswordReset(userId, body.password) : undefined;
   const now = new Date().toISOString();
   const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata, now);
   const updated = await writeChanges(userId, body, changes, now);
-  // A password reset unblocks the user, as on Auth0.
-  if (failures.length > 0) await clearFailedLogins(userId, failures);
+  // A password reset unblocks the user, as on Auth0: the counters of the identifiers as they were.
+  if (resetFor) await forgetLoginCounters(resetFor);
   return updated;
 }
 
@@ -89,14 +90,14 @@ async function toChanges(body: UpdateUserBody, expectedVersions: number[] | unde
 
 /**
  * Auth0 applies the connection's password policy to a new password too, and a reset clears the
- * user's brute-force blocks. One read of the user's partition gives both (a user never changes
- * connection); the failure counters it returns are cleared once the new password is stored.
+ * user's brute-force blocks. One read of the user gives the connection (a user never changes it)
+ * and the identifiers whose counters are cleared once the new password is stored.
  */
-async function checkPasswordReset(userId: string, password: string): Promise<FailedLogins[]> {
+async function checkPasswordReset(userId: string, password: string): Promise<UserRecord> {
   const partition = await findUserPartition(userId, true);
   if (!partition) throw new UserNotFoundError();
   assertPasswordMeetsPolicy(await connectionByName(partition.user.connection), password);
-  return partition.failures;
+  return partition.user;
 }
 
 /** Email and username changes, decided against the user as read. */
