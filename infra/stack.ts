@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EdgeDistribution } from '#infra/edge-distribution';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -73,11 +74,19 @@ const BUNDLING: BundlingOptions = {
 export interface IdentityStackProps extends StackProps {
   /** Token issuer (`iss`), an https URL ending in '/'. Defaults to the HTTP API's endpoint. */
   issuer?: string;
+  /**
+   * Rate limits per IP and per client at the edge (docs/rate-limits.md): a CloudFront distribution
+   * in front of the API with this WAF web ACL (EdgeFirewallStack, us-east-1). The issuer then
+   * defaults to the distribution's URL. Off unless given: it costs money and moves the public URL.
+   */
+  edge?: { webAclArn: string };
 }
 
 export class IdentityStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  /** The CloudFront distribution with the WAF, when the `edge` option is on. */
+  readonly edge: EdgeDistribution | undefined;
   readonly jobFilesBucket: Bucket;
   /** The function serving each route, by route id. */
   readonly functions: ReadonlyMap<string, NodejsFunction>;
@@ -93,11 +102,13 @@ export class IdentityStack extends Stack {
     this.table = buildTable(this);
     this.api = new HttpApi(this, 'Api', { description: 'Identity service (Auth0-compatible)' });
     // A ceiling for the whole API (public routes such as /oauth/token included), so a flood costs
-    // 429s from API Gateway rather than Lambda and DynamoDB bills. Per-client limits come later.
+    // 429s from API Gateway rather than Lambda and DynamoDB bills. Per-IP and per-client limits:
+    // the `edge` option (WAF on CloudFront).
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
     stage.defaultRouteSettings = { throttlingRateLimit: THROTTLE.rate, throttlingBurstLimit: THROTTLE.burst };
     // The default endpoint is a token resolved at deploy time; only the functions depend on it.
-    const issuer = props.issuer ?? `${this.api.apiEndpoint}/`;
+    this.edge = props.edge ? new EdgeDistribution(this, 'Edge', { api: this.api, webAclArn: props.edge.webAclArn }) : undefined;
+    const issuer = props.issuer ?? `${this.edge?.endpoint ?? this.api.apiEndpoint}/`;
 
     this.rulesRunner = this.rulesRunnerFunction();
     this.jobs = this.jobsFunction(issuer);
@@ -122,6 +133,7 @@ export class IdentityStack extends Stack {
           payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
         }),
       });
+      if (this.edge) fn.addEnvironment('EDGE_ORIGIN_SECRET', this.edge.originSecret);
       functions.set(route.id, fn);
     }
     this.functions = functions;
@@ -134,7 +146,7 @@ export class IdentityStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: this.edge?.endpoint ?? this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'Issuer', { value: issuer });
     // `JOBS_FUNCTION_NAME=<this> npm run seed` runs a root index backfill in AWS, not in the CLI.
@@ -156,7 +168,8 @@ export class IdentityStack extends Stack {
       timeout: Duration.seconds(route.runsExtensions ? LOGIN_TIMEOUT_SECONDS : 10),
       // An explicit log group instead of `logRetention`, which would add a custom-resource Lambda.
       logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH }),
-      environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer },
+      // RATE_LIMITS off: a warm container would count alone; the edge limits (docs/rate-limits.md).
+      environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer, RATE_LIMITS: 'off' },
       bundling: route.hashesPasswords ? { ...BUNDLING, commandHooks: shipNativeModules() } : BUNDLING,
     });
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { config } from '#shared/config';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
 import { PayloadTooLargeError } from '#shared/errors';
+import { throughEdge } from '#shared/http/edge-origin';
 import { MAX_BODY_BYTES, pathParams, rawBody, type HttpEvent, type HttpResult, type Reply } from '#shared/http/event';
 import { limitsFor, type RequestLimits } from '#shared/http/rate-limit';
 import { routeById, type RouteDef, type RouteId } from '#shared/http/routes';
@@ -43,12 +45,13 @@ export function observeRequests(listener: (record: RequestRecord) => void): () =
 }
 
 export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
-  return async (event) => {
-    const requestId = event.requestContext.requestId || randomUUID();
+  return async (received) => {
+    const requestId = received.requestContext.requestId || randomUUID();
     const started = performance.now();
     let limits: RequestLimits | undefined;
     const { result, metrics } = await withDbMetrics(async () => {
       try {
+        const event = config.EDGE_ORIGIN_SECRET ? throughEdge(received, config.EDGE_ORIGIN_SECRET) : received;
         if (rawBody(event).length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
         limits = limitsFor(route, event);
         limits?.admitRequest();
