@@ -81,6 +81,20 @@ const ConfigSchema = z
     /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
     /**
+     * Brute-force protection (docs/brute-force.md). Failed password logins an identifier may take,
+     * across all IPs, before each further attempt waits an exponentially growing delay: more than
+     * the per-IP block (10), so one mistyping user or one attacking IP never throttles the account.
+     */
+    LOGIN_BACKOFF_AFTER: int(20, 10, 1_000),
+    /** The first account-wide delay; each further attempt doubles it, up to LOGIN_BACKOFF_MAX_SECONDS. */
+    LOGIN_BACKOFF_BASE_SECONDS: int(1, 1, 3_600),
+    /** The longest delay: past it, an identifier under attack admits one guess per this many seconds. */
+    LOGIN_BACKOFF_MAX_SECONDS: int(300, 1, 86_400),
+    /** Distinct IPs with a counter per identifier; attempts from further IPs meet only the account-wide backoff. */
+    LOGIN_TRACKED_IPS: int(100, 10, 1_000),
+    /** How long brute-force counters (and so a per-IP block) live after the identifier's last attempt. */
+    LOGIN_COUNTER_TTL_SECONDS: int(30 * 86_400, 3_600, 365 * 86_400),
+    /**
      * The KMS signing key (AWS; docs/signing-keys.md). Set by CDK on the token-issuing functions
      * only, which then sign with kms:Sign; `npm run seed` needs it to register the key's public
      * half. Unset, the private key in the table signs (local), which Lambda refuses.
