@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { withoutKeys } from '#shared/db/items';
-import { emailClaimKey, type Key, USER_PROFILE_SK, userPartition, userStatsKey, usernameClaimKey } from '#shared/db/keys';
+import { type Key, USER_PROFILE_SK, userPartition, userStatsKey } from '#shared/db/keys';
 import { getItems } from '#shared/db/login-counters-repo';
 import type { UserRecord } from '#shared/users/model';
 
@@ -20,17 +20,6 @@ export interface LoginStats {
 export interface UserPartition {
   user: UserRecord;
   stats: LoginStats;
-}
-
-/** The user id an email (or username) names in a connection, from its uniqueness claim. */
-export async function findUserIdByIdentifier(
-  connection: string,
-  identifier: { email?: string; username?: string },
-  consistent: boolean,
-): Promise<string | undefined> {
-  const key = identifier.email !== undefined ? emailClaimKey(identifier.email, connection) : usernameClaimKey(identifier.username!, connection);
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: consistent }));
-  return out.Item ? String(out.Item.user_id) : undefined;
 }
 
 export async function findUserPartition(userId: string, consistent: boolean): Promise<UserPartition | undefined> {
