@@ -47,8 +47,18 @@ const ConfigSchema = z
     SEARCH_INDEX_CACHE_MS: int(10_000, 0, 600_000),
     /** The jobs Lambda's name (AWS); unset, jobs run in-process (local). */
     JOBS_FUNCTION_NAME: z.string().min(1).optional(),
-    /** How long a warm Lambda keeps rules, rules-configs and actions before reading them again. */
+    /**
+     * The longest a warm Lambda keeps rules, rules-configs and actions. Each login also reads the
+     * extensions generation and reloads them when a change bumped it (docs/extensions-freshness.md);
+     * this ceiling bounds what that check can miss. 0: no cache, every login reads them all.
+     */
     EXTENSIONS_CACHE_MS: int(10_000, 0, 3_600_000),
+    /**
+     * How each login reads the generation: 'eventual' (0.5 read units; a change shows once the
+     * replica read has it, usually within a second) or 'consistent' (1 unit; the very next login).
+     * `npm start` sets 'consistent'.
+     */
+    EXTENSIONS_CHECK_READ: z.enum(['eventual', 'consistent']).default('eventual'),
     /** Time budget for all rules and actions of one login (Auth0's: 20 s; the login function stops at 29 s). */
     EXTENSIONS_BUDGET_MS: int(20_000, 100, 25_000),
     /** Memory cap of the rules sandbox, in MiB. */

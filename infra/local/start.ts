@@ -34,7 +34,12 @@ async function main(): Promise<void> {
   // One process serves every route, so no other writer can hold older index declarations: reading
   // them on every write (0) lets a declared index build at once instead of after the cache's wait.
   const indexCache = process.env.SEARCH_INDEX_CACHE_MS ?? '0';
-  Object.assign(process.env, { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, ISSUER: issuer, SEARCH_INDEX_CACHE_MS: indexCache });
+  // A rule or action change must reach the very next login: each login reads the extensions
+  // generation strongly consistent (no replica lag to wait for; the cost does not matter here).
+  const extensionsCheck = process.env.EXTENSIONS_CHECK_READ ?? 'consistent';
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, ISSUER: issuer, SEARCH_INDEX_CACHE_MS: indexCache, EXTENSIONS_CHECK_READ: extensionsCheck,
+  });
 
   const { ensureBootstrap } = await import('#shared/bootstrap/seed');
   const { createLocalServer } = await import('#infra/local/server');

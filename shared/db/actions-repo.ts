@@ -5,6 +5,7 @@ import {
   ACTIONS,
   ALL_VERSIONS,
   batchGet,
+  bumpGeneration,
   fromItem,
   getItem,
   item,
@@ -19,7 +20,12 @@ import {
 import { isConditionFailed } from '#shared/db/items';
 import { actionKey, actionVersionKey, triggerBindingsKey } from '#shared/db/keys';
 
-/** Actions, their deployed versions and trigger bindings in DynamoDB. */
+/**
+ * Actions, their deployed versions and trigger bindings in DynamoDB. A deploy, an action's
+ * deletion and a bindings change also bump the extensions generation in their transaction (the
+ * next login of every warm function sees them); drafts and new actions, which no login runs
+ * until they are deployed and bound, do not.
+ */
 export const listActions = async () => (await withPrefix(ACTIONS)).map((raw) => fromItem<ActionRecord>(raw));
 
 export const listVersions = async () => (await withPrefix(ALL_VERSIONS)).map((raw) => fromItem<ActionVersionRecord>(raw));
@@ -81,6 +87,7 @@ export const saveDeploy = (action: ActionRecord, revision: number, version: Acti
     putAction(action, revisionIs(revision)),
     putVersion(version),
     ...retired.map((id) => ({ Delete: { TableName: tableName, Key: actionVersionKey(action.id, id) } })),
+    bumpGeneration(),
   ]);
 
 /**
@@ -100,6 +107,7 @@ export async function removeAction(
     after
       ? { Put: { TableName: tableName, Item: item(triggerBindingsKey(guard.triggerId), 'trigger_bindings', after), ...unchangedSince(guard.revision) } }
       : checkBindings(guard),
+    bumpGeneration(),
   ]);
 }
 
@@ -117,6 +125,7 @@ export async function saveBindings(record: TriggerBindingsRecord, revision: numb
     ...[...new Set(actionIds)].map((id) => ({
       ConditionCheck: { TableName: tableName, Key: actionKey(id), ConditionExpression: 'attribute_exists(deployed_version_id)' },
     })),
+    bumpGeneration(),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { attributeIs, isTransactionCanceled } from '#shared/db/items';
-import { actionKey, actionVersionKey, EXTENSIONS_PK, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
+import { actionKey, actionVersionKey, EXTENSIONS_PK, extensionsGenerationKey, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
 import { ExtensionsChangedError } from '#shared/rules/errors';
 
 /**
@@ -10,9 +10,10 @@ import { ExtensionsChangedError } from '#shared/rules/errors';
  * rules-repo.ts, actions-repo.ts and extensions-repo.ts (the login Query) are the only code that
  * touches them. Each item carries a `kind`; writers that can meet carry a `revision`, and a write
  * that finds another revision (or a cancelled transaction) throws StaleExtensionError, which the
- * domain retries through `retryStale`.
+ * domain retries through `retryStale`. Every write a login can see also bumps the generation
+ * item in its transaction (`bumpGeneration`), which is how warm functions learn of it.
  */
-export type Kind = 'rule' | 'rule_name' | 'rules_config' | 'action' | 'action_version' | 'trigger_bindings';
+export type Kind = 'rule' | 'rule_name' | 'rules_config' | 'action' | 'action_version' | 'trigger_bindings' | 'generation';
 
 /** Sort-key prefixes, taken from the key shapes so they cannot drift from keys.ts. */
 export const RULES = ruleKey('').sk;
@@ -28,17 +29,37 @@ export class StaleExtensionError extends Error {
   }
 }
 
-/** Runs a read-modify-write again when another writer got there first; gives up with a 409 after `attempts`. */
-export async function retryStale<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+/**
+ * Runs a read-modify-write again when another writer got there first; gives up with a 409 after
+ * `attempts`. Every visible write shares the generation item, so two writers' transactions meet
+ * there (TransactionConflict) even when they touch different rules: a short random pause lets
+ * them go one after the other instead of colliding again.
+ */
+export async function retryStale<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       if (!(error instanceof StaleExtensionError)) throw error;
       if (attempt >= attempts) throw new ExtensionsChangedError();
+      await new Promise((resume) => setTimeout(resume, Math.random() * 25 * 2 ** attempt));
     }
   }
 }
+
+/**
+ * The transaction item that tells warm functions a write changed what logins run. Put last in
+ * a transaction, so the cancellation reasons of the items before it keep their positions.
+ */
+export const bumpGeneration = () => ({
+  Update: {
+    TableName: tableName,
+    Key: extensionsGenerationKey,
+    UpdateExpression: 'ADD #generation :one SET #kind = :kind',
+    ExpressionAttributeNames: { '#generation': 'generation', '#kind': 'kind' },
+    ExpressionAttributeValues: { ':one': 1, ':kind': 'generation' satisfies Kind },
+  },
+});
 
 export const item = (key: Key, kind: Kind, record: object) => ({ ...key, kind, ...record });
 

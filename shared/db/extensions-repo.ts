@@ -1,7 +1,9 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActionVersionRecord, TriggerBindingsRecord } from '#shared/actions/model';
+import { db, tableName } from '#shared/db/client';
 import { ALL_VERSIONS, fromItem, queryAll, type Kind } from '#shared/db/extensions-items';
 import type { RulesConfigRecord } from '#shared/db/rules-repo';
-import { EXTENSIONS_PK } from '#shared/db/keys';
+import { EXTENSIONS_PK, extensionsGenerationKey } from '#shared/db/keys';
 import type { RuleRecord } from '#shared/rules/model';
 
 export interface LoginItems {
@@ -13,14 +15,17 @@ export interface LoginItems {
 
 /**
  * Everything a login needs, in one Query (paged past 1 MB): the sort keys from `ACTION_VERSION#`
- * on hold versions, bindings, rules-configs and rules, and skip the action drafts (`ACTION#…`,
- * which sort before them) that logins never run. Eventually consistent: half the read cost, and
- * the result is cached for seconds anyway.
+ * on hold versions, bindings, rules-configs and rules (and the generation item, ignored here),
+ * and skip the action drafts (`ACTION#…`, which sort before them) that logins never run.
+ * Strongly consistent: a reload follows a generation read, and must not return anything older
+ * than that generation (an eventually consistent Query could, and the cache would then keep a
+ * stale set under a new generation until its ceiling).
  */
 export async function queryLoginItems(): Promise<LoginItems> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND sk >= :from',
     ExpressionAttributeValues: { ':pk': EXTENSIONS_PK, ':from': ALL_VERSIONS },
+    ConsistentRead: true,
   });
   const out: LoginItems = { rules: [], configs: [], versions: [], bindings: [] };
   for (const raw of items) {
@@ -33,4 +38,15 @@ export async function queryLoginItems(): Promise<LoginItems> {
     }
   }
   return out;
+}
+
+/**
+ * The extensions generation: 0 until the first write that a login can see. One item of ~40
+ * bytes, so an eventually consistent read costs 0.5 read units and a consistent one 1.
+ */
+export async function readExtensionsGeneration(consistent: boolean): Promise<number> {
+  const out = await db.send(
+    new GetCommand({ TableName: tableName, Key: extensionsGenerationKey, ConsistentRead: consistent, ProjectionExpression: 'generation' }),
+  );
+  return typeof out.Item?.generation === 'number' ? out.Item.generation : 0;
 }

@@ -79,6 +79,11 @@ export const rulesConfigKey = (key: string): Key => ({ pk: EXTENSIONS_PK, sk: `C
 export const actionKey = (id: string): Key => ({ pk: EXTENSIONS_PK, sk: `ACTION#${id}` });
 export const actionVersionKey = (id: string, version: string): Key => ({ pk: EXTENSIONS_PK, sk: `ACTION_VERSION#${id}#${version}` });
 export const triggerBindingsKey = (trigger: string): Key => ({ pk: EXTENSIONS_PK, sk: `BINDINGS#${trigger}` });
+/**
+ * A counter bumped in the same transaction as every write a login can see: warm functions read
+ * this one small item per login and reload the partition only when it moved.
+ */
+export const extensionsGenerationKey: Key = { pk: EXTENSIONS_PK, sk: 'GENERATION' };
 
 /** A login session: its id is the tokens' `sid`; it holds refresh-token state and the ID token's custom claims. */
 export const sessionKey = (sid: string): Key => ({ pk: `SESSION#${sid}`, sk: 'SESSION' });

@@ -1,6 +1,7 @@
-import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import {
+  bumpGeneration,
   cancellation,
   CONFIGS,
   fromItem,
@@ -9,6 +10,7 @@ import {
   notExists,
   queryAll,
   revisionIs,
+  retryStale,
   RULES,
   StaleExtensionError,
   withPrefix,
@@ -18,7 +20,10 @@ import { EXTENSIONS_PK, ruleKey, ruleNameKey, rulesConfigKey } from '#shared/db/
 import { RuleConflictError } from '#shared/rules/errors';
 import type { RuleRecord } from '#shared/rules/model';
 
-/** Rules (with their name claims) and rules-configs in DynamoDB. */
+/**
+ * Rules (with their name claims) and rules-configs in DynamoDB. Each write also bumps the
+ * extensions generation in its transaction, so the next login of every warm function sees it.
+ */
 export const listRules = async () => (await withPrefix(RULES)).map((raw) => fromItem<RuleRecord>(raw));
 
 export const findRule = (id: string) => getItem<RuleRecord>(ruleKey(id));
@@ -33,6 +38,7 @@ export async function insertRule(rule: RuleRecord): Promise<void> {
         TransactItems: [
           { Put: { TableName: tableName, Item: item(ruleKey(rule.id), 'rule', rule), ...notExists } },
           { Put: { TableName: tableName, Item: nameClaim(rule), ...notExists } },
+          bumpGeneration(),
         ],
       }),
     );
@@ -57,6 +63,7 @@ export async function replaceRule(before: RuleRecord, after: RuleRecord): Promis
                 { Delete: { TableName: tableName, Key: ruleNameKey(before.name) } },
               ]
             : []),
+          bumpGeneration(),
         ],
       }),
     );
@@ -76,6 +83,7 @@ export async function deleteRule(rule: RuleRecord): Promise<void> {
         TransactItems: [
           { Delete: { TableName: tableName, Key: ruleKey(rule.id), ...revisionIs(rule.revision) } },
           { Delete: { TableName: tableName, Key: ruleNameKey(rule.name) } },
+          bumpGeneration(),
         ],
       }),
     );
@@ -106,11 +114,34 @@ export async function listRulesConfigKeys(): Promise<string[]> {
   return items.map((i) => String(i.key));
 }
 
-export async function putRulesConfig(config: RulesConfigRecord): Promise<void> {
-  await db.send(new PutCommand({ TableName: tableName, Item: item(rulesConfigKey(config.key), 'rules_config', config) }));
+/**
+ * Sets a value with the generation bump: one transaction (4 WCU for a value under 1 KB, where a
+ * lone Put was 1), retried when another extensions write meets it on the generation item.
+ */
+export function putRulesConfig(config: RulesConfigRecord): Promise<void> {
+  return retryStale(() => writeConfig({ Put: { TableName: tableName, Item: item(rulesConfigKey(config.key), 'rules_config', config) } }));
 }
 
-export async function deleteRulesConfig(key: string): Promise<void> {
-  await db.send(new DeleteCommand({ TableName: tableName, Key: rulesConfigKey(key) }));
+/** Deletes the key if it is set; a key that is not set changes nothing, so logins are not told of it. */
+export function deleteRulesConfig(key: string): Promise<void> {
+  return retryStale(async () => {
+    try {
+      await writeConfig({ Delete: { TableName: tableName, Key: rulesConfigKey(key), ConditionExpression: 'attribute_exists(pk)' } });
+    } catch (error) {
+      if (!(error instanceof ConfigNotSetError)) throw error;
+    }
+  });
 }
 
+/** The delete's condition failed: the key was not set (the domain never sees this). */
+class ConfigNotSetError extends Error {}
+
+async function writeConfig(write: object): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [write, bumpGeneration()] as never }));
+  } catch (error) {
+    if (!isTransactionCanceled(error)) throw error;
+    if (cancellation(error)[0]) throw new ConfigNotSetError();
+    throw new StaleExtensionError();
+  }
+}

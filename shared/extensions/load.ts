@@ -1,8 +1,8 @@
 import { POST_LOGIN } from '#shared/actions/triggers';
-import { ttlCache } from '#shared/cache';
 import { config } from '#shared/config';
-import { queryLoginItems, type LoginItems } from '#shared/db/extensions-repo';
+import { queryLoginItems, readExtensionsGeneration, type LoginItems } from '#shared/db/extensions-repo';
 import type { ActionScript, RuleScript } from '#shared/extensions/contract';
+import { generationCache } from '#shared/extensions/generation-cache';
 import { log } from '#shared/log';
 import { byOrder } from '#shared/rules/model';
 
@@ -51,12 +51,20 @@ function deepFreeze<T>(value: T): T {
 const loadFresh = async () => buildLoginExtensions(await queryLoginItems());
 
 /**
- * A warm Lambda keeps the result EXTENSIONS_CACHE_MS (a change reaches logins within that time);
- * 0 turns the cache off entirely, so every call reads the table (the integration tests run so).
+ * A warm function keeps the set and, at every login, reads the extensions generation (one small
+ * item; every change bumps it in its own transaction) to reload the set only when it moved, so a
+ * change reaches the next login (docs/extensions-freshness.md). EXTENSIONS_CACHE_MS caps how old
+ * a kept set may be whatever the generation says; 0 turns the cache off entirely, so every login
+ * reads the partition (the integration tests run so).
  */
-const cached = config.EXTENSIONS_CACHE_MS > 0 ? ttlCache(config.EXTENSIONS_CACHE_MS, 1, loadFresh) : undefined;
+const cached =
+  config.EXTENSIONS_CACHE_MS > 0
+    ? generationCache({
+        ceilingMs: config.EXTENSIONS_CACHE_MS,
+        generation: () => readExtensionsGeneration(config.EXTENSIONS_CHECK_READ === 'consistent'),
+        load: loadFresh,
+      })
+    : loadFresh;
 
-/** Everything a login runs, from one Query of the EXTENSIONS partition (cached per warm Lambda). */
-export async function loadLoginExtensions(): Promise<LoginExtensions> {
-  return (cached && (await cached('login'))) || loadFresh();
-}
+/** Everything a login runs: one generation read, plus one Query of the EXTENSIONS partition after a change. */
+export const loadLoginExtensions = (): Promise<LoginExtensions> => cached();
