@@ -6,8 +6,8 @@ import { createContext, Script } from 'node:vm';
  * or calls, and one iteration of a built-in over a large string or array can take milliseconds:
  * measured, a 3 s budget ended after 19.5 s. Node's vm timeout runs the call under a watchdog
  * thread that terminates V8 execution, wasm included. That leaves the wasm instance in an unknown
- * state, so the caller abandons it (see run-login.ts). Cost: ~0.15 ms per guarded call, for the
- * watchdog thread; a login makes two or three.
+ * state, so the caller abandons it (see run-context.ts). Cost: ~0.15 ms per guarded call, for the
+ * watchdog thread; a context (the rules, or one action) makes two or three.
  */
 export class HardDeadlineError extends Error {
   override readonly name = 'HardDeadlineError';

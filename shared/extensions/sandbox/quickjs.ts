@@ -3,8 +3,9 @@ import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs
 
 /**
  * The QuickJS WebAssembly module, compiled once per cold start (about 25 ms) and only when a
- * login first runs rules; each login then gets its own runtime in it (about 0.3 ms). The
- * single-file variant inlines the wasm, so the Lambda bundle is one file with nothing to locate.
+ * login first runs rules; a login's rules, and each of its actions, then get a runtime of their
+ * own in it (run-context.ts). The single-file variant inlines the wasm, so the Lambda bundle is
+ * one file with nothing to locate.
  */
 let loading: Promise<QuickJSWASMModule> | undefined;
 let latest: QuickJSWASMModule | undefined;

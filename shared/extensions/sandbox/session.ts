@@ -117,7 +117,7 @@ export class LoginSession {
     return this.track(context, done, (value) => context.newNumber(value ? 1 : 0), () => context.newError('timer failed'));
   }
 
-  /** A guest promise settled by host work; its settling wakes the event loop (see run-login.ts). */
+  /** A guest promise settled by host work; its settling wakes the event loop (see run-context.ts). */
   private track<T>(
     context: QuickJSContext,
     work: Promise<T>,
