@@ -116,7 +116,8 @@ export async function reserveAccount(ref: CountersRef, plan: AccountReservation,
 
 /**
  * Reserves an attempt on the IP's item, only below `limit`; an item the login saw expired starts
- * again at 1. Returns whether it was reserved, and whether the item existed (already counted).
+ * again at 1. Returns whether it was reserved, and whether a live item existed (already counted).
+ * A revived expired item may or may not still be counted: it is taken as not, so `ips` errs high.
  */
 export async function reserveIp(
   ref: CountersRef, limit: number, sawExpired: boolean, now: number, ttlSeconds: number,
@@ -128,7 +129,7 @@ export async function reserveIp(
       ...key, UpdateExpression: 'SET #count = :one, #ttl = :ttl', ConditionExpression: '#ttl < :nowSeconds',
       ExpressionAttributeValues: { ':one': 1, ':ttl': nowSeconds + ttlSeconds, ':nowSeconds': nowSeconds },
     });
-    return { reserved, existed: true };
+    return { reserved, existed: false };
   }
   try {
     const out = await db.send(
