@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '#shared/config';
 import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/extensions/contract';
+import type { WorkerPool } from '#shared/extensions/pool/worker-pool';
 import { sandboxNetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { log } from '#shared/log';
 import { isPlainObject } from '#shared/metadata/rules';
@@ -29,7 +30,6 @@ function inProcessRunner(): ExtensionsRunner {
   if (process.env.BUNDLED_FOR_LAMBDA === 'true') {
     throw new Error('RULES_RUNNER_FUNCTION_NAME must be set where rules run in Lambda');
   } else {
-    let pool: Promise<ExtensionsRunner> | undefined;
     return {
       run: async (input) => {
         pool ??= import('#shared/extensions/pool/worker-pool').then(
@@ -45,6 +45,13 @@ function inProcessRunner(): ExtensionsRunner {
       },
     };
   }
+}
+
+let pool: Promise<WorkerPool> | undefined;
+
+/** The in-process worker pool, once a login has started it (the benchmark waits for its workers). */
+export function inProcessPool(): Promise<WorkerPool> | undefined {
+  return pool;
 }
 
 /** The caller sees only this: what went wrong inside the runner's invocation stays in our logs. */

@@ -5,7 +5,8 @@
  * with 0 and 3 small rules, the rules sandbox and argon2id alone); then every route's Lambda bundle
  * (size, cold import); then search over BENCH_SEARCH_USERS loaded users (test/bench/search.ts).
  * Prints tables, checks the performance targets, writes everything to .bench/results.json.
- * `BENCH_ONLY=search` runs the search section alone (to .bench/results-search.json).
+ * `BENCH_ONLY=search` runs the search section alone (to .bench/results-search.json);
+ * `BENCH_ONLY=spinning` the requests measured while two logins spin (test/bench/spinning.ts).
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  *
  * The service's modules read their configuration at import, so they are imported only after the
@@ -45,6 +46,7 @@ import {
   type SandboxResult,
 } from '#test/bench/logins';
 import type { SearchBench } from '#test/bench/search';
+type SpinningModule = typeof import('#test/bench/spinning');
 import { printSearch, searchTargets } from '#test/bench/search-report';
 import { printSigningCost } from '#test/bench/signing';
 import { describeCommands, percentile, round, summarise, summariseDb, type DbSummary, type LatencySummary } from '#test/bench/stats';
@@ -52,7 +54,7 @@ import { describeCommands, percentile, round, summarise, summariseDb, type DbSum
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT_DIR = join(REPO_ROOT, '.bench');
 const TABLE_NAME = 'bench';
-const SECTIONS = ['search'] as const;
+const SECTIONS = ['search', 'spinning'] as const;
 /** One section alone (`BENCH_ONLY=search`); unset, everything. */
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && !(SECTIONS as readonly string[]).includes(ONLY)) {
@@ -275,6 +277,10 @@ async function main(): Promise<void> {
     if (tokenRes.status !== 200) fail(`POST /oauth/token answered ${tokenRes.status}: ${tokenRes.body}`);
     const accessToken = (JSON.parse(tokenRes.body) as { access_token?: string }).access_token ?? fail('no access_token');
     const auth = { authorization: `Bearer ${accessToken}` };
+    if (ONLY === 'spinning') {
+      await spinningOnly({ client, credentials, auth, progress }, wallStarted);
+      return;
+    }
 
     // 3. The operations.
     const runId = Date.now().toString(36);
@@ -491,6 +497,9 @@ async function main(): Promise<void> {
 
     // Logins (issue 3): password-realm and refresh grants with 0 and then 3 rules, the sandbox and argon2id alone.
     const logins = await benchLogins({ client, credentials, auth, progress, createBody, userPath, storedSize });
+    // Requests while two logins spin (issue 8).
+    const spinningModule = await import('#test/bench/spinning');
+    const spinning = await spinningModule.benchSpinning({ client, credentials, auth, progress });
 
     // Search at scale (issue 4): last, since it loads the table with BENCH_SEARCH_USERS users.
     const search = await (await import('#test/bench/search')).benchSearch(progress);
@@ -517,11 +526,13 @@ async function main(): Promise<void> {
       ...checkTargets({ createRecords, patchRuns: [patchSeq, patchConc], bigGet, bigUserBytes, bundles }),
       ...checkLoginTargets(logins, loginSummary),
       ...searchTargets(search),
+      ...spinningModule.spinningTargets(spinning),
     ];
     const firstCalls = firstCallsOf(ops);
     const loadAtEnd = loadavg().map((n) => round(n, 2));
 
     // 6. Report.
+    spinningModule.printSpinning(spinning);
     printReport({
       ops, firstCalls, bundles, baselineMs, targets, typicalUserBytes, bigUserBytes, metadataBytes, load: [loadAtStart, loadAtEnd], logins, loginSummary, search,
     });
@@ -568,6 +579,7 @@ async function main(): Promise<void> {
         denyCheck: logins.denyCheck,
       },
       search,
+      spinning,
       notes: NOTES,
       users: { typicalUserItemBytes: typicalUserBytes, bigUserItemBytes: bigUserBytes, bigUserSizeAsCreated: sizeAsCreated },
       bundles: { baselineNodeProcessMs: baselineMs, maxBytes: MAX_BUNDLE_BYTES, maxColdImportMs: MAX_COLD_IMPORT_MS, items: bundles },
@@ -1270,6 +1282,26 @@ function printLogins(bench: LoginBench, s: LoginSummary): void {
   dbLine('password-realm', s.db.password);
   dbLine('refresh_token', s.db.refresh);
   console.log(`  Login user item ${bench.userItemBytes} B. Load average (1/5/15 min) at the start of the login runs ${bench.loadAtStart.join(' / ')}, at the end ${bench.loadAtEnd.join(' / ')}.`);
+}
+
+/** `BENCH_ONLY=spinning`: requests while two logins spin, its report and targets. */
+async function spinningOnly(input: Parameters<SpinningModule['benchSpinning']>[0], wallStarted: number): Promise<void> {
+  const { benchSpinning, printSpinning, spinningTargets } = await import('#test/bench/spinning');
+  const spinning = await benchSpinning(input);
+  printSpinning(spinning);
+  const targets = spinningTargets(spinning);
+  console.log('\n== Targets ==');
+  for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.detail}`);
+  const results = {
+    timestamp: new Date().toISOString(),
+    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverageAtEnd: loadavg().map((n) => round(n, 2)) },
+    spinning,
+    targets,
+    totalSeconds: round((performance.now() - wallStarted) / 1000, 1),
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'results-spinning.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nResults written to ${join(OUT_DIR, 'results-spinning.json')} (total ${results.totalSeconds} s)`);
 }
 
 /** `BENCH_ONLY=search`: the search section on the freshly seeded tenant, its report and targets. */
