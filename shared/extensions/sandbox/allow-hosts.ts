@@ -58,9 +58,12 @@ function hostAndPort(entry: string): AllowEntry | undefined {
   return isHostName(literal) ? { kind: 'name', host: literal.toLowerCase().replace(/\.$/, ''), ...withPort } : undefined;
 }
 
-/** A DNS name as URLs carry it (letters, digits, hyphens, dots); no numeric forms like 0x7f.1. */
+/**
+ * A DNS name as URLs carry it (letters, digits, hyphens, dots, and underscores, which container
+ * service names use); no numeric forms like 0x7f.1, which URLs turn into another address.
+ */
 function isHostName(host: string): boolean {
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(host) || host.length > 253) return false;
+  if (!/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i.test(host) || host.length > 253) return false;
   try {
     return new URL(`http://${host}/`).hostname === host.toLowerCase();
   } catch {

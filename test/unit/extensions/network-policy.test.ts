@@ -91,15 +91,16 @@ describe('network policy: the allow-list (EXTENSIONS_ALLOW_HOSTS)', () => {
   });
 
   it('parses names, addresses, ports and ranges as plain data', () => {
-    expect(parseAllowHosts(' legacy-db.internal:5432 , Store.Example.com.,10.0.0.0/8,')).toEqual([
+    expect(parseAllowHosts(' legacy-db.internal:5432 , Store.Example.com.,10.0.0.0/8,legacy_store:27017')).toEqual([
       { kind: 'name', host: 'legacy-db.internal', port: 5432 },
       { kind: 'name', host: 'store.example.com' },
       { kind: 'ip', net: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 0], bits: 104 },
+      { kind: 'name', host: 'legacy_store', port: 27017 },
     ]);
     expect(parseAllowHosts(undefined)).toEqual([]);
   });
 
-  it.each(['http://db.internal', 'db internal', 'db.internal:0', 'db.internal:65536', '10.0.0.0/33', '::/129', 'db.internal/8', '[db.internal]:80', '[::1', '0x7f.1', 'exa_mple.com', '*.internal'])(
+  it.each(['http://db.internal', 'db internal', 'db.internal:0', 'db.internal:65536', '10.0.0.0/33', '::/129', 'db.internal/8', '[db.internal]:80', '[::1', '0x7f.1', 'exa$mple.com', '-db.internal', '*.internal'])(
     'refuses the malformed entry %s',
     (entry) => {
       expect(() => parseAllowHosts(entry)).toThrow(new AllowHostsError(`"${entry}" is not a host, host:port, IP address or CIDR range`));
