@@ -17,6 +17,15 @@ const RATE_LIMIT_DEFAULTS = {
   RATE_LIMIT_MAX_KEYS: 50_000,
 };
 
+/** Brute-force protection: 20 free attempts per identifier, then 1 s doubling to 300 s; 100 IPs; 30 days. */
+const BRUTE_FORCE_DEFAULTS = {
+  LOGIN_BACKOFF_AFTER: 20,
+  LOGIN_BACKOFF_BASE_SECONDS: 1,
+  LOGIN_BACKOFF_MAX_SECONDS: 300,
+  LOGIN_TRACKED_IPS: 100,
+  LOGIN_COUNTER_TTL_SECONDS: 2_592_000,
+};
+
 function configError(env: NodeJS.ProcessEnv): string {
   let caught: unknown;
   try {
@@ -45,6 +54,7 @@ describe('readConfig', () => {
       EXTENSIONS_MEMORY_MB: 32,
       ACCESS_TOKEN_TTL_SECONDS: 86_400,
       ...RATE_LIMIT_DEFAULTS,
+      ...BRUTE_FORCE_DEFAULTS,
     });
   });
 
@@ -75,6 +85,7 @@ describe('readConfig', () => {
       EXTENSIONS_MEMORY_MB: 32,
       ACCESS_TOKEN_TTL_SECONDS: 3600,
       ...RATE_LIMIT_DEFAULTS,
+      ...BRUTE_FORCE_DEFAULTS,
     });
   });
 
