@@ -88,6 +88,20 @@ describe('isolation: rules cannot take over actions', () => {
     expect(seen).toContainEqual({ path: '/private', authorization: `Bearer ${SECRET}` });
   });
 
+  it('drops what a rule left running (a timer) before the actions start: it cannot act while they run', async () => {
+    const lingering = rule('lingering', `function (user, context, callback) {
+      setTimeout(() => auth0.users.updateAppMetadata(user.user_id, { late: true }), 20);
+      callback(null, user, context);
+    }`);
+    const waits = action('waits', "exports.onExecutePostLogin = async (event, api) => { await new Promise((r) => setTimeout(r, 100)); api.idToken.setCustomClaim('waited', true); };");
+    expect(await run({ rules: [lingering], actions: [waits] })).toEqual({
+      outcome: 'allow',
+      idTokenClaims: { waited: true },
+      accessTokenClaims: {},
+      logs: [],
+    });
+  });
+
   it("gives each action a realm of its own: one action's globals and prototype changes are not another's", async () => {
     const actions = [
       action('first', "exports.onExecutePostLogin = async () => { globalThis.shared = 'x'; Array.prototype.leak = 1; };", { A: 'a' }),
