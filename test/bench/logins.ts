@@ -338,3 +338,48 @@ export function timeRunner(runner: ExtensionsRunner, stopwatch: Stopwatch): () =
     runner.run = original;
   };
 }
+
+/** What keeping a warm function's rules fresh costs its logins (docs/extensions-freshness.md), from DynamoDB's consumed capacity. */
+export interface FreshnessResult {
+  /** loadLoginExtensions calls with nothing changed: each reads the generation item only. */
+  unchanged: { logins: number; requestsPerLogin: number; readUnitsPerLogin: number; commands: string[] };
+  /** The first call after a change: the generation read and the reload of the partition. */
+  afterChange: { requests: number; readUnits: number; commands: string[] };
+}
+
+interface Metered {
+  metrics: { requests: number; readUnits: number; commands: string[] };
+}
+
+/**
+ * loadLoginExtensions as the token endpoint calls it, `runs` times with nothing changed, then
+ * once after `change` (a Management API write). Metered one call at a time with withDbMetrics.
+ */
+export async function benchFreshness(
+  load: () => Promise<unknown>,
+  metered: (fn: () => Promise<unknown>) => Promise<Metered>,
+  runs: number,
+  change: () => Promise<void>,
+): Promise<FreshnessResult> {
+  await load();
+  let requests = 0;
+  let readUnits = 0;
+  const commands = new Set<string>();
+  for (let i = 0; i < runs; i++) {
+    const { metrics } = await metered(load);
+    requests += metrics.requests;
+    readUnits += metrics.readUnits;
+    commands.add(metrics.commands.join('+'));
+  }
+  await change();
+  const { metrics } = await metered(load);
+  return {
+    unchanged: {
+      logins: runs,
+      requestsPerLogin: Math.round((requests / runs) * 1000) / 1000,
+      readUnitsPerLogin: Math.round((readUnits / runs) * 1000) / 1000,
+      commands: [...commands],
+    },
+    afterChange: { requests: metrics.requests, readUnits: metrics.readUnits, commands: metrics.commands },
+  };
+}
