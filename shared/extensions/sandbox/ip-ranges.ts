@@ -58,6 +58,8 @@ const IPV4_REFUSED = [
 const MAPPED = prefix('::ffff:0:0/96');
 const NAT64 = prefix('64:ff9b::/96');
 const SIX_TO_FOUR = prefix('2002::/16');
+const LOCAL_NAT64 = prefix('64:ff9b:1::/48');
+const TEREDO = prefix('2001::/32');
 const GLOBAL_UNICAST = prefix('2000::/3');
 /** Inside 2000::/3 but not global: IETF protocol assignments (Teredo among them), documentation. */
 const IPV6_REFUSED = ['2001::/23', '2001:db8::/32', '3fff::/20'].map(prefix);
@@ -80,8 +82,8 @@ export function carriedIPv4(bytes: Bytes): Bytes[] {
   const routed = routedIPv4(bytes);
   const out = routed ? [routed] : [];
   if (bytes.slice(0, 12).every((b) => b === 0)) out.push(v4(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!));
-  if (inPrefix(bytes, ...prefix('64:ff9b:1::/48'))) out.push(v4(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!));
-  if (inPrefix(bytes, ...prefix('2001::/32'))) {
+  if (inPrefix(bytes, ...LOCAL_NAT64)) out.push(v4(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!));
+  if (inPrefix(bytes, ...TEREDO)) {
     out.push(v4(bytes[4]!, bytes[5]!, bytes[6]!, bytes[7]!)); // Teredo server
     out.push(v4(bytes[12]! ^ 0xff, bytes[13]! ^ 0xff, bytes[14]! ^ 0xff, bytes[15]! ^ 0xff)); // Teredo client
   }
