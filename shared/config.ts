@@ -132,7 +132,7 @@ const ConfigSchema = z
     RATE_LIMIT_PASSWORD_IP_PER_SECOND: rate(100),
     RATE_LIMIT_PASSWORD_CLIENT_BURST: int(2_000, 1, 10_000_000),
     RATE_LIMIT_PASSWORD_CLIENT_PER_SECOND: rate(200),
-    /** Buckets kept in memory (~200 bytes each); past it, the least recently used is forgotten. */
+    /** Buckets kept in memory (~200 bytes each); past it, those unused the longest are forgotten. */
     RATE_LIMIT_MAX_KEYS: int(50_000, 100, 5_000_000),
     /**
      * Set by CDK with the `edge` option only: the secret CloudFront adds to every origin request.

@@ -3,10 +3,12 @@
  * at most `burst` tokens and regains `perSecond` of them every second; a request takes one.
  * This is Auth0's own model (burst = bucket size, sustained rate = refill rate).
  *
- * Memory: one small object per key, at most `maxKeys` of them. When the cap is reached the
- * least recently used bucket is forgotten: it is the one most likely to have refilled already
- * (a full bucket and a missing one behave the same), so a flood of new keys costs a flooder
- * nothing it could gain from, while the map never grows past the cap.
+ * Memory: one small object per key, at most `maxKeys` of them, in two generations of half the
+ * cap each. A key used again moves to the current generation; when that is full, the previous
+ * one is dropped whole. So the buckets forgotten are those not used for the longest (the ones
+ * most likely refilled already: a full bucket and a missing one behave the same), at O(1) per
+ * request. (A Map kept in LRU order by delete and re-insert measured ~68 µs per request once
+ * every request evicted: V8 walks the deleted slots at the front of the table each time.)
  */
 export interface BucketSpec {
   burst: number;
@@ -32,15 +34,19 @@ interface Bucket {
 }
 
 export class TokenBuckets {
-  private readonly buckets = new Map<string, Bucket>();
+  private current = new Map<string, Bucket>();
+  private previous = new Map<string, Bucket>();
+  private readonly generationSize: number;
 
   constructor(
     readonly maxKeys: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.generationSize = Math.max(1, Math.floor(maxKeys / 2));
+  }
 
   get size(): number {
-    return this.buckets.size;
+    return this.current.size + this.previous.size;
   }
 
   take(key: string, spec: BucketSpec): BucketDecision {
@@ -59,23 +65,25 @@ export class TokenBuckets {
     };
   }
 
-  /** The key's bucket, refilled for the time since it was last seen, and marked most recently used. */
+  /** The key's bucket, refilled for the time since it was last seen, in the current generation. */
   private refreshed(key: string, spec: BucketSpec, now: number): Bucket {
-    const found = this.buckets.get(key);
-    if (found) {
-      this.buckets.delete(key); // re-inserted below: a Map iterates in insertion order, so this is LRU
-      const elapsed = Math.max(0, now - found.at) / 1000;
-      found.tokens = Math.min(spec.burst, found.tokens + elapsed * spec.perSecond);
-      found.at = now;
-      this.buckets.set(key, found);
-      return found;
+    const found = this.current.get(key);
+    if (found) return refill(found, spec, now);
+    const old = this.previous.get(key);
+    if (old) this.previous.delete(key);
+    if (this.current.size >= this.generationSize) {
+      this.previous = this.current;
+      this.current = new Map();
     }
-    if (this.buckets.size >= this.maxKeys) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
-    }
-    const bucket = { tokens: spec.burst, at: now };
-    this.buckets.set(key, bucket);
+    const bucket = old ? refill(old, spec, now) : { tokens: spec.burst, at: now };
+    this.current.set(key, bucket);
     return bucket;
   }
+}
+
+function refill(bucket: Bucket, spec: BucketSpec, now: number): Bucket {
+  const elapsed = Math.max(0, now - bucket.at) / 1000;
+  bucket.tokens = Math.min(spec.burst, bucket.tokens + elapsed * spec.perSecond);
+  bucket.at = now;
+  return bucket;
 }
