@@ -18,6 +18,8 @@ Object.assign(process.env, {
   EXTENSIONS_CACHE_MS: '0',
   // A hostile rule's timeout should cost a test about a second, not Auth0's 20.
   EXTENSIONS_BUDGET_MS: '1000',
+  // Each test file starts its own pool of rules workers (1.5 s or more of CPU each); tests need two at most.
+  EXTENSIONS_WORKERS: '2',
   // A declared index is built, and searched, at once (no writer's cache to wait for).
   SEARCH_INDEX_CACHE_MS: '0',
 });
