@@ -1,5 +1,5 @@
 import { indexEntryPartition } from '#shared/db/keys';
-import { queryEntries } from '#shared/db/index-entries-repo';
+import { EntryReader, ReadBudgetSpentError } from '#shared/search/entry-reader';
 import { matchesValue } from '#shared/search/evaluate';
 import type { KeyRange, LookupPlan, Plan } from '#shared/search/plan';
 
@@ -8,7 +8,8 @@ import type { KeyRange, LookupPlan, Plan } from '#shared/search/plan';
  * time. An intersection advances its clauses together; once one is read to its end, the others
  * go on only while that is cheaper than fetching its candidates to check them (an entry costs
  * about 1/60 of a fetched user and its login statistics), so its cost follows its most selective
- * clause either way. Candidates come out as user id -> created_at.
+ * clause either way. Candidates come out as user id -> created_at. Pages are issued through one
+ * EntryReader per search, which caps the Queries in flight and keeps them within the budget.
  */
 export interface Candidates {
   ids: Map<string, string>;
@@ -17,9 +18,6 @@ export interface Candidates {
   /** Index entries read. */
   entriesRead: number;
 }
-
-/** Entries per Query page (well under 1 MB: an entry is ~100 bytes). */
-const PAGE = 1000;
 
 interface Cursor {
   readonly done: boolean;
@@ -36,11 +34,15 @@ class LookupCursor implements Cursor {
   read = 0;
   private readonly pending: { pk: string; range: KeyRange; start?: Record<string, unknown> }[];
 
-  constructor(private readonly lookup: LookupPlan) {
+  constructor(
+    private readonly lookup: LookupPlan,
+    private readonly reader: EntryReader,
+  ) {
     const { index } = lookup;
     this.pending = Array.from({ length: index.shards }, (_, shard) => indexEntryPartition(index.path, index.generation, shard)).flatMap(
       (pk) => lookup.ranges.map((range) => ({ pk, range })),
     );
+    for (const { pk, range } of this.pending) reader.register(pk, range);
   }
 
   get done() {
@@ -49,7 +51,7 @@ class LookupCursor implements Cursor {
 
   async step(): Promise<number> {
     const pages = await Promise.all(
-      this.pending.map(async (read) => ({ read, page: await queryEntries(read.pk, read.range, { start: read.start, limit: PAGE }) })),
+      this.pending.map(async (read) => ({ read, page: await this.reader.page(read.pk, read.range, read.start) })),
     );
     let count = 0;
     for (const { read, page } of pages) {
@@ -150,23 +152,28 @@ class IntersectCursor extends CompoundCursor {
   }
 }
 
-function cursorFor(plan: Plan, readLimit: number): Cursor {
-  if (plan.kind === 'lookup') return new LookupCursor(plan);
-  const children = plan.children.map((child) => cursorFor(child, readLimit));
+function cursorFor(plan: Plan, readLimit: number, reader: EntryReader): Cursor {
+  if (plan.kind === 'lookup') return new LookupCursor(plan, reader);
+  const children = plan.children.map((child) => cursorFor(child, readLimit, reader));
   return plan.kind === 'union' ? new UnionCursor(children) : new IntersectCursor(children, readLimit);
 }
 
 /**
- * Reads the plan's candidates. `budget` caps the entries read: past it, `onOverBudget` throws
- * (the query is too broad for one request), so no partial result is ever returned.
+ * Reads the plan's candidates. `budget` caps the entries read (each Query counted as at least
+ * QUERY_CHARGE, see entry-reader.ts): when it cannot pay for a page the plan needs,
+ * `onOverBudget` throws with what was charged (the query is too broad for one request), so no
+ * partial result is ever returned.
  */
-export async function findCandidates(plan: Plan, budget: number, onOverBudget: (read: number) => never): Promise<Candidates> {
+export async function findCandidates(plan: Plan, budget: number, onOverBudget: (charged: number) => never): Promise<Candidates> {
+  const reader = new EntryReader(budget);
   // Half the budget for reading on past a finished clause, so that doing so never ends in a 400.
-  const cursor = cursorFor(plan, budget / 2);
-  let entriesRead = 0;
-  while (!cursor.done) {
-    entriesRead += await cursor.step();
-    if (entriesRead > budget) onOverBudget(entriesRead);
+  const cursor = cursorFor(plan, budget / 2, reader);
+  try {
+    reader.assertAffordable();
+    while (!cursor.done) await cursor.step();
+  } catch (error) {
+    if (error instanceof ReadBudgetSpentError) onOverBudget(error.charged);
+    throw error;
   }
-  return { ids: cursor.ids(), complete: cursor.complete(), entriesRead };
+  return { ids: cursor.ids(), complete: cursor.complete(), entriesRead: reader.entries };
 }
