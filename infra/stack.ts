@@ -8,7 +8,8 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EdgeDistribution } from '#infra/edge-distribution';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, PolicyDocument, PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
   NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks,
@@ -94,6 +95,8 @@ export class IdentityStack extends Stack {
   readonly rulesRunner: NodejsFunction;
   /** Runs background jobs; invoked asynchronously by the routes that start them, and by itself. */
   readonly jobs: NodejsFunction;
+  /** Signs tokens (RS256); only the token-issuing functions may use it (docs/signing-keys.md). */
+  readonly signingKey: Key;
 
   constructor(scope: Construct, id: string, props: IdentityStackProps = {}) {
     super(scope, id, props);
@@ -112,6 +115,8 @@ export class IdentityStack extends Stack {
 
     this.rulesRunner = this.rulesRunnerFunction();
     this.jobs = this.jobsFunction(issuer);
+    this.signingKey = buildSigningKey(this);
+    const signers: IRole[] = [];
     const functions = new Map<string, NodejsFunction>();
     const table: readonly RouteDef[] = routes;
     for (const route of table) {
@@ -126,6 +131,10 @@ export class IdentityStack extends Stack {
         this.jobs.grantInvoke(fn);
         fn.addEnvironment('JOBS_FUNCTION_NAME', this.jobs.functionName);
       }
+      if (route.issuesTokens) {
+        signers.push(fn.role!);
+        fn.addEnvironment('SIGNING_KEY_KMS_ID', this.signingKey.keyArn);
+      }
       new HttpRoute(this, `${pascal(route.id)}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -137,6 +146,7 @@ export class IdentityStack extends Stack {
       functions.set(route.id, fn);
     }
     this.functions = functions;
+    allowSigning(this.signingKey, signers);
 
     // Export/import job files; no function is granted access until the jobs endpoints exist.
     this.jobFilesBucket = new Bucket(this, 'JobFiles', {
@@ -151,6 +161,8 @@ export class IdentityStack extends Stack {
     new CfnOutput(this, 'Issuer', { value: issuer });
     // `JOBS_FUNCTION_NAME=<this> npm run seed` runs a root index backfill in AWS, not in the CLI.
     new CfnOutput(this, 'JobsFunctionName', { value: this.jobs.functionName });
+    // `SIGNING_KEY_KMS_ID=<this> npm run seed` registers the key's public half for JWKS.
+    new CfnOutput(this, 'SigningKeyId', { value: this.signingKey.keyArn });
   }
 
   private routeFunction(route: RouteDef, issuer: string): NodejsFunction {
@@ -226,6 +238,51 @@ export class IdentityStack extends Stack {
     );
     return fn;
   }
+}
+
+/**
+ * What the account root keeps on the signing key: administration and the public key, named one by
+ * one. Not kms:Sign and not kms:CreateGrant (a grant could hand Sign to anyone), so no IAM
+ * policy in the account can let another principal sign; changing that takes kms:PutKeyPolicy,
+ * which the root must keep (KMS refuses a policy that locks it out) and CloudTrail records.
+ */
+const KEY_ADMIN_ACTIONS = [
+  'kms:DescribeKey', 'kms:GetPublicKey', 'kms:Verify', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:ListKeyPolicies',
+  'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:ListResourceTags', 'kms:TagResource',
+  'kms:UntagResource', 'kms:EnableKey', 'kms:DisableKey', 'kms:UpdateKeyDescription', 'kms:CreateAlias',
+  'kms:UpdateAlias', 'kms:DeleteAlias', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+];
+
+/**
+ * The RS256 signing key: its private half never leaves KMS. Retained when the stack goes, as
+ * tokens it signed may still be in use and the table still publishes its public half.
+ */
+function buildSigningKey(scope: Construct): Key {
+  return new Key(scope, 'SigningKey', {
+    description: 'Signs the identity service tokens (RS256); kms:Sign for the token-issuing functions only',
+    keySpec: KeySpec.RSA_2048,
+    keyUsage: KeyUsage.SIGN_VERIFY,
+    removalPolicy: RemovalPolicy.RETAIN,
+    policy: new PolicyDocument({
+      statements: [new PolicyStatement({ principals: [new AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] })],
+    }),
+  });
+}
+
+/**
+ * kms:Sign, in the key policy itself, for exactly these roles and RS256 only. The roles need no
+ * IAM statement: a key policy that names a principal is enough, and the root delegates no Sign.
+ */
+function allowSigning(key: Key, roles: IRole[]): void {
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'TokenFunctionsSign',
+      principals: roles,
+      actions: ['kms:Sign'],
+      resources: ['*'], // in a key policy, "*" is this key
+      conditions: { StringEquals: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' } },
+    }),
+  );
 }
 
 function buildTable(scope: Construct): Table {

@@ -26,12 +26,14 @@ export interface RouteDef {
   runsExtensions?: boolean;
   /** The function starts background jobs: it may invoke the jobs function. */
   launchesJobs?: boolean;
+  /** The function signs tokens: in AWS it alone may use the KMS signing key (kms:Sign). */
+  issuesTokens?: boolean;
 }
 
 export const routes = [
   {
     id: 'oauth-token', method: 'POST', path: '/oauth/token', handler: 'oauth/issue-token', api: 'oauth', data: 'write',
-    hashesPasswords: true, runsExtensions: true,
+    hashesPasswords: true, runsExtensions: true, issuesTokens: true,
   },
   { id: 'userinfo', method: 'GET', path: '/userinfo', handler: 'oauth/get-userinfo', api: 'oauth', data: 'read' },
   {

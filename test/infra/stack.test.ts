@@ -322,3 +322,79 @@ describe('IdentityStack: the jobs function', () => {
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
   });
 });
+
+describe('IdentityStack: the signing key (KMS)', () => {
+  interface KeyStatement extends Statement {
+    Principal?: { AWS?: unknown };
+    Condition?: Record<string, Record<string, unknown>>;
+  }
+  const keyId = () => template.getResourceId('AWS::KMS::Key');
+  const keyPolicy = () => (resources[keyId()]?.Properties.KeyPolicy as { Statement: KeyStatement[] }).Statement;
+  const tokenRoutes = () => ROUTES.filter((r) => r.issuesTokens === true);
+  const roleOf = (fn: { props: Record<string, unknown> }) => (fn.props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const everyFunction = () => [...ROUTES.map(functionOf), resourceOf(stack.rulesRunner), resourceOf(stack.jobs)];
+  const signs = (s: Statement) => actionsOf(s).some((a) => a === 'kms:Sign' || a === 'kms:*' || a === '*');
+
+  it('is one RSA_2048 SIGN_VERIFY key, kept when the stack is deleted or the key replaced', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' },
+    });
+  });
+
+  it('is handed, by ARN, to the token-issuing functions only (every function that signs: /oauth/token)', () => {
+    expect(tokenRoutes().map((r) => r.id)).toEqual(['oauth-token']);
+    const keyArn = { 'Fn::GetAtt': [keyId(), 'Arn'] };
+    for (const fn of everyFunction()) {
+      const env = (fn.props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      const issues = tokenRoutes().some((r) => functionOf(r).id === fn.id);
+      if (issues) expect(env.SIGNING_KEY_KMS_ID, fn.id).toEqual(keyArn);
+      else expect(env.SIGNING_KEY_KMS_ID, fn.id).toBeUndefined();
+    }
+  });
+
+  it('lets exactly the token functions sign, through the key policy, with RS256 only; no IAM policy grants kms:Sign', () => {
+    const signing = allStatements(resources).filter(signs) as KeyStatement[];
+    expect(signing).toHaveLength(1);
+    const [statement] = signing;
+    expect(keyPolicy()).toContainEqual(statement);
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'kms:Sign', Resource: '*' });
+    expect(statement?.Condition).toEqual({ StringEquals: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' } });
+    const principals = [statement?.Principal?.AWS].flat();
+    const tokenRoles = tokenRoutes().map((r) => ({ 'Fn::GetAtt': [roleOf(functionOf(r)), 'Arn'] }));
+    expect(principals).toEqual(tokenRoles);
+    // The roles of every other function hold no KMS permission at all (and so no way to sign).
+    for (const fn of everyFunction()) {
+      const kms = allowedStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('kms:'));
+      expect(kms, fn.id).toEqual([]);
+    }
+  });
+
+  it("keeps the account root to administration and the public key: no Sign, no CreateGrant, no wildcard", () => {
+    const others = keyPolicy().filter((s) => !signs(s));
+    expect(others).toHaveLength(1);
+    const [root] = others;
+    expect(root?.Effect).toBe('Allow');
+    expect(JSON.stringify(root?.Principal)).toContain(':root');
+    const actions = actionsOf(root!);
+    expect(actions).toEqual(expect.arrayContaining(['kms:GetPublicKey', 'kms:DescribeKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']));
+    for (const forbidden of ['kms:Sign', 'kms:CreateGrant', 'kms:*', '*']) expect(actions).not.toContain(forbidden);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    // Deny statements aside, no principal anywhere is "*" (anyone).
+    expect(keyPolicy().filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('"*"'))).toEqual([]);
+  });
+
+  it('outputs the key ARN for the seed (which registers its public key)', () => {
+    template.hasOutput('SigningKeyId', { Value: { 'Fn::GetAtt': [keyId(), 'Arn'] } });
+  });
+
+  it('bundles the KMS client into the token function only', () => {
+    for (const fn of everyFunction()) {
+      const { sources } = JSON.parse(readFileSync(join(assetDirOf(fn), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      const kms = sources.some((s) => s.includes('@aws-sdk/client-kms'));
+      expect(kms, fn.id).toBe(tokenRoutes().some((r) => functionOf(r).id === fn.id));
+    }
+  });
+});
