@@ -52,7 +52,7 @@ describe('edge firewall stack (us-east-1)', () => {
     const acl = acls[0]!.Properties;
     expect(acl.Scope).toBe('CLOUDFRONT');
     expect(acl.DefaultAction).toEqual({ Allow: {} });
-    const rate = Object.fromEntries(
+    const rate: Record<string, { action: unknown; labels: unknown; rate: any }> = Object.fromEntries(
       (acl.Rules as any[]).filter((r) => r.Statement.RateBasedStatement).map((r) => [r.Name, { action: r.Action, labels: r.RuleLabels, rate: r.Statement.RateBasedStatement }]),
     );
     expect(Object.keys(rate)).toEqual(['PasswordPerIp', 'RequestsPerIp', 'RequestsPerCredential']);
