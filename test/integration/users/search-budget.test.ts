@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '#shared/db/client';
 import { withDbMetrics } from '#shared/db/metrics';
+import { searchIndexKey } from '#shared/db/keys';
 import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
 import type { RequestRecord } from '#shared/http/handler';
 import { compileQuery } from '#shared/search/compile';
@@ -19,6 +20,7 @@ import { seedUser } from '#test/support/users';
  * sized to what the budget has left, so what a search reads is bounded by its budget.
  */
 const USERS = 30;
+const TAGS = 10;
 const read = ['read:users'];
 const stars = Array(100).fill('*').join(' OR ');
 const distinct = Array.from({ length: 100 }, (_, i) => `word${i}`).join(' OR ');
@@ -66,8 +68,15 @@ function watchConcurrency() {
 
 beforeAll(async () => {
   await insertIndexDeclaration(ROOT_INDEX_KEY, { status: 'ready', created_at: new Date().toISOString() }, undefined);
+  // Two shards of 150 entries each: far more entries than Queries, so the entries spend the budget.
+  await insertIndexDeclaration(searchIndexKey('app_metadata.tags'), {
+    path: 'app_metadata.tags', type: 'string', status: 'ready', generation: 'b1', shards: 2, mixed: false, created_at: new Date().toISOString(), job_id: 'job_test',
+  }, undefined);
   for (let i = 0; i < USERS; i++) {
-    await seedUser({ name: `Budget Person ${i}`, nickname: `bp${i}`, given_name: 'Budget', family_name: `Person${i}` });
+    await seedUser({
+      name: `Budget Person ${i}`, nickname: `bp${i}`, given_name: 'Budget', family_name: `Person${i}`,
+      app_metadata: { tags: Array.from({ length: TAGS }, (_, t) => `tag${t}`) },
+    });
   }
 });
 
@@ -88,13 +97,13 @@ describe('search index budget', () => {
     expect(seen[0]!.db.commands.filter((c) => c === 'Query').length).toBeLessThanOrEqual(64 + 2);
   });
 
-  it('stops `* OR * OR …` within its budget: every item read and every Query paid for by it', async () => {
-    // ~6 entries per user (each field it holds): 180 entries, more than the budget of 100.
-    const budget = 100;
-    const { refused, queries, items } = await candidates(stars, budget);
-    expect(refused).toBeLessThanOrEqual(budget);
-    expect(items).toBeLessThanOrEqual(budget);
-    expect(queries).toBeLessThanOrEqual(Math.floor(budget / QUERY_CHARGE));
+  it('stops a search within its budget: every item read and every Query paid for by it', async () => {
+    const tagged = Array(50).fill('app_metadata.tags:*').join(' OR ');
+    // 300 entries in 2 ranges; 200 pays for the ranges, not for the entries.
+    expect(await candidates(tagged, 200)).toEqual({ ids: undefined, refused: 200, queries: 2, items: 200 });
+    expect(await candidates(tagged, USERS * TAGS + 2 * QUERY_CHARGE)).toEqual({ ids: USERS, refused: undefined, queries: 2, items: USERS * TAGS });
+    // `* OR * OR …`: 64 ranges of 180 entries in all; 64 Queries cost more than 1,000.
+    expect(await candidates(stars, 1_000)).toEqual({ ids: undefined, refused: 0, queries: 0, items: 0 });
   });
 
   it('refuses 100 distinct terms (6,400 ranges, 30 entries each at least) before reading any', async () => {
@@ -127,6 +136,8 @@ describe('search index budget', () => {
 
   it('still answers a search that fits its budget exactly as before', async () => {
     expect(await candidates('name:"Budget Person 3" OR nickname:bp4 OR nickname:bp4', 100_000)).toMatchObject({ ids: 2, refused: undefined, queries: 16 });
+    // Two lookups reading the same prefix in the same 8 shards: each page is read once for both.
+    expect(await candidates('name:budget*1 OR name:budget*2', 100_000)).toEqual({ ids: 6, refused: undefined, queries: 8, items: USERS });
     // Its 8 shards, in one page each: the budget is what 8 Queries cost, and is shared among them.
     expect(await candidates('given_name:budget', 8 * QUERY_CHARGE)).toMatchObject({ ids: USERS, refused: undefined, queries: 8 });
   });
