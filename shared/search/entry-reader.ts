@@ -38,10 +38,10 @@ const rangeKey = (pk: string, range: KeyRange) => JSON.stringify([pk, range]);
 /**
  * Reads index pages for one search, within a budget of entries (SEARCH_INDEX_BUDGET). A page is
  * issued only when the budget minus what is already charged and what the pages in flight may
- * read can pay for it, and its Limit is its share of what is left (at most PAGE): what is charged never
- * exceeds the budget, however many ranges a query asks for. When a page is needed and nothing in
- * flight can free any budget, the search is refused (ReadBudgetSpentError), within a page of the
- * budget. A page of a partition and range that several lookups read is read once for all of them.
+ * read can pay for it, and its Limit is its share of what is left (at most PAGE): what is charged
+ * never exceeds the budget, however many ranges a query asks for. When a page is needed and
+ * nothing in flight can free any budget, the search is refused (ReadBudgetSpentError). A page of
+ * a partition and range that several lookups read is read once for all of them.
  */
 export class EntryReader {
   /** Entries read, and what they were charged (each Query at least QUERY_CHARGE). */
