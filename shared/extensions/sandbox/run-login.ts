@@ -4,7 +4,7 @@ import { ACTION_SOURCE, RULES_SOURCE } from '#shared/extensions/sandbox/guest-so
 import { LogCollector } from '#shared/extensions/sandbox/logs';
 import type { NetworkPolicy } from '#shared/extensions/sandbox/network-policy';
 import { failureOutput, guestOutput } from '#shared/extensions/sandbox/outcome';
-import { quickJS } from '#shared/extensions/sandbox/quickjs';
+import { isAbandoned, quickJS } from '#shared/extensions/sandbox/quickjs';
 import { runContext } from '#shared/extensions/sandbox/run-context';
 import { LoginSession, type LoginCounters } from '#shared/extensions/sandbox/session';
 import { log } from '#shared/log';
@@ -46,12 +46,13 @@ export async function runLogin(input: LoginExtensionInput, options: SandboxOptio
   let output: LoginExtensionOutput = { outcome: 'allow', idTokenClaims: {}, accessTokenClaims: {}, logs: [] };
   try {
     // The budget starts once the interpreter is ready: loading it (once per cold start) is ours.
-    await quickJS();
+    let quickjs = await quickJS();
     const deadline = performance.now() + input.limits.totalMs;
     for (const stage of stagesOf(input)) {
       session = new LoginSession(deadline, options, logs, counters);
-      // Again per context: a context cut off hard abandons the instance, and the next one loads anew.
-      const quickjs = await quickJS();
+      // A context cut off hard abandons the instance: the next one loads anew. Only then is there
+      // an await here, so concurrent logins cannot spend this one's budget before its first context.
+      if (isAbandoned(quickjs)) quickjs = await quickJS();
       await runContext(quickjs, session, stage.source, JSON.stringify(stage.input(state)), input.limits.memoryBytes);
       output = outputOf(session, input, logs);
       if (output.outcome !== 'allow') return output;
