@@ -50,6 +50,7 @@ describe('readConfig', () => {
       SEARCH_INDEX_SHARDS: 8,
       SEARCH_INDEX_CACHE_MS: 10_000,
       EXTENSIONS_CACHE_MS: 10_000,
+      EXTENSIONS_CHECK_READ: 'eventual',
       EXTENSIONS_BUDGET_MS: 20_000,
       EXTENSIONS_MEMORY_MB: 32,
       ACCESS_TOKEN_TTL_SECONDS: 86_400,
@@ -81,6 +82,7 @@ describe('readConfig', () => {
       SEARCH_INDEX_SHARDS: 8,
       SEARCH_INDEX_CACHE_MS: 10_000,
       EXTENSIONS_CACHE_MS: 10_000,
+      EXTENSIONS_CHECK_READ: 'eventual',
       EXTENSIONS_BUDGET_MS: 20_000,
       EXTENSIONS_MEMORY_MB: 32,
       ACCESS_TOKEN_TTL_SECONDS: 3600,
@@ -95,6 +97,13 @@ describe('readConfig', () => {
 
   it('refuses an ISSUER that is not a URL', () => {
     expect(configError({ ...base, ISSUER: 'id.example.com/' })).toBe('Invalid configuration: ISSUER: Invalid URL');
+  });
+
+  it('reads the extensions generation eventually consistent unless told otherwise, and refuses other modes', () => {
+    expect(readConfig({ ...base, EXTENSIONS_CHECK_READ: 'consistent' }).EXTENSIONS_CHECK_READ).toBe('consistent');
+    expect(configError({ ...base, EXTENSIONS_CHECK_READ: 'strong' })).toBe(
+      'Invalid configuration: EXTENSIONS_CHECK_READ: Invalid option: expected one of "eventual"|"consistent"',
+    );
   });
 
   it('refuses a missing TABLE_NAME', () => {
