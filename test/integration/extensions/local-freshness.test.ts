@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/dynamodb-local';
+import type { BootstrapCredentials } from '#shared/bootstrap/seed';
 import { startService, type RunningService } from '#test/support/local-service';
 
 /**
@@ -16,11 +17,7 @@ const CLAIM = 'https://fresh.example/local';
 const dataDir = mkdtempSync(join(tmpdir(), 'identity-fresh-'));
 let service: RunningService | undefined;
 let base = '';
-let bootstrap: {
-  management: { client_id: string; client_secret: string; audience: string };
-  application: { client_id: string; client_secret: string };
-  connection: string;
-};
+let bootstrap: BootstrapCredentials;
 let auth: Record<string, string> = {};
 
 const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -56,7 +53,7 @@ beforeAll(async () => {
     if (inherited.cache !== undefined) process.env.EXTENSIONS_CACHE_MS = inherited.cache;
     if (inherited.check !== undefined) process.env.EXTENSIONS_CHECK_READ = inherited.check;
   }
-  bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as typeof bootstrap;
+  bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as BootstrapCredentials;
   const token = await send('POST', '/oauth/token', {
     grant_type: 'client_credentials', client_id: bootstrap.management.client_id,
     client_secret: bootstrap.management.client_secret, audience: bootstrap.management.audience,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/dynamodb-local';
+import type { BootstrapCredentials } from '#shared/bootstrap/seed';
 import { percentile } from '#test/bench/stats';
 import { startService, type RunningService } from '#test/support/local-service';
 
@@ -37,11 +38,7 @@ const SPIN_RULE = 'function (user, context, callback) { if (user.app_metadata.sp
 const dataDir = mkdtempSync(join(tmpdir(), 'identity-spinning-'));
 let service: RunningService | undefined;
 let base = '';
-let bootstrap: {
-  management: { client_id: string; client_secret: string; audience: string };
-  application: { client_id: string; client_secret: string };
-  connection: string;
-};
+let bootstrap: BootstrapCredentials;
 let management = '';
 /** A user the rule lets through, and one it spins for. */
 let plain = { email: '', path: '' };
@@ -73,7 +70,7 @@ beforeAll(async () => {
     // Two workers, both taken by the spinning logins: the measured requests need none.
     EXTENSIONS_WORKERS: '2',
   });
-  bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as typeof bootstrap;
+  bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap.json'), 'utf8')) as BootstrapCredentials;
   management = ((await (await clientCredentials()).json()) as { access_token: string }).access_token;
   const auth = { authorization: `Bearer ${management}` };
   const rule = await post('/api/v2/rules', { name: 'spin', script: SPIN_RULE }, auth);
