@@ -1,5 +1,6 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
+import { queryAll } from '#shared/db/query-all';
 import { attributeIs, isTransactionCanceled } from '#shared/db/items';
 import { actionKey, actionVersionKey, EXTENSIONS_PK, extensionsGenerationKey, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
 import { ExtensionsChangedError } from '#shared/rules/errors';
@@ -75,16 +76,6 @@ export function cancellation(error: unknown): boolean[] {
   return reasons.map((r) => r.Code === 'ConditionalCheckFailed');
 }
 
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 /** Management reads are strongly consistent: a client reads back at once what it just wrote. */
 export const withPrefix = (prefix: string) =>

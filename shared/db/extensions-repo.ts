@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActionVersionRecord, TriggerBindingsRecord } from '#shared/actions/model';
 import { db, tableName } from '#shared/db/client';
-import { ALL_VERSIONS, fromItem, queryAll, type Kind } from '#shared/db/extensions-items';
+import { ALL_VERSIONS, fromItem, type Kind } from '#shared/db/extensions-items';
+import { queryAll } from '#shared/db/query-all';
 import type { RulesConfigRecord } from '#shared/db/rules-repo';
 import { EXTENSIONS_PK, extensionsGenerationKey } from '#shared/db/keys';
 import type { RuleRecord } from '#shared/rules/model';

@@ -1,6 +1,7 @@
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed } from '#shared/db/items';
+import { queryAll } from '#shared/db/query-all';
 import { LOGIN_ACCOUNT_SK, LOGIN_IP_SK_PREFIX, loginAccountKey, loginCountersPartition, loginIpKey, type Key } from '#shared/db/keys';
 
 /**
@@ -203,24 +204,12 @@ export async function deleteCounters(connection: string, identifier: string): Pr
   }
 }
 
-async function partitionItems(connection: string, identifier: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': loginCountersPartition(connection, identifier) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const partitionItems = (connection: string, identifier: string) =>
+  queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': loginCountersPartition(connection, identifier) },
+    ConsistentRead: true,
+  });
 
 async function conditionally(input: UpdateCommandInput): Promise<boolean> {
   try {

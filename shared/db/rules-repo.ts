@@ -8,13 +8,13 @@ import {
   getItem,
   item,
   notExists,
-  queryAll,
   revisionIs,
   retryStale,
   RULES,
   StaleExtensionError,
   withPrefix,
 } from '#shared/db/extensions-items';
+import { queryAll } from '#shared/db/query-all';
 import { isTransactionCanceled } from '#shared/db/items';
 import { EXTENSIONS_PK, ruleKey, ruleNameKey, rulesConfigKey } from '#shared/db/keys';
 import { RuleConflictError } from '#shared/rules/errors';
