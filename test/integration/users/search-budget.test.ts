@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '#shared/db/client';
 import { withDbMetrics } from '#shared/db/metrics';
 import { searchIndexKey } from '#shared/db/keys';
+import { shardOf } from '#shared/search-index/encoding';
 import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
 import type { RequestRecord } from '#shared/http/handler';
 import { compileQuery } from '#shared/search/compile';
@@ -66,14 +67,29 @@ function watchConcurrency() {
   return { most: () => most, largestLimit: () => largestLimit, stop: () => db.middlewareStack.remove(name) };
 }
 
+/** `count` user ids (database users' id part), the same number in each of `shards` shards. */
+function evenlySharded(count: number, shards: number): string[] {
+  const perShard = new Map<number, string[]>();
+  for (let n = 0; [...perShard.values()].flat().length < count; n++) {
+    const id = `budget${n}`;
+    const shard = shardOf(`auth0|${id}`, shards);
+    const ids = perShard.get(shard) ?? [];
+    if (ids.length < count / shards) perShard.set(shard, [...ids, id]);
+  }
+  return [...perShard.values()].flat();
+}
+
 beforeAll(async () => {
   await insertIndexDeclaration(ROOT_INDEX_KEY, { status: 'ready', created_at: new Date().toISOString() }, undefined);
   // Two shards of 150 entries each: far more entries than Queries, so the entries spend the budget.
   await insertIndexDeclaration(searchIndexKey('app_metadata.tags'), {
     path: 'app_metadata.tags', type: 'string', status: 'ready', generation: 'b1', shards: 2, mixed: false, created_at: new Date().toISOString(), job_id: 'job_test',
   }, undefined);
-  for (let i = 0; i < USERS; i++) {
+  // Ids chosen so that each shard holds exactly half the users (random ids split unevenly, and a
+  // shard of 190 entries spends the budget in one page: the figures below would depend on luck).
+  for (const [i, id] of evenlySharded(USERS, 2).entries()) {
     await seedUser({
+      user_id: id,
       name: `Budget Person ${i}`, nickname: `bp${i}`, given_name: 'Budget', family_name: `Person${i}`,
       app_metadata: { tags: Array.from({ length: TAGS }, (_, t) => `tag${t}`) },
     });
