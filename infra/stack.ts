@@ -36,7 +36,7 @@ const DEFAULT_MEMORY_MB = 512;
  * memory: 1024 MB is ~0.6 vCPU, and the sandbox itself is capped at EXTENSIONS_MEMORY_MB.
  * Its timeout covers Auth0's 20 s budget (which the sandbox enforces) plus cold start.
  */
-const RULES_RUNNER_ENTRY = 'functions/extensions/run-extensions.ts';
+const RULES_RUNNER_ENTRY = 'functions/sandbox/run-extensions.ts';
 const RULES_RUNNER_MEMORY_MB = 1024;
 const RULES_RUNNER_TIMEOUT = Duration.seconds(30);
 /** Functions that run logins wait for the runner: just under API Gateway's 30 s integration limit. */

@@ -1,6 +1,6 @@
-import { createAction } from '#shared/actions/actions';
-import { toWireAction } from '#shared/actions/model';
-import { CreateActionBody } from '#shared/actions/schemas';
+import { createAction } from '#shared/management/actions/actions';
+import { toWireAction } from '#shared/management/actions/model';
+import { CreateActionBody } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-create', { body: CreateActionBody }, async ({ body }) => {

@@ -1,5 +1,5 @@
-import { deleteAction } from '#shared/actions/actions';
-import { ActionIdParams, DeleteActionQuery } from '#shared/actions/schemas';
+import { deleteAction } from '#shared/management/actions/actions';
+import { ActionIdParams, DeleteActionQuery } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-delete', { params: ActionIdParams, query: DeleteActionQuery }, async ({ params, query }) => {

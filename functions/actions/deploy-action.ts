@@ -1,6 +1,6 @@
-import { deployAction } from '#shared/actions/actions';
-import { toWireDeployedVersion } from '#shared/actions/model';
-import { ActionIdParams } from '#shared/actions/schemas';
+import { deployAction } from '#shared/management/actions/actions';
+import { toWireDeployedVersion } from '#shared/management/actions/model';
+import { ActionIdParams } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-deploy', { params: ActionIdParams }, async ({ params }) => {

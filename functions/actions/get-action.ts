@@ -1,6 +1,6 @@
-import { getAction } from '#shared/actions/actions';
-import { toWireAction } from '#shared/actions/model';
-import { ActionIdParams } from '#shared/actions/schemas';
+import { getAction } from '#shared/management/actions/actions';
+import { toWireAction } from '#shared/management/actions/model';
+import { ActionIdParams } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-get', { params: ActionIdParams }, async ({ params }) => {

@@ -1,6 +1,6 @@
-import { getBindings } from '#shared/actions/bindings';
-import { pageOf } from '#shared/actions/model';
-import { ListBindingsQuery, TriggerParams } from '#shared/actions/schemas';
+import { getBindings } from '#shared/management/actions/bindings';
+import { pageOf } from '#shared/management/actions/model';
+import { ListBindingsQuery, TriggerParams } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-bindings-get', { params: TriggerParams, query: ListBindingsQuery }, async ({ params, query }) => {

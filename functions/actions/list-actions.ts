@@ -1,6 +1,6 @@
-import { listActions } from '#shared/actions/actions';
-import { pageOf, toWireAction } from '#shared/actions/model';
-import { ListActionsQuery } from '#shared/actions/schemas';
+import { listActions } from '#shared/management/actions/actions';
+import { pageOf, toWireAction } from '#shared/management/actions/model';
+import { ListActionsQuery } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-list', { query: ListActionsQuery }, async ({ query }) => {

@@ -1,6 +1,6 @@
-import { updateAction } from '#shared/actions/actions';
-import { toWireAction } from '#shared/actions/model';
-import { ActionIdParams, UpdateActionBody } from '#shared/actions/schemas';
+import { updateAction } from '#shared/management/actions/actions';
+import { toWireAction } from '#shared/management/actions/model';
+import { ActionIdParams, UpdateActionBody } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-update', { params: ActionIdParams, body: UpdateActionBody }, async ({ params, body }) => {

@@ -1,5 +1,5 @@
-import { updateBindings } from '#shared/actions/bindings';
-import { TriggerParams, UpdateBindingsBody } from '#shared/actions/schemas';
+import { updateBindings } from '#shared/management/actions/bindings';
+import { TriggerParams, UpdateBindingsBody } from '#shared/management/actions/schemas';
 import { managementRoute } from '#shared/http/management-route';
 
 export const handler = managementRoute('actions-bindings-update', { params: TriggerParams, body: UpdateBindingsBody }, async ({ params, body }) => ({

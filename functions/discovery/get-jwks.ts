@@ -1,5 +1,5 @@
 import { openRoute } from '#shared/http/handler';
-import { publicJwkSet } from '#shared/tokens/signing-keys';
+import { publicJwkSet } from '#shared/authentication/tokens/signing-keys';
 
 export const handler = openRoute('jwks', async () => ({
   body: await publicJwkSet(),

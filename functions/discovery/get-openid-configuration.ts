@@ -1,5 +1,5 @@
 import { openRoute } from '#shared/http/handler';
-import { openIdConfiguration } from '#shared/tokens/discovery';
+import { openIdConfiguration } from '#shared/authentication/discovery/discovery';
 
 export const handler = openRoute('openid-configuration', async () => ({
   body: openIdConfiguration(),

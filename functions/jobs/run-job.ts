@@ -1,7 +1,7 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
-import { launchJob } from '#shared/jobs/launch';
-import { runJob, type RunOutcome } from '#shared/jobs/run';
+import { launchJob } from '#shared/management/jobs/launch';
+import { runJob, type RunOutcome } from '#shared/management/jobs/run';
 
 /**
  * The jobs Lambda (not an HTTP route): invoked asynchronously with `{job_id}` by the routes that

@@ -1,6 +1,6 @@
 import { openRoute } from '#shared/http/handler';
-import { issueToken } from '#shared/oauth/token-endpoint';
-import { readTokenRequest } from '#shared/oauth/token-request';
+import { issueToken } from '#shared/authentication/oauth/token-endpoint';
+import { readTokenRequest } from '#shared/authentication/oauth/token-request';
 
 export const handler = openRoute('oauth-token', async ({ event }) => ({
   body: await issueToken(readTokenRequest(event)),

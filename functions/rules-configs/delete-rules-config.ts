@@ -1,6 +1,6 @@
 import { managementRoute } from '#shared/http/management-route';
-import { deleteRulesConfig } from '#shared/rules/rules-configs';
-import { RulesConfigKeyParams } from '#shared/rules/schemas';
+import { deleteRulesConfig } from '#shared/management/rules/rules-configs';
+import { RulesConfigKeyParams } from '#shared/management/rules/schemas';
 
 export const handler = managementRoute('rules-configs-delete', { params: RulesConfigKeyParams }, async ({ params }) => {
   await deleteRulesConfig(params.key);

@@ -1,6 +1,6 @@
 import { managementRoute } from '#shared/http/management-route';
-import { putRulesConfig } from '#shared/rules/rules-configs';
-import { PutRulesConfigBody, RulesConfigKeyParams } from '#shared/rules/schemas';
+import { putRulesConfig } from '#shared/management/rules/rules-configs';
+import { PutRulesConfigBody, RulesConfigKeyParams } from '#shared/management/rules/schemas';
 
 export const handler = managementRoute(
   'rules-configs-put',

@@ -1,7 +1,7 @@
 import { managementRoute } from '#shared/http/management-route';
-import { projectRule, toWireRule } from '#shared/rules/model';
-import { listRules } from '#shared/rules/rules';
-import { ListRulesQuery } from '#shared/rules/schemas';
+import { projectRule, toWireRule } from '#shared/management/rules/model';
+import { listRules } from '#shared/management/rules/rules';
+import { ListRulesQuery } from '#shared/management/rules/schemas';
 
 export const handler = managementRoute('rules-list', { query: ListRulesQuery }, async ({ query }) => {
   const page = await listRules(query);

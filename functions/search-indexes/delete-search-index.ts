@@ -1,6 +1,6 @@
 import { managementRoute } from '#shared/http/management-route';
-import { deleteIndex } from '#shared/search-index/manage';
-import { SearchIndexPathParams } from '#shared/search-index/schemas';
+import { deleteIndex } from '#shared/management/search-indexes/manage';
+import { SearchIndexPathParams } from '#shared/management/search-indexes/schemas';
 
 export const handler = managementRoute('search-indexes-delete', { params: SearchIndexPathParams }, async ({ params }) => {
   await deleteIndex(params.path);

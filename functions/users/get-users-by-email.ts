@@ -1,7 +1,7 @@
 import { managementRoute } from '#shared/http/management-route';
-import { projectFields, toWireUser } from '#shared/users/model';
-import { usersByEmail } from '#shared/users/read';
-import { UsersByEmailQuery } from '#shared/users/schemas';
+import { projectFields, toWireUser } from '#shared/management/users/model';
+import { usersByEmail } from '#shared/management/users/read';
+import { UsersByEmailQuery } from '#shared/management/users/schemas';
 
 export const handler = managementRoute('users-by-email', { query: UsersByEmailQuery }, async ({ query }) => {
   const users = await usersByEmail(query.email);

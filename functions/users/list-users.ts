@@ -1,7 +1,7 @@
 import { managementRoute } from '#shared/http/management-route';
-import { projectFields } from '#shared/users/model';
-import { listUsers } from '#shared/users/read';
-import { ListUsersQuery } from '#shared/users/schemas';
+import { projectFields } from '#shared/management/users/model';
+import { listUsers } from '#shared/management/users/read';
+import { ListUsersQuery } from '#shared/management/users/schemas';
 
 export const handler = managementRoute('users-list', { query: ListUsersQuery }, async ({ query }) => {
   const page = await listUsers(query);

@@ -1,9 +1,9 @@
 import { header } from '#shared/http/event';
 import { managementRoute } from '#shared/http/management-route';
-import { versionsFromIfMatch } from '#shared/users/if-match';
-import { etagOf, toWireUser } from '#shared/users/model';
-import { UpdateUserBody, UserIdParams } from '#shared/users/schemas';
-import { updateUser } from '#shared/users/update';
+import { versionsFromIfMatch } from '#shared/management/users/if-match';
+import { etagOf, toWireUser } from '#shared/management/users/model';
+import { UpdateUserBody, UserIdParams } from '#shared/management/users/schemas';
+import { updateUser } from '#shared/management/users/update';
 
 export const handler = managementRoute('users-update', { params: UserIdParams, body: UpdateUserBody }, async ({ event, params, body, caller }) => {
   const user = await updateUser(caller, params.id, body, versionsFromIfMatch(header(event, 'if-match')));

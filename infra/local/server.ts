@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { RouteNotFoundError } from '#shared/errors';
+import { RouteNotFoundError } from '#shared/platform/errors';
 import { MAX_BODY_BYTES, type HttpEvent, type HttpResult } from '#shared/http/event';
 import type { LambdaHandler } from '#shared/http/handler';
 import { routes, type RouteDef } from '#shared/http/routes';

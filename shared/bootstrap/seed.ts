@@ -1,15 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MANAGEMENT_SCOPES } from '#shared/auth/scopes';
-import { createClient, loadClient } from '#shared/clients/clients';
-import { config, managementAudience } from '#shared/config';
-import { DEFAULT_CONNECTION } from '#shared/connections/connections';
+import { MANAGEMENT_SCOPES } from '#shared/tenant/scopes';
+import { createClient, loadClient } from '#shared/tenant/clients';
+import { config, managementAudience } from '#shared/platform/config';
+import { DEFAULT_CONNECTION } from '#shared/tenant/connections';
 import { putClientGrant } from '#shared/db/clients-repo';
 import { insertConnection } from '#shared/db/connections-repo';
 import { findCurrentSigningKey } from '#shared/db/signing-keys-repo';
-import { newConnectionId } from '#shared/ids';
-import { ensureSearchIndexes } from '#shared/search-index/manage';
-import { createSigningKey } from '#shared/tokens/signing-keys';
+import { newConnectionId } from '#shared/platform/ids';
+import { ensureSearchIndexes } from '#shared/management/search-indexes/manage';
+import { createSigningKey } from '#shared/authentication/tokens/signing-keys';
 
 /**
  * A new tenant's first contents: the default database connection, an RS256 signing key (a table
@@ -46,7 +46,7 @@ export async function seedTenant(): Promise<void> {
  */
 async function ensureSigningKey(): Promise<void> {
   if (config.SIGNING_KEY_KMS_ID) {
-    const { registerKmsSigningKeyWithDefaults } = await import('#shared/tokens/kms-signing-key');
+    const { registerKmsSigningKeyWithDefaults } = await import('#shared/authentication/tokens/kms-signing-key');
     await registerKmsSigningKeyWithDefaults(config.SIGNING_KEY_KMS_ID);
   } else if (!(await findCurrentSigningKey({ withPrivateKey: false }))) {
     await createSigningKey(true);

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ActionRecord, ActionVersionRecord, TriggerBindingsRecord } from '#shared/actions/model';
+import type { ActionRecord, ActionVersionRecord, TriggerBindingsRecord } from '#shared/management/actions/model';
 import { db, tableName } from '#shared/db/client';
 import {
   ACTIONS,

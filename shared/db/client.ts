@@ -1,7 +1,7 @@
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '#shared/config';
+import { config } from '#shared/platform/config';
 import { recordCommand, type CommandOutput } from '#shared/db/metrics';
 
 /** One client per cold start. DynamoDB Local needs an endpoint and accepts any credentials. */

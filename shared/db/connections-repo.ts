@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { connectionKey } from '#shared/db/keys';
-import type { PasswordPolicyLevel } from '#shared/passwords/policy';
+import type { PasswordPolicyLevel } from '#shared/tenant/passwords/policy';
 
 export interface ConnectionRecord {
   id: string;

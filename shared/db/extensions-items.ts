@@ -3,7 +3,7 @@ import { db, tableName } from '#shared/db/client';
 import { queryAll } from '#shared/db/query-all';
 import { attributeIs, isTransactionCanceled } from '#shared/db/items';
 import { actionKey, actionVersionKey, EXTENSIONS_PK, extensionsGenerationKey, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
-import { ExtensionsChangedError } from '#shared/rules/errors';
+import { ExtensionsChangedError } from '#shared/management/rules/errors';
 
 /**
  * What the rules and actions repositories share. Rules, rules-configs, actions, action versions

@@ -1,11 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ActionVersionRecord, TriggerBindingsRecord } from '#shared/actions/model';
+import type { ActionVersionRecord, TriggerBindingsRecord } from '#shared/management/actions/model';
 import { db, tableName } from '#shared/db/client';
 import { ALL_VERSIONS, fromItem, type Kind } from '#shared/db/extensions-items';
 import { queryAll } from '#shared/db/query-all';
 import type { RulesConfigRecord } from '#shared/db/rules-repo';
 import { EXTENSIONS_PK, extensionsGenerationKey } from '#shared/db/keys';
-import type { RuleRecord } from '#shared/rules/model';
+import type { RuleRecord } from '#shared/management/rules/model';
 
 export interface LoginItems {
   rules: RuleRecord[];

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import type { IndexEntry } from '#shared/search-index/entries';
-import type { KeyRange } from '#shared/search/plan';
+import type { IndexEntry } from '#shared/management/search-indexes/entries';
+import type { KeyRange } from '#shared/management/search/plan';
 
 /** One page of an index partition's entries in a sort-key range (strongly consistent: a write is seen at once). */
 export interface EntryPage {

@@ -2,9 +2,9 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, T
 import { db, tableName } from '#shared/db/client';
 import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { jobKey, USER_PROFILE_SK, userKey, type Key } from '#shared/db/keys';
-import type { JobRecord, PageStart } from '#shared/jobs/model';
-import type { IndexEntry } from '#shared/search-index/entries';
-import type { UserRecord } from '#shared/users/model';
+import type { JobRecord, PageStart } from '#shared/management/jobs/model';
+import type { IndexEntry } from '#shared/management/search-indexes/entries';
+import type { UserRecord } from '#shared/management/users/model';
 
 /**
  * Job items, and the passes over the table that jobs make: a segmented Scan of the user profiles,

@@ -3,7 +3,7 @@ import { db, tableName } from '#shared/db/client';
 import { withoutKeys } from '#shared/db/items';
 import { type Key, USER_PROFILE_SK, userPartition, userStatsKey } from '#shared/db/keys';
 import { getItems } from '#shared/db/login-counters-repo';
-import type { UserRecord } from '#shared/users/model';
+import type { UserRecord } from '#shared/management/users/model';
 
 /**
  * What a login reads and writes about a user, priced for logins: the profile and the login stats

@@ -17,8 +17,8 @@ import {
 import { queryAll } from '#shared/db/query-all';
 import { isTransactionCanceled } from '#shared/db/items';
 import { EXTENSIONS_PK, ruleKey, ruleNameKey, rulesConfigKey } from '#shared/db/keys';
-import { RuleConflictError } from '#shared/rules/errors';
-import type { RuleRecord } from '#shared/rules/model';
+import { RuleConflictError } from '#shared/management/rules/errors';
+import type { RuleRecord } from '#shared/management/rules/model';
 
 /**
  * Rules (with their name claims) and rules-configs in DynamoDB. Each write also bumps the

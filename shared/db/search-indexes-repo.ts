@@ -2,7 +2,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-
 import { db, tableName } from '#shared/db/client';
 import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { jobKey, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
-import type { DeclaredType, IndexStatus } from '#shared/search-index/model';
+import type { DeclaredType, IndexStatus } from '#shared/management/search-indexes/model';
 
 /**
  * Search index declarations, all in one partition: writers and the planner load them with one

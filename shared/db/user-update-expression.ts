@@ -1,6 +1,6 @@
-import type { MetadataUpdate } from '#shared/metadata/merge';
-import type { MetadataStore } from '#shared/metadata/rules';
-import type { UserChanges } from '#shared/users/changes';
+import type { MetadataUpdate } from '#shared/management/metadata/merge';
+import type { MetadataStore } from '#shared/management/metadata/rules';
+import type { UserChanges } from '#shared/management/users/changes';
 
 /**
  * Builds the single UpdateItem for a user change. Every name and value goes through a

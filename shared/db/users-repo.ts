@@ -10,10 +10,10 @@ import { db, itemFromError, tableName } from '#shared/db/client';
 import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, USER_STATS_SK, userKey, userPartition, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
-import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/errors';
-import type { EntryChanges, IndexEntry } from '#shared/search-index/entries';
-import type { UserChanges } from '#shared/users/changes';
-import type { UserRecord } from '#shared/users/model';
+import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/platform/errors';
+import type { EntryChanges, IndexEntry } from '#shared/management/search-indexes/entries';
+import type { UserChanges } from '#shared/management/users/changes';
+import type { UserRecord } from '#shared/management/users/model';
 
 /**
  * Users in DynamoDB: the profile item plus one claim item per unique identifier (email and

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ManagementError } from '#shared/errors';
+import { ManagementError } from '#shared/platform/errors';
 import { header, type HttpEvent } from '#shared/http/event';
 
 /**

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { config } from '#shared/config';
+import { config } from '#shared/platform/config';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
-import { PayloadTooLargeError } from '#shared/errors';
+import { PayloadTooLargeError } from '#shared/platform/errors';
 import { throughEdge } from '#shared/http/edge-origin';
 import { MAX_BODY_BYTES, pathParams, rawBody, type HttpEvent, type HttpResult, type Reply } from '#shared/http/event';
 import { limitsFor, type RequestLimits } from '#shared/http/rate-limit';
 import { routeById, type RouteDef, type RouteId } from '#shared/http/routes';
 import { isKnownError, serializeError, toHttpResult } from '#shared/http/serialize';
-import { log } from '#shared/log';
+import { log } from '#shared/platform/log';
 
 /**
  * The handler wrappers: every Lambda is `export const handler = <kind>Route(id, ..., fn)`. The

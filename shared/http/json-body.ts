@@ -1,4 +1,4 @@
-import { InvalidBodyError } from '#shared/errors';
+import { InvalidBodyError } from '#shared/platform/errors';
 import { rawBody, type HttpEvent } from '#shared/http/event';
 
 /**

@@ -1,12 +1,12 @@
 import type * as z from 'zod';
-import { verifyManagementToken } from '#shared/auth/access-token';
-import { hasAnyScope, type Caller } from '#shared/auth/caller';
-import { InsufficientScopeError } from '#shared/errors';
+import { verifyManagementToken } from '#shared/authentication/tokens/access-token';
+import { hasAnyScope, type Caller } from '#shared/tenant/caller';
+import { InsufficientScopeError } from '#shared/platform/errors';
 import { header, queryParams, type Reply } from '#shared/http/event';
 import { wrap, type BaseRequest, type LambdaHandler } from '#shared/http/handler';
 import { jsonBody } from '#shared/http/json-body';
 import { routeById, type RouteId } from '#shared/http/routes';
-import { parseBody, parsePath, parseQuery } from '#shared/http/validation';
+import { parseBody, parsePath, parseQuery } from '#shared/platform/validation';
 
 /**
  * A Management API route: a verified bearer token holding any of the route's scopes, then the

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { config, type Config } from '#shared/config';
-import { TooManyRequestsError } from '#shared/errors';
+import { config, type Config } from '#shared/platform/config';
+import { TooManyRequestsError } from '#shared/platform/errors';
 import type { HttpEvent } from '#shared/http/event';
 import { requestKeys, type RequestKeys } from '#shared/http/rate-limit-keys';
 import type { RouteDef } from '#shared/http/routes';

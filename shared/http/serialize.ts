@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { HiddenServerError, ManagementError, OAuthError, SignupError, TooManyRequestsError, UnauthorizedError } from '#shared/errors';
+import { HiddenServerError, ManagementError, OAuthError, SignupError, TooManyRequestsError, UnauthorizedError } from '#shared/platform/errors';
 import type { HttpResult, Reply } from '#shared/http/event';
 
 /**

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { ExtensionsRunner, LoginExtensionInput, LoginExtensionOutput, RuleScript } from '#shared/extensions/contract';
+import type { ExtensionsRunner, LoginExtensionInput, LoginExtensionOutput, RuleScript } from '#shared/sandbox/contract';
 import type { db } from '#shared/db/client';
 import { summarise, type LatencySummary } from '#test/bench/stats';
 
@@ -54,7 +54,7 @@ export function jwtClaims(token: unknown): Record<string, unknown> {
   }
 }
 
-/** One login's runner input as the token endpoint builds it (shared/login/extension-input.ts), for a typical user. */
+/** One login's runner input as the token endpoint builds it (shared/authentication/login/extension-input.ts), for a typical user. */
 export function sandboxInput(rules: RuleScript[], limits: LoginExtensionInput['limits'], i: number): LoginExtensionInput {
   return {
     rules,
@@ -177,7 +177,7 @@ export interface Argon2Result {
   cpuMsPerVerify: number;
 }
 
-/** argon2id verification alone, with the service's parameters (shared/passwords/hash.ts). */
+/** argon2id verification alone, with the service's parameters (shared/tenant/passwords/hash.ts). */
 export async function benchArgon2(
   hash: (password: string) => Promise<string>,
   verify: (phc: string, password: string) => Promise<boolean>,

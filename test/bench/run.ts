@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { dynamoEnv, ensureTable, freePort, JavaMissingError, localClient, startDynamoDbLocal, type LocalDynamo } from '#infra/local/dynamodb-local';
 import { userKey } from '#shared/db/keys';
 import type { BootstrapCredentials } from '#shared/bootstrap/seed';
-import type { LoginExtensionOutput } from '#shared/extensions/contract';
+import type { LoginExtensionOutput } from '#shared/sandbox/contract';
 import type { RequestRecord } from '#shared/http/handler';
 import { routes, type RouteId } from '#shared/http/routes';
 import { baselineProcessMs, bundleAll, type BundleResult } from '#test/bench/bundles';
@@ -575,7 +575,7 @@ async function main(): Promise<void> {
           scope: LOGIN_SCOPE,
           rules: BENCH_RULES,
           extensionsCacheMs: logins.extensionsCacheMs,
-          passwordHash: 'argon2id m=19456 KiB, t=2, p=1 (shared/passwords/hash.ts)',
+          passwordHash: 'argon2id m=19456 KiB, t=2, p=1 (shared/tenant/passwords/hash.ts)',
           cores: cpus().length,
           loadAverageAtStart: logins.loadAtStart,
           loadAverageAtEnd: logins.loadAtEnd,
@@ -676,10 +676,10 @@ async function benchLogins(input: {
 }): Promise<LoginBench> {
   const { client, credentials, auth, progress } = input;
   const loadAtStart = loadavg().map((n) => round(n, 2));
-  const { config } = await import('#shared/config');
-  const { extensionsRunner } = await import('#shared/extensions/runner');
-  const { hashPassword, verifyPassword } = await import('#shared/passwords/hash');
-  const { signJwt } = await import('#shared/tokens/sign');
+  const { config } = await import('#shared/platform/config');
+  const { extensionsRunner } = await import('#shared/sandbox/runner');
+  const { hashPassword, verifyPassword } = await import('#shared/tenant/passwords/hash');
+  const { signJwt } = await import('#shared/authentication/tokens/sign');
   const { db } = await import('#shared/db/client');
   const dynamoWatch = new Stopwatch();
   const sandboxWatch = new Stopwatch(true);
@@ -858,8 +858,8 @@ async function benchLogins(input: {
   };
   progress(`sandbox: extensionsRunner().run() with 0 and ${ruleScripts.length} rules, ${SANDBOX_WARMUP} warm-up + ${SANDBOX_RUNS} each`);
   const importStarted = performance.now();
-  await import('#shared/extensions/sandbox/run-login');
-  const { quickJS } = await import('#shared/extensions/sandbox/quickjs');
+  await import('#shared/sandbox/guest/run-login');
+  const { quickJS } = await import('#shared/sandbox/guest/quickjs');
   const compileStarted = performance.now();
   await quickJS();
   const sandboxColdStart = { importMs: round(compileStarted - importStarted, 1), compileMs: round(performance.now() - compileStarted, 1) };
@@ -891,7 +891,7 @@ async function benchLogins(input: {
   // What keeping the rules fresh costs a login: the generation read alone, then a reload after a change.
   progress(`logins: freshness check, ${FRESHNESS_RUNS} loads metered one by one, then one after a rule PATCH`);
   const { withDbMetrics } = await import('#shared/db/metrics');
-  const { loadLoginExtensions } = await import('#shared/extensions/load');
+  const { loadLoginExtensions } = await import('#shared/sandbox/load');
   const rulePath = `/api/v2/rules/${encodeURIComponent(ruleScripts[0]!.id)}`;
   const freshness = await benchFreshness(loadLoginExtensions, withDbMetrics, FRESHNESS_RUNS, async () => {
     const res = await client.send({ method: 'PATCH', path: rulePath, headers: auth, body: { enabled: true } });

@@ -1,10 +1,10 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { emailClaimKey, userKey } from '#shared/db/keys';
-import { userEntries } from '#shared/search-index/entries';
-import type { SearchIndex } from '#shared/search-index/model';
-import { defaultPicture } from '#shared/users/defaults';
-import type { UserRecord } from '#shared/users/model';
+import { userEntries } from '#shared/management/search-indexes/entries';
+import type { SearchIndex } from '#shared/management/search-indexes/model';
+import { defaultPicture } from '#shared/management/users/defaults';
+import type { UserRecord } from '#shared/management/users/model';
 import { mulberry32 } from '#test/support/search-generators';
 
 /**

@@ -1,4 +1,4 @@
-import type { UserRecord } from '#shared/users/model';
+import type { UserRecord } from '#shared/management/users/model';
 
 /**
  * The searches the search section measures, each with its own predicate over the generated users

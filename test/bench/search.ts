@@ -7,15 +7,15 @@
  *
  * Imported by run.ts only after the environment points the service at the bench table.
  */
-import { config } from '#shared/config';
+import { config } from '#shared/platform/config';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
 import { insertIndexDeclaration, ROOT_INDEX_KEY, type StoredIndex } from '#shared/db/search-indexes-repo';
 import { searchIndexKey } from '#shared/db/keys';
 import { observeRequests, type RequestRecord } from '#shared/http/handler';
-import { rootIndexes, type SearchIndex } from '#shared/search-index/model';
-import { listUsers } from '#shared/users/read';
-import { ListUsersQuery } from '#shared/users/schemas';
-import type { UserRecord } from '#shared/users/model';
+import { rootIndexes, type SearchIndex } from '#shared/management/search-indexes/model';
+import { listUsers } from '#shared/management/users/read';
+import { ListUsersQuery } from '#shared/management/users/schemas';
+import type { UserRecord } from '#shared/management/users/model';
 import { call } from '#test/support/api';
 import { managementToken } from '#test/support/tokens';
 import { loadUsers, RARE_DOMAIN, benchUser } from '#test/bench/search-data';

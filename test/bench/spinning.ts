@@ -47,8 +47,8 @@ interface Input {
 
 export async function benchSpinning({ client, credentials, auth, progress }: Input): Promise<SpinningBench> {
   const atStart = loadavg().map((n) => round(n, 2));
-  const { config } = await import('#shared/config');
-  const { inProcessPool } = await import('#shared/extensions/runner');
+  const { config } = await import('#shared/platform/config');
+  const { inProcessPool } = await import('#shared/sandbox/runner');
   const send = async (req: BenchRequest, expect: number) => {
     const res = await client.send(req);
     if (res.status !== expect) throw new Error(`${req.method} ${req.path} answered ${res.status}: ${res.body.slice(0, 300)}`);

@@ -317,7 +317,7 @@ describe('IdentityStack: the jobs function', () => {
   it('is bundled without the password hashing addon or the rules sandbox', () => {
     const assetDir = assetDirOf(jobs());
     const { sources } = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-    expect(sources.some((s) => s.includes('shared/jobs/run'))).toBe(true);
+    expect(sources.some((s) => s.includes('shared/management/jobs/run'))).toBe(true);
     expect(sources.filter((s) => /argon2|quickjs|shared\/passwords\//.test(s))).toEqual([]);
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { createClient } from '#shared/clients/clients';
+import { createClient } from '#shared/tenant/clients';
 import { call, type CallResult } from '#test/support/api';
 import { CONNECTION, seedUser, uniqueEmail } from '#test/support/users';
 

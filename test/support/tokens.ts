@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
-import { config, managementAudience } from '#shared/config';
+import { config, managementAudience } from '#shared/platform/config';
 import { putSession } from '#shared/db/sessions-repo';
-import { nowSeconds, signJwt } from '#shared/tokens/sign';
-import { currentSigner } from '#shared/tokens/current-signer';
+import { nowSeconds, signJwt } from '#shared/authentication/tokens/sign';
+import { currentSigner } from '#shared/authentication/tokens/current-signer';
 
 /**
  * Tokens for tests, signed with the tenant's real signing key (as /oauth/token would sign them),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_METADATA_BYTES, config, managementAudience, readConfig } from '#shared/config';
+import { MAX_METADATA_BYTES, config, managementAudience, readConfig } from '#shared/platform/config';
 
 const base = { TABLE_NAME: 'identity', ISSUER: 'https://id.example.com/' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '#shared/errors';
-import { versionsFromIfMatch, MAX_TAGS } from '#shared/users/if-match';
-import { etagOf } from '#shared/users/model';
+import { BadRequestError } from '#shared/platform/errors';
+import { versionsFromIfMatch, MAX_TAGS } from '#shared/management/users/if-match';
+import { etagOf } from '#shared/management/users/model';
 
 function refusal(value: string): BadRequestError {
   let caught: unknown;

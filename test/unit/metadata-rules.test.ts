@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MetadataLimitError } from '#shared/errors';
-import type { MetadataLimits } from '#shared/metadata/limits';
-import { metadataLimits } from '#shared/metadata/limits';
-import { RESERVED_APP_METADATA_KEYS, checkKey, validateMetadata, valueBytes } from '#shared/metadata/rules';
-import type { MetadataStore } from '#shared/metadata/rules';
+import { MetadataLimitError } from '#shared/platform/errors';
+import type { MetadataLimits } from '#shared/management/metadata/limits';
+import { metadataLimits } from '#shared/management/metadata/limits';
+import { RESERVED_APP_METADATA_KEYS, checkKey, validateMetadata, valueBytes } from '#shared/management/metadata/rules';
+import type { MetadataStore } from '#shared/management/metadata/rules';
 
 const limits: MetadataLimits = { maxKeys: 50, maxValueBytes: 2048, maxDepth: 10 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPassword, describePolicy, policyFor, type PasswordPolicyOptions } from '#shared/passwords/policy';
+import { checkPassword, describePolicy, policyFor, type PasswordPolicyOptions } from '#shared/tenant/passwords/policy';
 
 /**
  * Auth0's five password policies, checked against the rule objects Auth0 returns (password-sheriff's

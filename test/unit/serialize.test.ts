@@ -5,7 +5,7 @@ import {
   OAuthError,
   UnauthorizedError,
   UserNotFoundError,
-} from '#shared/errors';
+} from '#shared/platform/errors';
 import { serializeError, toHttpResult } from '#shared/http/serialize';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };

@@ -1,9 +1,9 @@
-import { MAX_TAGS } from '#shared/users/if-match';
+import { MAX_TAGS } from '#shared/management/users/if-match';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '#shared/config';
+import { readConfig } from '#shared/platform/config';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
-import { metadataUpdate } from '#shared/metadata/merge';
-import type { UserChanges } from '#shared/users/changes';
+import { metadataUpdate } from '#shared/management/metadata/merge';
+import type { UserChanges } from '#shared/management/users/changes';
 
 const NOW = '2024-05-01T10:00:00.000Z';
 

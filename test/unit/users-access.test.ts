@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '#shared/auth/caller';
-import { ForbiddenError, InsufficientScopeError, ManagementError } from '#shared/errors';
-import { assertCanDelete, assertCanRead, assertCanUpdate } from '#shared/users/access';
+import type { Caller } from '#shared/tenant/caller';
+import { ForbiddenError, InsufficientScopeError, ManagementError } from '#shared/platform/errors';
+import { assertCanDelete, assertCanRead, assertCanUpdate } from '#shared/management/users/access';
 
 const USER = 'auth0|me';
 const OTHER = 'auth0|someone-else';

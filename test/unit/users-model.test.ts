@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultName, defaultNickname, defaultPicture, initials } from '#shared/users/defaults';
-import { etagOf, idWithoutProvider, projectFields, toWireUser } from '#shared/users/model';
-import type { UserRecord } from '#shared/users/model';
+import { defaultName, defaultNickname, defaultPicture, initials } from '#shared/management/users/defaults';
+import { etagOf, idWithoutProvider, projectFields, toWireUser } from '#shared/management/users/model';
+import type { UserRecord } from '#shared/management/users/model';
 
 const TARGOO_MD5 = '49ffc0355eab75ca40a8c526bbf2941c';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { InvalidBodyError, InvalidQueryError, ManagementError } from '#shared/errors';
-import { jsonType, parseBody, parseQuery } from '#shared/http/validation';
+import { InvalidBodyError, InvalidQueryError, ManagementError } from '#shared/platform/errors';
+import { jsonType, parseBody, parseQuery } from '#shared/platform/validation';
 
 const Body = z
   .object({

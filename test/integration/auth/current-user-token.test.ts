@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { managementAudience } from '#shared/config';
+import { managementAudience } from '#shared/platform/config';
 import { call, type CallResult } from '#test/support/api';
 import { login, PASSWORD, seedApplication, seedLoginUser } from '#test/support/logins';
 

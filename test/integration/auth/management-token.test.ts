@@ -1,8 +1,8 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { currentSigner } from '#shared/tokens/current-signer';
-import { nowSeconds, signJws } from '#shared/tokens/sign';
+import { currentSigner } from '#shared/authentication/tokens/current-signer';
+import { nowSeconds, signJws } from '#shared/authentication/tokens/sign';
 import { call, type CallResult } from '#test/support/api';
 import { managementClaims, managementToken, tokenSignedByStranger, unsignedToken } from '#test/support/tokens';
 

@@ -16,12 +16,12 @@ process.env.EXTENSIONS_BUDGET_MS = '10000';
 vi.resetModules();
 const { call } = await import('#test/support/api');
 const { claimsOf, login, PASSWORD, seedApplication, seedLoginUser } = await import('#test/support/logins');
-const { config } = await import('#shared/config');
+const { config } = await import('#shared/platform/config');
 const { db } = await import('#shared/db/client');
 const keys: Record<string, unknown> = await import('#shared/db/keys');
 const { withDbMetrics } = await import('#shared/db/metrics');
 const { readExtensionsGeneration } = await import('#shared/db/extensions-repo');
-const { loadLoginExtensions } = await import('#shared/extensions/load');
+const { loadLoginExtensions } = await import('#shared/sandbox/load');
 
 const RULE_CLAIM = 'https://fresh.example/rule';
 const ACTION_CLAIM = 'https://fresh.example/action';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withDbMetrics } from '#shared/db/metrics';
-import { loadLoginExtensions } from '#shared/extensions/load';
+import { loadLoginExtensions } from '#shared/sandbox/load';
 import { call } from '#test/support/api';
 
 /**

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readConfig } from '#shared/config';
+import { readConfig } from '#shared/platform/config';
 import { policyFrom, useRateLimits } from '#shared/http/rate-limit';
 import { createLocalServer } from '#infra/local/server';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { readConfig } from '#shared/config';
+import { readConfig } from '#shared/platform/config';
 import { policyFrom, useRateLimits } from '#shared/http/rate-limit';
 import { call } from '#test/support/api';
 import { login, PASSWORD, seedApplication, seedLoginUser } from '#test/support/logins';

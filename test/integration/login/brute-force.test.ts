@@ -1,11 +1,11 @@
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { config } from '#shared/config';
+import { config } from '#shared/platform/config';
 import { db, tableName } from '#shared/db/client';
 import { loginAccountKey, loginCountersPartition, loginIpKey } from '#shared/db/keys';
 import { readCounters } from '#shared/db/login-counters-repo';
 import type { RequestRecord } from '#shared/http/handler';
-import { admitAttempt, clearAttempt, configuredPolicy } from '#shared/login/brute-force';
+import { admitAttempt, clearAttempt, configuredPolicy } from '#shared/authentication/login/brute-force';
 import { call, observeRequests } from '#test/support/api';
 import { login, PASSWORD, seedApplication, seedLoginUser } from '#test/support/logins';
 import { CONNECTION, uniqueEmail } from '#test/support/users';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { managementAudience } from '#shared/config';
+import { managementAudience } from '#shared/platform/config';
 import type { RequestRecord } from '#shared/http/handler';
 import { call, observeRequests } from '#test/support/api';
 import { claimsOf, login, PASSWORD, REALM_GRANT, seedApplication, seedLoginUser } from '#test/support/logins';

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { call } from '#test/support/api';
-import { currentSigner } from '#shared/tokens/current-signer';
+import { currentSigner } from '#shared/authentication/tokens/current-signer';
 
 /** The two public discovery documents: OpenID Provider metadata and the JWKS. */
 const ISSUER = 'https://tenant.example.test/';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createClient } from '#shared/clients/clients';
-import { managementAudience } from '#shared/config';
+import { createClient } from '#shared/tenant/clients';
+import { managementAudience } from '#shared/platform/config';
 import { call } from '#test/support/api';
 
 /**

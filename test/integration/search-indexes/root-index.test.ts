@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seedTenant } from '#shared/bootstrap/seed';
 import { db, tableName } from '#shared/db/client';
 import { ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
-import { ROOT_GENERATION, ROOT_SHARDS } from '#shared/search-index/model';
+import { ROOT_GENERATION, ROOT_SHARDS } from '#shared/management/search-indexes/model';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 import { entriesOf, INDEX_SCOPES, jobWhenEnded } from '#test/integration/search-indexes/helpers';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DECLARED_INDEXES, ROOT_INDEXED_FIELDS } from '#shared/search-index/model';
+import { MAX_DECLARED_INDEXES, ROOT_INDEXED_FIELDS } from '#shared/management/search-indexes/model';
 import { call } from '#test/support/api';
 import { declaration, declare, entriesOf, INDEX_SCOPES, jobsFor, jobWhenEnded } from '#test/integration/search-indexes/helpers';
 

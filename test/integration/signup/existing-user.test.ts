@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '#shared/clients/clients';
+import { createClient } from '#shared/tenant/clients';
 import { insertConnection } from '#shared/db/connections-repo';
 import type { RequestRecord } from '#shared/http/handler';
-import { hashPassword } from '#shared/passwords/hash';
+import { hashPassword } from '#shared/tenant/passwords/hash';
 import { call, observeRequests } from '#test/support/api';
 import { CONNECTION, seedUser, uniqueEmail } from '#test/support/users';
 

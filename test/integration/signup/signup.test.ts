@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '#shared/clients/clients';
+import { createClient } from '#shared/tenant/clients';
 import { insertConnection } from '#shared/db/connections-repo';
 import { call } from '#test/support/api';
 import { CONNECTION, uniqueEmail } from '#test/support/users';

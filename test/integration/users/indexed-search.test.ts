@@ -3,8 +3,8 @@ import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexe
 import { indexEntryPartition, searchIndexKey } from '#shared/db/keys';
 import { queryEntries } from '#shared/db/index-entries-repo';
 import type { RequestRecord } from '#shared/http/handler';
-import type { DeclaredType } from '#shared/search-index/model';
-import { listUsers } from '#shared/users/read';
+import type { DeclaredType } from '#shared/management/search-indexes/model';
+import { listUsers } from '#shared/management/users/read';
 import { call, observeRequests } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { managementAudience } from '#shared/config';
+import { managementAudience } from '#shared/platform/config';
 import { call } from '#test/support/api';
 
 /** Values that become part of a DynamoDB key are bounded, so no input can reach its 2 KB key limit (a 500). */

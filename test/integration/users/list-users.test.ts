@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scanUsers } from '#shared/db/users-repo';
-import { ListBudgetExceededError } from '#shared/errors';
+import { ListBudgetExceededError } from '#shared/platform/errors';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '#shared/db/client';
 import { withDbMetrics } from '#shared/db/metrics';
 import { searchIndexKey } from '#shared/db/keys';
-import { shardOf } from '#shared/search-index/encoding';
+import { shardOf } from '#shared/db/index-entry-keys';
 import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
 import type { RequestRecord } from '#shared/http/handler';
-import { compileQuery } from '#shared/search/compile';
-import { MAX_IN_FLIGHT, PAGE, QUERY_CHARGE } from '#shared/search/entry-reader';
-import { findCandidates } from '#shared/search/execute';
-import { planQuery } from '#shared/search/plan';
-import { loadSearchIndexes } from '#shared/search-index/declarations';
+import { compileQuery } from '#shared/management/search/compile';
+import { MAX_IN_FLIGHT, PAGE, QUERY_CHARGE } from '#shared/management/search/entry-reader';
+import { findCandidates } from '#shared/management/search/execute';
+import { planQuery } from '#shared/management/search/plan';
+import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { call, observeRequests } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 
@@ -17,7 +17,7 @@ import { seedUser } from '#test/support/users';
  * Issue 8, item 3.3: the index budget was checked only after a whole round of pages had landed,
  * and a round was one page of every range of every lookup at once. `* OR * OR …` (100 terms)
  * planned 6,400 Queries of up to 1,000 entries each before the first check. Now pages go through
- * one reader per search (shared/search/entry-reader.ts): at most MAX_IN_FLIGHT at once, each
+ * one reader per search (shared/management/search/entry-reader.ts): at most MAX_IN_FLIGHT at once, each
  * sized to what the budget has left, so what a search reads is bounded by its budget.
  */
 const USERS = 30;

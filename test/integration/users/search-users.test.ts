@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertConnection } from '#shared/db/connections-repo';
-import { SearchBudgetExceededError } from '#shared/errors';
-import { listUsers } from '#shared/users/read';
+import { SearchBudgetExceededError } from '#shared/platform/errors';
+import { listUsers } from '#shared/management/users/read';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 

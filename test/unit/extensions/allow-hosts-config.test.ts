@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '#shared/config';
+import { readConfig } from '#shared/platform/config';
 
 /** EXTENSIONS_ALLOW_HOSTS is validated with the rest of the configuration, at cold start. */
 

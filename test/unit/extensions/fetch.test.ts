@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as lambdaHandler } from '#functions/extensions/run-extensions';
-import { allowingHosts, type NetworkPolicy } from '#shared/extensions/sandbox/network-policy';
+import { handler as lambdaHandler } from '#functions/sandbox/run-extensions';
+import { allowingHosts, type NetworkPolicy } from '#shared/sandbox/guest/network-policy';
 import { loginInput, rule, run, timed } from '#test/unit/extensions/login-input';
 
 /**

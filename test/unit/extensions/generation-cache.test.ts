@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generationCache } from '#shared/extensions/generation-cache';
+import { generationCache } from '#shared/sandbox/generation-cache';
 
 /**
  * The cache behind loadLoginExtensions, with a hand-driven clock, generation and loader: when it

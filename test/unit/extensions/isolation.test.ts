@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowingHosts } from '#shared/extensions/sandbox/network-policy';
+import { allowingHosts } from '#shared/sandbox/guest/network-policy';
 import { action, rule, run } from '#test/unit/extensions/login-input';
 
 /**

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extensionsRunner } from '#shared/extensions/runner';
+import { extensionsRunner } from '#shared/sandbox/runner';
 import { loginInput, rule } from '#test/unit/extensions/login-input';
 
 /**

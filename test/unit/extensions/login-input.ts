@@ -1,6 +1,6 @@
-import type { ActionScript, LoginExtensionInput, RuleScript } from '#shared/extensions/contract';
-import { sandboxNetworkPolicy } from '#shared/extensions/sandbox/network-policy';
-import { runLogin, type SandboxOptions } from '#shared/extensions/sandbox/run-login';
+import type { ActionScript, LoginExtensionInput, RuleScript } from '#shared/sandbox/contract';
+import { sandboxNetworkPolicy } from '#shared/sandbox/guest/network-policy';
+import { runLogin, type SandboxOptions } from '#shared/sandbox/guest/run-login';
 
 /** One login's input as the token endpoint builds it, with overrides per test. */
 export function loginInput(overrides: Partial<LoginExtensionInput> = {}): LoginExtensionInput {

@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AllowHostsError, parseAllowHosts } from '#shared/extensions/sandbox/allow-hosts';
-import { allowingHosts, checkHost, guardedLookup, sandboxNetworkPolicy, type NetworkPolicy } from '#shared/extensions/sandbox/network-policy';
+import { AllowHostsError, parseAllowHosts } from '#shared/platform/net/allow-hosts';
+import { allowingHosts, checkHost, guardedLookup, sandboxNetworkPolicy, type NetworkPolicy } from '#shared/sandbox/guest/network-policy';
 
 /** Where a rule's fetch may connect: global unicast only, the operator's allow-list, never metadata. */
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FetchError, redirected } from '#shared/extensions/sandbox/host-fetch';
-import { allowingHosts } from '#shared/extensions/sandbox/network-policy';
+import { FetchError, redirected } from '#shared/sandbox/guest/host-fetch';
+import { allowingHosts } from '#shared/sandbox/guest/network-policy';
 import { rule, run } from '#test/unit/extensions/login-input';
 
 /**

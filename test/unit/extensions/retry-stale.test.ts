@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cancellation, retryStale, StaleExtensionError } from '#shared/db/extensions-items';
-import { ExtensionsChangedError } from '#shared/rules/errors';
+import { ExtensionsChangedError } from '#shared/management/rules/errors';
 
 /**
  * Every write a login can see now shares one item (the extensions generation), so two writers'

@@ -1,7 +1,7 @@
 import type { InvokeCommand, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import type { LoginExtensionOutput } from '#shared/extensions/contract';
-import { extensionsRunner, lambdaRunner, RUNNER_FAILED } from '#shared/extensions/runner';
+import type { LoginExtensionOutput } from '#shared/sandbox/contract';
+import { extensionsRunner, lambdaRunner, RUNNER_FAILED } from '#shared/sandbox/runner';
 import { loginInput, rule } from '#test/unit/extensions/login-input';
 
 /** Choosing the runner, and the Lambda runner's handling of what the invoke returns. */

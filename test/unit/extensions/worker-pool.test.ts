@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/extensions/contract';
-import { WorkerPool } from '#shared/extensions/pool/worker-pool';
-import { sandboxNetworkPolicy } from '#shared/extensions/sandbox/network-policy';
+import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/sandbox/contract';
+import { WorkerPool } from '#shared/sandbox/pool/worker-pool';
+import { sandboxNetworkPolicy } from '#shared/sandbox/guest/network-policy';
 import { loginInput, rule } from '#test/unit/extensions/login-input';
 
 /**

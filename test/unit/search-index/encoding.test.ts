@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareText } from '#shared/search/values';
-import { encodeNumber, encodeText, encodeValue, entrySortKey, SEPARATOR, shardOf, TOP, VALUE_KEY_CODE_POINTS } from '#shared/search-index/encoding';
+import { compareText } from '#shared/management/search/values';
+import { encodeNumber, encodeText, encodeValue, entrySortKey, SEPARATOR, shardOf, TOP, VALUE_KEY_CODE_POINTS } from '#shared/db/index-entry-keys';
 
 /** DynamoDB compares string keys by UTF-8 bytes. */
 const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

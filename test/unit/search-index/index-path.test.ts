@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexPathProblem } from '#shared/search-index/path';
+import { indexPathProblem } from '#shared/management/search-indexes/path';
 
 describe('indexPathProblem', () => {
   it('accepts metadata paths whose keys metadata may hold', () => {

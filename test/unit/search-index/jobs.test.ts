@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { typeMismatches } from '#shared/jobs/backfill';
+import { typeMismatches } from '#shared/management/jobs/backfill';
 import {
   newBackfillJob, newCleanupJob, percentageDone, settledAfter, toWireJob, WRITER_MARGIN_MS, type BackfillJob, type CleanupJob,
-} from '#shared/jobs/model';
+} from '#shared/management/jobs/model';
 
 /** The pure parts of jobs: progress estimates, the wire shape, and what counts as a type mismatch. */
 const NOW = new Date('2026-05-01T10:00:00.000Z');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery } from '#shared/search/parse';
-import { keyRanges, planQuery } from '#shared/search/plan';
-import { encodeNumber, SEPARATOR, TOP } from '#shared/search-index/encoding';
-import { rootIndexes, type SearchIndex } from '#shared/search-index/model';
+import { parseQuery } from '#shared/management/search/parse';
+import { keyRanges, planQuery } from '#shared/management/search/plan';
+import { encodeNumber, SEPARATOR, TOP } from '#shared/db/index-entry-keys';
+import { rootIndexes, type SearchIndex } from '#shared/management/search-indexes/model';
 
 const declared = (path: string, type: SearchIndex['type'], extra: Partial<SearchIndex> = {}): SearchIndex => ({
   path, kind: 'metadata', type, status: 'ready', generation: 'g1', shards: 8, mixed: false, ...extra,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery } from '#shared/search/compile';
-import { matches, valuesAt } from '#shared/search/evaluate';
+import { compileQuery } from '#shared/management/search/compile';
+import { matches, valuesAt } from '#shared/management/search/evaluate';
 
 /** A user as toWireUser serves it, with metadata of every shape search cares about. */
 const user: Record<string, unknown> = {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQueryError } from '#shared/errors';
-import { compileQuery } from '#shared/search/compile';
-import { UnsupportedQueryError } from '#shared/search/errors';
-import { fieldsOf, validateFields } from '#shared/search/fields';
-import { parseQuery } from '#shared/search/parse';
-import { assertSupported } from '#shared/search/support';
+import { InvalidQueryError } from '#shared/platform/errors';
+import { compileQuery } from '#shared/management/search/compile';
+import { UnsupportedQueryError } from '#shared/management/search/errors';
+import { fieldsOf, validateFields } from '#shared/management/search/fields';
+import { parseQuery } from '#shared/management/search/parse';
+import { assertSupported } from '#shared/management/search/support';
 
 function reasonOf(run: () => unknown): string {
   try {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQueryError } from '#shared/errors';
-import type { Query } from '#shared/search/ast';
-import { compileQuery } from '#shared/search/compile';
-import { QuerySyntaxError } from '#shared/search/errors';
-import { matches } from '#shared/search/evaluate';
-import { parseQuery } from '#shared/search/parse';
+import { InvalidQueryError } from '#shared/platform/errors';
+import type { Query } from '#shared/management/search/ast';
+import { compileQuery } from '#shared/management/search/compile';
+import { QuerySyntaxError } from '#shared/management/search/errors';
+import { matches } from '#shared/management/search/evaluate';
+import { parseQuery } from '#shared/management/search/parse';
 
 /** mulberry32: a seeded generator, so a failure reproduces. */
 function random(seed: number) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQueryError } from '#shared/errors';
-import { compileQuery } from '#shared/search/compile';
-import { matches } from '#shared/search/evaluate';
-import { MAX_TERM_LENGTH } from '#shared/search/term-length';
-import { parseNumber } from '#shared/search/values';
+import { InvalidQueryError } from '#shared/platform/errors';
+import { compileQuery } from '#shared/management/search/compile';
+import { matches } from '#shared/management/search/evaluate';
+import { MAX_TERM_LENGTH } from '#shared/management/search/term-length';
+import { parseNumber } from '#shared/management/search/values';
 
 /**
  * Issue 8, item 3.4: the number pattern was quadratic (`\d+\.?\d*` backtracks over every split of

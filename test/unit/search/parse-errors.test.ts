@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidQueryError } from '#shared/errors';
+import { InvalidQueryError } from '#shared/platform/errors';
 import { serializeError } from '#shared/http/serialize';
-import { QuerySyntaxError } from '#shared/search/errors';
-import { MAX_DEPTH, MAX_TERMS, parseQuery } from '#shared/search/parse';
+import { QuerySyntaxError } from '#shared/management/search/errors';
+import { MAX_DEPTH, MAX_TERMS, parseQuery } from '#shared/management/search/parse';
 
 function errorOf(q: string): QuerySyntaxError {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Query, Value } from '#shared/search/ast';
-import { parseQuery } from '#shared/search/parse';
+import type { Query, Value } from '#shared/management/search/ast';
+import { parseQuery } from '#shared/management/search/parse';
 
 const term = (field: string | null, value: Value): Query => ({ kind: 'term', field, value });
 const exact = (field: string | null, text: string): Query => term(field, { kind: 'exact', text });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery } from '#shared/search/parse';
-import { planQuery, type LookupPlan, type Plan } from '#shared/search/plan';
-import { rootIndexes, type SearchIndex } from '#shared/search-index/model';
+import { parseQuery } from '#shared/management/search/parse';
+import { planQuery, type LookupPlan, type Plan } from '#shared/management/search/plan';
+import { rootIndexes, type SearchIndex } from '#shared/management/search-indexes/model';
 
 /** Issue 8, item 3.3: `* OR * OR …` planned 800 lookups (6,400 Queries) for the same 8 reads. */
 const indexes: SearchIndex[] = [

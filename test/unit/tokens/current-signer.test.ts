@@ -1,10 +1,10 @@
 import { exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { SigningKeyRecord } from '#shared/db/signing-keys-repo';
-import { signerFor, signerSource } from '#shared/tokens/current-signer';
-import { kmsPublicKey } from '#shared/tokens/kms-signer';
-import { signJwtWith } from '#shared/tokens/sign';
-import { SigningKeyUnavailableError } from '#shared/tokens/signer';
+import { signerFor, signerSource } from '#shared/authentication/tokens/current-signer';
+import { kmsPublicKey } from '#shared/authentication/tokens/kms-signer';
+import { signJwtWith } from '#shared/authentication/tokens/sign';
+import { SigningKeyUnavailableError } from '#shared/authentication/tokens/signer';
 import { KmsStandIn } from '#test/support/kms-stand-in';
 
 /**

@@ -1,8 +1,8 @@
 import { createLocalJWKSet, exportJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { kmsPublicKey, kmsSigner } from '#shared/tokens/kms-signer';
-import { signJwtWith } from '#shared/tokens/sign';
-import { tableKeySigner } from '#shared/tokens/table-key-signer';
+import { kmsPublicKey, kmsSigner } from '#shared/authentication/tokens/kms-signer';
+import { signJwtWith } from '#shared/authentication/tokens/sign';
+import { tableKeySigner } from '#shared/authentication/tokens/table-key-signer';
 import { KMS_ALGORITHM, KmsStandIn, sha256, type StandInKey } from '#test/support/kms-stand-in';
 
 /**

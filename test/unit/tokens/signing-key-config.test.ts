@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '#shared/config';
+import { readConfig } from '#shared/platform/config';
 
 /** SIGNING_KEY_KMS_ID: optional (local), and when set, something KMS can resolve. */
 const base = { TABLE_NAME: 'identity', ISSUER: 'https://id.example.com/' };

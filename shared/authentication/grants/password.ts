@@ -1,0 +1,59 @@
+import { nowSeconds } from '#shared/authentication/tokens/sign';
+import { DEFAULT_CONNECTION } from '#shared/tenant/connections';
+import { recordLogin } from '#shared/db/logins-repo';
+import { putSession } from '#shared/db/sessions-repo';
+import { authenticatePassword } from '#shared/authentication/login/authenticate';
+import { clearAttempt } from '#shared/authentication/login/brute-force';
+import { completeLogin } from '#shared/authentication/login/complete-login';
+import { newRefreshKey, REFRESH_TOKEN_TTL_SECONDS, refreshToken } from '#shared/authentication/login/refresh-tokens';
+import { negotiateScopes } from '#shared/authentication/login/scopes';
+import { newSessionId, signLoginTokens, type LoginTokens } from '#shared/authentication/login/tokens';
+import { authenticateClient } from '#shared/authentication/oauth/client-auth';
+import { invalidRequest, type TokenRequest } from '#shared/authentication/oauth/token-request';
+import { config } from '#shared/platform/config';
+
+/**
+ * The `password` grant (the tenant's default database connection) and Auth0's password-realm
+ * grant (`realm` names the connection): authenticate, run rules and actions, then write the
+ * session and the login statistics and clear the brute-force counters (four small writes, in
+ * parallel) and sign the tokens.
+ */
+export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+
+export async function passwordGrant(req: TokenRequest, grantType: 'password' | typeof PASSWORD_REALM_GRANT): Promise<LoginTokens> {
+  const { client } = await authenticateClient(req, grantType);
+  const { username, password, realm } = req.params;
+  if (!username) throw invalidRequest('Missing required parameter: username');
+  if (!password) throw invalidRequest('Missing required parameter: password');
+  if (grantType === PASSWORD_REALM_GRANT && !realm) throw invalidRequest('Missing required parameter: realm');
+  const { scopes, audience } = negotiateScopes(client, req.params.scope, req.params.audience);
+  // The plain password grant always uses the tenant's default connection; the realm grant names one.
+  const connectionName = grantType === 'password' ? DEFAULT_CONNECTION : realm!;
+  const { connection, partition, admission } = await authenticatePassword(connectionName, username, password, req.ip);
+
+  const sid = newSessionId();
+  const protocol = grantType === 'password' ? 'oauth2-password' : 'oauth2-resource-owner';
+  const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
+  const login = await completeLogin({ ...partition, client, connection, protocol, sid, scopes, audience, request }).catch(
+    async (error: unknown) => {
+      // The password was right: a rule's denial or failure is not a brute-force attempt.
+      await clearAttempt(admission);
+      throw error;
+    },
+  );
+
+  const offline = scopes.includes('offline_access');
+  const key = offline ? newRefreshKey() : undefined;
+  const now = new Date();
+  const lifetime = offline ? REFRESH_TOKEN_TTL_SECONDS : config.ACCESS_TOKEN_TTL_SECONDS;
+  await Promise.all([
+    putSession({
+      sid, user_id: login.user.user_id, client_id: client.client_id, connection: connection.name, scope: scopes, audience,
+      id_token_claims: login.idTokenClaims, ...(key ? { refresh: { generation: 0, key } } : {}),
+      created_at: now.toISOString(), ttl: nowSeconds() + lifetime,
+    }),
+    recordLogin(login.user.user_id, req.ip, now.toISOString()),
+    clearAttempt(admission),
+  ]);
+  return signLoginTokens({ ...login, client, sid, scopes, audience, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}) });
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { connectionByName } from '#shared/tenant/connections';
+import type { ConnectionRecord } from '#shared/db/connections-repo';
+import { emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
+import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
+import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
+import { ConnectionNotFoundError, OAuthError } from '#shared/platform/errors';
+import { admitAttempt, clearAttempt, noteFailure, type Admission } from '#shared/authentication/login/brute-force';
+import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
+
+/**
+ * Email (or username) and password against a database connection, as Auth0 answers it.
+ *
+ * A known and an unknown identifier take the same path: the same reads (the claims and the
+ * brute-force counters in one BatchGetItem, then a Query of the user's partition or of a decoy),
+ * the same reservation writes (shared/authentication/login/brute-force.ts), a password hash to verify (the
+ * user's or a decoy), and, on a mismatch, one strongly consistent Query before refusing. So
+ * neither the answers, the number of failures before too_many_attempts, nor the requests tell
+ * whether an account exists.
+ *
+ * Reads are eventually consistent (half the price); the strong Query before refusing makes sure
+ * a user who just signed up or changed their password is not refused because of a stale read.
+ */
+/** Longer identifiers cannot exist (emails ≤ 254, usernames ≤ 128) and must not become keys. */
+const MAX_IDENTIFIER_LENGTH = 512;
+
+const wrongCredentials = () => new OAuthError(403, 'invalid_grant', 'Wrong email or password.');
+export const userBlocked = () => new OAuthError(401, 'unauthorized', 'user is blocked');
+
+/** A hash to verify against when the user does not exist, so timing does not reveal that. */
+let decoyHash: Promise<string> | undefined;
+/** A partition no user has, read in place of the user's when the identifier names none. */
+const DECOY_USER_ID = `decoy|${randomUUID()}`;
+
+export interface PasswordLogin {
+  connection: ConnectionRecord;
+  partition: UserPartition;
+  /** The brute-force reservation: cleared once the login completes, or if it is refused anyway. */
+  admission: Admission;
+}
+
+export async function authenticatePassword(realm: string, username: string, password: string, ip: string): Promise<PasswordLogin> {
+  const connection = await connectionByName(realm).catch((error: unknown) => {
+    if (error instanceof ConnectionNotFoundError) throw new OAuthError(400, 'invalid_request', `The connection ${realm} does not exist`);
+    throw error;
+  });
+  const ref: CountersRef = { connection: connection.name, identifier: username, ip };
+  const claimKeys = username.length <= MAX_IDENTIFIER_LENGTH ? claimKeysFor(connection, username) : [];
+  const read = await readLoginItems(claimKeys, counterKeys(ref));
+  const userId = read.claims.find((id) => id !== undefined);
+  const partition = (await findUserPartition(userId ?? DECOY_USER_ID, false)) ?? (userId ? await findUserPartition(userId, true) : undefined);
+
+  const admission = await admitAttempt(ref, countersIn(read.items, ref, Date.now()));
+  const current = (await passwordMatches(partition, password)) ?? (await confirmWithStrongRead(partition, claimKeys, password));
+  if (!current) {
+    noteFailure(admission, undefined, partition?.user.user_id);
+    throw wrongCredentials();
+  }
+  if (current.user.blocked === true) {
+    await clearAttempt(admission);
+    throw userBlocked();
+  }
+  return { connection, partition: current, admission };
+}
+
+/**
+ * The claims an identifier may name: an email, or a username on a connection that has them (a
+ * username may contain '@', so that is tried when no email matches).
+ */
+function claimKeysFor(connection: ConnectionRecord, identifier: string): Key[] {
+  const keys: Key[] = [];
+  if (identifier.includes('@')) keys.push(emailClaimKey(identifier, connection.name));
+  if (connection.options.requires_username === true) keys.push(usernameClaimKey(identifier, connection.name));
+  return keys;
+}
+
+/** The user's hash, or the decoy's when there is no user (or no password): one verification either way. */
+async function passwordMatches(partition: UserPartition | undefined, password: string): Promise<UserPartition | undefined> {
+  const hash = partition?.user.password_hash;
+  if (!hash) {
+    await verifyPassword(await (decoyHash ??= hashPassword('decoy password')), password);
+    return undefined;
+  }
+  return (await verifyPassword(hash, password)) ? partition : undefined;
+}
+
+/**
+ * The eventually consistent reads may predate a password change or a sign-up: one strongly
+ * consistent Query before refusing, of the user's partition or, for no user, of the claim.
+ */
+async function confirmWithStrongRead(stale: UserPartition | undefined, claimKeys: Key[], password: string): Promise<UserPartition | undefined> {
+  if (stale) {
+    const fresh = await findUserPartition(stale.user.user_id, true);
+    if (!fresh || fresh.user.password_hash === stale.user.password_hash) return undefined;
+    return passwordMatches(fresh, password);
+  }
+  const userId = claimKeys[0] ? await confirmClaim(claimKeys[0]) : await findUserPartition(DECOY_USER_ID, true).then(() => undefined);
+  const fresh = userId ? await findUserPartition(userId, true) : undefined;
+  return fresh?.user.password_hash ? passwordMatches(fresh, password) : undefined;
+}

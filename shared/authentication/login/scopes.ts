@@ -1,0 +1,36 @@
+import { managementAudience } from '#shared/platform/config';
+import type { ClientRecord } from '#shared/db/clients-repo';
+import { OAuthError } from '#shared/platform/errors';
+import { isKnownAudience } from '#shared/authentication/tokens/audiences';
+
+/**
+ * What a user login may be granted: OIDC scopes (offline_access only for clients allowed to
+ * refresh) and, for the Management API audience, Auth0's current-user scopes, which reach only
+ * the signed-in user. Scopes asked for but not grantable are left out of the token (and of the
+ * response's `scope`), as Auth0 does.
+ */
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
+/** Auth0's scopes for a user's own Management API token (SPA scopes). */
+export const USER_MANAGEMENT_SCOPES = [
+  'read:current_user',
+  'update:current_user_metadata',
+  'create:current_user_metadata',
+  'delete:current_user_metadata',
+];
+
+export interface GrantedScopes {
+  scopes: string[];
+  audience: string | undefined;
+}
+
+export function negotiateScopes(client: ClientRecord, requested: string | undefined, audience: string | undefined): GrantedScopes {
+  if (audience !== undefined && !isKnownAudience(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
+  const asked = [...new Set((requested ?? '').split(' ').filter(Boolean))];
+  const granted = asked.filter((scope) => {
+    if (scope === 'offline_access') return client.grant_types.includes('refresh_token');
+    if (OIDC_SCOPES.includes(scope)) return true;
+    return audience === managementAudience && USER_MANAGEMENT_SCOPES.includes(scope);
+  });
+  return { scopes: granted, audience };
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { config } from '#shared/platform/config';
+import type { ClientRecord } from '#shared/db/clients-repo';
+import type { JsonValue } from '#shared/management/metadata/rules';
+import { userinfoAudience } from '#shared/authentication/tokens/audiences';
+import { nowSeconds, signJwt } from '#shared/authentication/tokens/sign';
+import { standardClaims } from '#shared/authentication/tokens/user-claims';
+import type { UserRecord } from '#shared/management/users/model';
+
+/**
+ * The tokens of a user login. The access token is for the requested API (plus /userinfo when
+ * `openid` was granted) and carries the `sid` that /userinfo uses to find the login's custom
+ * claims; the ID token carries the profile claims the scopes allow and the custom claims.
+ */
+export const ID_TOKEN_TTL_SECONDS = 36_000;
+
+export interface LoginTokens {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+  scope: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+export interface TokenFacts {
+  user: UserRecord;
+  client: ClientRecord;
+  sid: string;
+  scopes: string[];
+  audience: string | undefined;
+  idTokenClaims: Record<string, JsonValue>;
+  accessTokenClaims: Record<string, JsonValue>;
+  refreshToken?: string;
+}
+
+export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
+  const iat = nowSeconds();
+  const openid = facts.scopes.includes('openid');
+  const audiences = [facts.audience, openid ? userinfoAudience : undefined].filter((a): a is string => a !== undefined);
+  if (audiences.length === 0) audiences.push(userinfoAudience);
+  const scope = facts.scopes.join(' ');
+  const accessToken = signJwt({
+    ...facts.accessTokenClaims,
+    iss: config.ISSUER,
+    sub: facts.user.user_id,
+    aud: audiences.length === 1 ? audiences[0] : audiences,
+    iat,
+    exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
+    scope,
+    azp: facts.client.client_id,
+    sid: facts.sid,
+  });
+  const idToken = openid
+    ? signJwt({
+        ...facts.idTokenClaims,
+        ...standardClaims(facts.user, facts.scopes),
+        iss: config.ISSUER,
+        aud: facts.client.client_id,
+        iat,
+        exp: iat + ID_TOKEN_TTL_SECONDS,
+        sub: facts.user.user_id,
+        sid: facts.sid,
+      })
+    : undefined;
+  return {
+    access_token: await accessToken,
+    ...(idToken ? { id_token: await idToken } : {}),
+    ...(facts.refreshToken ? { refresh_token: facts.refreshToken } : {}),
+    scope,
+    expires_in: config.ACCESS_TOKEN_TTL_SECONDS,
+    token_type: 'Bearer',
+  };
+}
+
+/** A new session id: also the first part of the session's refresh tokens. */
+export const newSessionId = () => randomBytes(16).toString('base64url');

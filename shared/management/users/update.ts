@@ -1,0 +1,121 @@
+import type { Caller } from '#shared/tenant/caller';
+import { connectionByName } from '#shared/tenant/connections';
+import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
+import { findUserPartition } from '#shared/db/logins-repo';
+import { findUser, updateUser as writeUpdate, updateUserAndClaims, UserConditionFailedError } from '#shared/db/users-repo';
+import { UsernameNotAllowedError, UserNotFoundError } from '#shared/platform/errors';
+import { metadataLimits } from '#shared/management/metadata/limits';
+import { metadataUpdate } from '#shared/management/metadata/merge';
+import { validateMetadata, type MetadataStore } from '#shared/management/metadata/rules';
+import { hashPassword } from '#shared/tenant/passwords/hash';
+import { assertCanUpdate } from '#shared/management/users/access';
+import { forgetLoginCounters } from '#shared/management/user-blocks/blocks';
+import { assertPasswordMeetsPolicy } from '#shared/management/users/create';
+import { applyChanges, type UserChanges } from '#shared/management/users/changes';
+import { assertPreconditions, retryingOnRaces } from '#shared/management/users/preconditions';
+import type { UserRecord } from '#shared/management/users/model';
+import type { UpdateUserBody } from '#shared/management/users/schemas';
+import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
+import { assertDeclaredTypes, indexChanges, touchesIndexes } from '#shared/management/search-indexes/writes';
+
+/**
+ * PATCH /api/v2/users/{id}. Root fields are replaced (`null` removes the optional ones); metadata
+ * follows Auth0's merge rules. Most changes are one conditional UpdateItem with no read. When
+ * that condition fails, the user as it was says why (404, 412, a limit, a connection); if none
+ * applies, the no-read key-count condition was only conservative, so the change is re-applied
+ * at a version just read with exact counts. Moving an email or username also moves its
+ * uniqueness claim, and changing an indexed value (a root field search indexes, or metadata under
+ * a declared path) moves its index entries: a read and a transaction at that version.
+ */
+const ROOT_FIELDS = [
+  'email_verified', 'phone_number', 'phone_verified', 'given_name', 'family_name', 'name', 'nickname', 'picture', 'blocked',
+] as const;
+const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
+
+export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
+  const permission = assertCanUpdate(caller, userId, body);
+  const resetFor = body.password !== undefined ? await checkPasswordReset(userId, body.password) : undefined;
+  const now = new Date().toISOString();
+  const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata, now);
+  const updated = await writeChanges(userId, body, changes, now);
+  // A password reset unblocks the user, as on Auth0: the counters of the identifiers as they were.
+  if (resetFor) await forgetLoginCounters(resetFor);
+  return updated;
+}
+
+async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges, now: string): Promise<UserRecord> {
+  const indexes = await loadSearchIndexes();
+  const movesItems = body.email !== undefined || body.username !== undefined || touchesIndexes(changes, indexes);
+  if (!movesItems) {
+    try {
+      return await writeUpdate(userId, changes, now, metadataLimits.maxKeys);
+    } catch (error) {
+      if (!(error instanceof UserConditionFailedError)) throw error;
+      assertPreconditions(error.current, changes, now);
+    }
+  }
+  return retryingOnRaces(changes, async () => {
+    const before = await findUser(userId);
+    assertPreconditions(before, changes, now);
+    const exact = await identifierChanges(before, body, { ...changes, expectedVersions: [before.version], keyCountChecked: true });
+    if (!movesItems) return writeUpdate(userId, exact, now, metadataLimits.maxKeys);
+    const after = applyChanges(before, exact, now);
+    assertDeclaredTypes(before, after, indexes);
+    await updateUserAndClaims(before, after, exact, now, indexChanges(before, after, indexes));
+    return after;
+  });
+}
+
+async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean, now: string): Promise<UserChanges> {
+  const changes: UserChanges = {
+    set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly, expectedConnection: body.connection,
+  };
+  for (const field of ROOT_FIELDS) {
+    const value = body[field];
+    if (value === null) changes.remove.push(field);
+    else if (value !== undefined) changes.set[field] = value;
+  }
+  for (const store of METADATA_STORES) {
+    const patch = body[store];
+    if (!patch) continue;
+    validateMetadata(store, patch, metadataLimits);
+    changes.metadata[store] = metadataUpdate(patch);
+  }
+  if (body.password !== undefined) {
+    changes.set.password_hash = await hashPassword(body.password);
+    changes.set.last_password_reset = now;
+  }
+  return changes;
+}
+
+/**
+ * Auth0 applies the connection's password policy to a new password too, and a reset clears the
+ * user's brute-force blocks. One read of the user gives the connection (a user never changes it)
+ * and the identifiers whose counters are cleared once the new password is stored.
+ */
+async function checkPasswordReset(userId: string, password: string): Promise<UserRecord> {
+  const partition = await findUserPartition(userId, true);
+  if (!partition) throw new UserNotFoundError();
+  assertPasswordMeetsPolicy(await connectionByName(partition.user.connection), password);
+  return partition.user;
+}
+
+/** Email and username changes, decided against the user as read. */
+async function identifierChanges(before: UserRecord, body: UpdateUserBody, base: UserChanges): Promise<UserChanges> {
+  const set = { ...base.set };
+  if (body.email !== undefined) {
+    const email = normaliseEmail(body.email);
+    if (email !== before.email) {
+      set.email = email;
+      // A new address is unverified unless the request says otherwise (as on Auth0).
+      set.email_verified = body.email_verified ?? false;
+    }
+  }
+  if (body.username !== undefined) {
+    const connection = await connectionByName(before.connection);
+    if (connection.options.requires_username !== true) throw new UsernameNotAllowedError();
+    set.username = normaliseUsername(body.username);
+  }
+  return { ...base, set };
+}
+

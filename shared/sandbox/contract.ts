@@ -1,0 +1,104 @@
+import type { JsonObject, JsonValue } from '#shared/management/metadata/rules';
+
+/**
+ * What crosses between the token endpoint and the extensions runner (rules and Actions). The
+ * runner is a separate Lambda in AWS with no access to the table or keys; it receives only this
+ * input and returns only this output, so both must be plain JSON. The token endpoint validates
+ * the output (metadata rules, claim rules) before persisting or signing anything.
+ */
+
+/** An enabled rule, in `order`. */
+export interface RuleScript {
+  id: string;
+  name: string;
+  script: string;
+}
+
+/** A deployed Action bound to the post-login trigger, in binding order. */
+export interface ActionScript {
+  id: string;
+  name: string;
+  code: string;
+  secrets: Record<string, string>;
+}
+
+/** The user as rules and actions see it: Auth0's profile (wire form), metadata always objects. */
+export type ExtensionUser = JsonObject & { user_id: string; user_metadata: JsonObject; app_metadata: JsonObject };
+
+/** Auth0's rule `context`, less `idToken`/`accessToken` (the runner adds those as empty objects). */
+export interface ExtensionContext {
+  tenant: string;
+  clientID: string;
+  clientName: string;
+  clientMetadata: Record<string, string>;
+  connection: string;
+  connectionID: string;
+  connectionStrategy: string;
+  /** e.g. `oauth2-password`, `oauth2-resource-owner`, `oauth2-refresh-token`, `oidc-basic-profile`. */
+  protocol: string;
+  request: {
+    ip: string;
+    userAgent?: string;
+    hostname: string;
+    query: Record<string, string>;
+    body: Record<string, string>;
+  };
+  stats: { loginsCount: number };
+  sessionID: string;
+  authentication: { methods: { name: string; timestamp: number }[] };
+  /** The audience and scopes the login asked for (Actions' `event.transaction` reads these). */
+  audience?: string;
+  scope: string[];
+}
+
+export interface LoginExtensionInput {
+  rules: RuleScript[];
+  actions: ActionScript[];
+  /** rules-configs, as `configuration` in rules. */
+  configuration: Record<string, string>;
+  user: ExtensionUser;
+  context: ExtensionContext;
+  /** The tenant's domain, as `auth0.domain` in rules (e.g. `localhost:3000`). */
+  domain: string;
+  limits: {
+    /** Budget for all rules and actions of one login (Auth0: 20 s). */
+    totalMs: number;
+    /** Memory cap for the sandbox. */
+    memoryBytes: number;
+  };
+}
+
+/** Auth0's merge patch for one metadata object: keys set, `null` deletes. */
+export type MetadataPatch = Record<string, JsonValue | null>;
+
+export interface LogLine {
+  source: string;
+  level: 'log' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+interface Changes {
+  /** Merged in order over all rules and actions; absent when nothing changed. */
+  userMetadata?: MetadataPatch;
+  appMetadata?: MetadataPatch;
+  /** What rules put in `context.idToken` / actions set with `api.idToken.setCustomClaim`. */
+  idTokenClaims: Record<string, JsonValue>;
+  accessTokenClaims: Record<string, JsonValue>;
+  logs: LogLine[];
+}
+
+/**
+ * allow: issue tokens. deny: a rule called back with UnauthorizedError, or an action called
+ * `api.access.deny` — the login fails with access_denied and `reason`; metadata changes made
+ * before still apply (as on Auth0). error: a rule or action failed (threw, timed out, exhausted
+ * memory, never called back, called back twice, required an unknown module) — the login fails,
+ * nothing is written.
+ */
+export type LoginExtensionOutput =
+  | ({ outcome: 'allow' } & Changes)
+  | ({ outcome: 'deny'; reason: string } & Changes)
+  | { outcome: 'error'; error: string; source: string; logs: LogLine[] };
+
+export interface ExtensionsRunner {
+  run(input: LoginExtensionInput): Promise<LoginExtensionOutput>;
+}

@@ -1,0 +1,18 @@
+import { GUEST_ACTION } from '#shared/sandbox/guest/guest-action';
+import { GUEST_RULES } from '#shared/sandbox/guest/guest-rules';
+import { GUEST_RUNTIME } from '#shared/sandbox/guest/guest-runtime';
+
+/**
+ * The guest programs: functions the host calls once per context with its bridge (`host`: log,
+ * enter, finish, fetch, sleep, cancel) and the context's input as JSON. The bridge exists only as
+ * this closure's parameter, never as a global, so guest code cannot reach it. One program runs
+ * all the rules of a login; the other runs one action, in a context of its own.
+ */
+const program = (body: string) => `(function (host, inputJson) {
+'use strict';
+${GUEST_RUNTIME}
+${body}
+})`;
+
+export const RULES_SOURCE = program(GUEST_RULES);
+export const ACTION_SOURCE = program(GUEST_ACTION);

@@ -1,0 +1,70 @@
+import { POST_LOGIN } from '#shared/management/actions/triggers';
+import { config } from '#shared/platform/config';
+import { queryLoginItems, readExtensionsGeneration, type LoginItems } from '#shared/db/extensions-repo';
+import type { ActionScript, RuleScript } from '#shared/sandbox/contract';
+import { generationCache } from '#shared/sandbox/generation-cache';
+import { log } from '#shared/platform/log';
+import { byOrder } from '#shared/management/rules/model';
+
+/** What runs at login: enabled rules in order, deployed post-login actions in binding order, rules-configs. */
+export interface LoginExtensions {
+  rules: RuleScript[];
+  actions: ActionScript[];
+  configuration: Record<string, string>;
+}
+
+/**
+ * Builds what a login runs from the EXTENSIONS partition's items. Actions run the version that
+ * was deployed (its code and secrets as of that deploy), not their current draft.
+ */
+export function buildLoginExtensions(items: LoginItems): LoginExtensions {
+  const rules = items.rules
+    .filter((r) => r.enabled)
+    .sort(byOrder)
+    .map((r): RuleScript => ({ id: r.id, name: r.name, script: r.script }));
+  const bindings = items.bindings.find((b) => b.trigger_id === POST_LOGIN)?.bindings ?? [];
+  const actions = bindings.flatMap((binding): ActionScript[] => {
+    const version = items.versions
+      .filter((v) => v.action_id === binding.action_id)
+      .reduce<(typeof items.versions)[number] | undefined>((latest, v) => (!latest || v.number > latest.number ? v : latest), undefined);
+    if (!version) {
+      // Bindings and deletes are written in one transaction with checks, so this means a bug, not a race.
+      log.warn('bound action has no deployed version; skipped', { actionId: binding.action_id, bindingId: binding.id });
+      return [];
+    }
+    const secrets = Object.fromEntries(version.secrets.map((s) => [s.name, s.value]));
+    return [{ id: version.action_id, name: version.action_name, code: version.code, secrets }];
+  });
+  const configuration = Object.fromEntries(items.configs.map((c) => [c.key, c.value]));
+  return deepFreeze({ rules, actions, configuration });
+}
+
+/** One cached value is shared by concurrent logins: frozen, so no caller can change what the next one sees. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const loadFresh = async () => buildLoginExtensions(await queryLoginItems());
+
+/**
+ * A warm function keeps the set and, at every login, reads the extensions generation (one small
+ * item; every change bumps it in its own transaction) to reload the set only when it moved, so a
+ * change reaches the next login (docs/extensions-freshness.md). EXTENSIONS_CACHE_MS caps how old
+ * a kept set may be whatever the generation says; 0 turns the cache off entirely, so every login
+ * reads the partition (the integration tests run so).
+ */
+const cached =
+  config.EXTENSIONS_CACHE_MS > 0
+    ? generationCache({
+        ceilingMs: config.EXTENSIONS_CACHE_MS,
+        generation: () => readExtensionsGeneration(config.EXTENSIONS_CHECK_READ === 'consistent'),
+        load: loadFresh,
+      })
+    : loadFresh;
+
+/** Everything a login runs: one generation read, plus one Query of the EXTENSIONS partition after a change. */
+export const loadLoginExtensions = (): Promise<LoginExtensions> => cached();

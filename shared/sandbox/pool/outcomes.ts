@@ -1,0 +1,48 @@
+import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/sandbox/contract';
+import { failureMessage, failureOutput, type Step } from '#shared/sandbox/guest/outcome';
+
+/**
+ * The outcomes the pool adds to the sandbox's own, in the sandbox's words where it stands in for
+ * the sandbox (a login it had to stop), and naming the pool where the cause is the pool.
+ */
+type Limits = LoginExtensionInput['limits'];
+
+/** A login that waited in the queue gets only what is left of its budget. */
+export function withBudgetLeft(input: LoginExtensionInput, leftMs: number): LoginExtensionInput {
+  return { ...input, limits: { ...input.limits, totalMs: Math.max(1, Math.floor(leftMs)) } };
+}
+
+/**
+ * The sandbox words a timeout with the budget it was given; after a wait in the queue that is
+ * less than the login's, which is the figure the tenant configured and should read.
+ */
+export function withLoginBudget(output: LoginExtensionOutput, given: Limits, login: Limits): LoginExtensionOutput {
+  if (output.outcome !== 'error' || given.totalMs === login.totalMs) return output;
+  const steps: (Step | null)[] = [null, { kind: 'rule', name: output.source }, { kind: 'action', name: output.source }];
+  const step = steps.find((s) => failureMessage({ kind: 'timeout', step: s, message: '' }, given) === output.error);
+  if (step === undefined) return output;
+  return { ...output, error: failureMessage({ kind: 'timeout', step, message: '' }, login) };
+}
+
+/**
+ * A worker that did not answer by the deadline was terminated, and what it was running is not
+ * known (the sandbox reports no progress across the thread); with one rule or action it is that one.
+ */
+export function stoppedAtDeadline(input: LoginExtensionInput): LoginExtensionOutput {
+  return failureOutput({ kind: 'timeout', step: onlyStep(input), message: '' }, input.limits, []);
+}
+
+/** The worker thread itself died (not the guest: the sandbox reports those). */
+export function workerCrashed(input: LoginExtensionInput): LoginExtensionOutput {
+  return failureOutput({ kind: 'crashed', step: onlyStep(input), message: '' }, input.limits, []);
+}
+
+/** The pool could not run the login at all: busy, not started, shut down. */
+export function poolFailure(error: string): LoginExtensionOutput {
+  return { outcome: 'error', error, source: 'rules-runner', logs: [] };
+}
+
+function onlyStep(input: LoginExtensionInput): Step | null {
+  const steps = [...input.rules.map((r): Step => ({ kind: 'rule', name: r.name })), ...input.actions.map((a): Step => ({ kind: 'action', name: a.name }))];
+  return steps.length === 1 ? steps[0]! : null;
+}

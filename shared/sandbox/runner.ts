@@ -1,0 +1,104 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { config } from '#shared/platform/config';
+import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/sandbox/contract';
+import type { WorkerPool } from '#shared/sandbox/pool/worker-pool';
+import { sandboxNetworkPolicy } from '#shared/sandbox/guest/network-policy';
+import { log } from '#shared/platform/log';
+import { isPlainObject } from '#shared/management/metadata/rules';
+
+/**
+ * The runner for this environment: the rules-runner Lambda when RULES_RUNNER_FUNCTION_NAME is set
+ * (AWS), else the same sandbox in-process (local). Chosen once per cold start.
+ */
+let runner: ExtensionsRunner | undefined;
+
+export function extensionsRunner(): ExtensionsRunner {
+  const functionName = config.RULES_RUNNER_FUNCTION_NAME;
+  runner ??= functionName ? lambdaRunner(functionName, new LambdaClient({})) : inProcessRunner();
+  return runner;
+}
+
+/**
+ * The sandbox on a pool of worker threads (pool/worker-pool.ts), so a rule that spins cannot
+ * stall the server's main thread. Loaded on first use, so a token Lambda that invokes the runner
+ * never evaluates QuickJS. Rules reach what they reach in the rules-runner Lambda: global unicast
+ * addresses plus EXTENSIONS_ALLOW_HOSTS, never a metadata address (sandbox/network-policy.ts).
+ */
+function inProcessRunner(): ExtensionsRunner {
+  // Lambda bundles define this constant, so esbuild drops the sandbox from every function but the
+  // runner's own; a deployed function without the runner's name is a configuration error.
+  if (process.env.BUNDLED_FOR_LAMBDA === 'true') {
+    throw new Error('RULES_RUNNER_FUNCTION_NAME must be set where rules run in Lambda');
+  } else {
+    return {
+      run: async (input) => {
+        pool ??= import('#shared/sandbox/pool/worker-pool').then(
+          ({ WorkerPool }) =>
+            new WorkerPool({
+              size: config.EXTENSIONS_WORKERS,
+              maxQueued: config.EXTENSIONS_QUEUE_LIMIT,
+              // The sandbox's options, as plain data: every worker gets a structured clone.
+              sandboxOptions: sandboxNetworkPolicy(),
+            }),
+        );
+        return (await pool).run(input);
+      },
+    };
+  }
+}
+
+let pool: Promise<WorkerPool> | undefined;
+
+/** The in-process worker pool, once a login has started it (the benchmark waits for its workers). */
+export function inProcessPool(): Promise<WorkerPool> | undefined {
+  return pool;
+}
+
+/** The caller sees only this: what went wrong inside the runner's invocation stays in our logs. */
+export const RUNNER_FAILED = 'The rules runner failed';
+/** Beyond the budget the runner enforces itself: a cold start of the runner and the round trip. */
+const INVOKE_MARGIN_MS = 5_000;
+
+type InvokeClient = Pick<LambdaClient, 'send'>;
+
+export function lambdaRunner(functionName: string, client: InvokeClient): ExtensionsRunner {
+  return {
+    run: async (input) => {
+      try {
+        const result = await client.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            InvocationType: 'RequestResponse',
+            Payload: new TextEncoder().encode(JSON.stringify(input)),
+          }),
+          { abortSignal: AbortSignal.timeout(input.limits.totalMs + INVOKE_MARGIN_MS) },
+        );
+        if (result.FunctionError) {
+          log.error('rules runner failed', { functionError: result.FunctionError });
+          return failed();
+        }
+        const output: unknown = JSON.parse(new TextDecoder().decode(result.Payload));
+        if (isOutput(output)) return output;
+        log.error('rules runner returned an unexpected payload');
+      } catch (error) {
+        log.error('rules runner could not be invoked', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      return failed();
+    },
+  };
+}
+
+function failed(): LoginExtensionOutput {
+  return { outcome: 'error', error: RUNNER_FAILED, source: 'rules-runner', logs: [] };
+}
+
+
+/** The shape only; the token endpoint validates the contents (metadata and claim rules) as for any runner. */
+function isOutput(v: unknown): v is LoginExtensionOutput {
+  if (!isPlainObject(v) || !Array.isArray(v.logs)) return false;
+  if (v.outcome === 'error') return typeof v.error === 'string' && typeof v.source === 'string';
+  if (v.outcome !== 'allow' && v.outcome !== 'deny') return false;
+  if (v.outcome === 'deny' && typeof v.reason !== 'string') return false;
+  const optional = (x: unknown) => x === undefined || isPlainObject(x);
+  return isPlainObject(v.idTokenClaims) && isPlainObject(v.accessTokenClaims) && optional(v.userMetadata) && optional(v.appMetadata);
+}

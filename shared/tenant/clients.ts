@@ -1,0 +1,50 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ttlCache } from '#shared/platform/cache';
+import {
+  findClientWithGrants,
+  insertClient,
+  type ClientGrantRecord,
+  type ClientRecord,
+} from '#shared/db/clients-repo';
+import { newClientId, newClientSecret } from '#shared/platform/ids';
+
+/**
+ * Applications (Auth0 "clients") and their grants to APIs. Secrets are shown once, at creation,
+ * and stored only as a SHA-256 digest.
+ */
+export const hashClientSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
+
+export interface NewClient {
+  name: string;
+  app_type: ClientRecord['app_type'];
+  grant_types: string[];
+  grants?: { audience: string; scope: readonly string[] }[];
+}
+
+export async function createClient(input: NewClient): Promise<{ client: ClientRecord; client_secret: string }> {
+  const client_secret = newClientSecret();
+  const client: ClientRecord = {
+    client_id: newClientId(),
+    name: input.name,
+    app_type: input.app_type,
+    grant_types: input.grant_types,
+    client_secret_hash: hashClientSecret(client_secret),
+    is_first_party: true,
+    created_at: new Date().toISOString(),
+  };
+  const grants = (input.grants ?? []).map((g) => ({ client_id: client.client_id, audience: g.audience, scope: [...g.scope] }));
+  await insertClient(client, grants);
+  return { client, client_secret };
+}
+
+/**
+ * Clients are read on every token request; a warm Lambda keeps each found client for 30 s (a
+ * rotated secret or removed grant takes effect within that time).
+ */
+export const loadClient = ttlCache(30_000, 1000, findClientWithGrants);
+
+export function secretMatches(client: ClientRecord, secret: string): boolean {
+  const given = Buffer.from(hashClientSecret(secret), 'hex');
+  const stored = Buffer.from(client.client_secret_hash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}

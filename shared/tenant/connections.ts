@@ -1,0 +1,14 @@
+import { ttlCache } from '#shared/platform/cache';
+import { findConnection, type ConnectionRecord } from '#shared/db/connections-repo';
+import { ConnectionNotFoundError } from '#shared/platform/errors';
+
+export const DEFAULT_CONNECTION = 'Username-Password-Authentication';
+
+/** Read on every user write; a change to a connection is seen within 30 s. */
+const cachedConnection = ttlCache<ConnectionRecord>(30_000, 100, findConnection);
+
+export async function connectionByName(name: string): Promise<ConnectionRecord> {
+  const connection = await cachedConnection(name);
+  if (!connection) throw new ConnectionNotFoundError();
+  return connection;
+}
