@@ -1,7 +1,8 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
 import { launchJob } from '#shared/management/jobs/launch';
-import { runJob, type RunOutcome } from '#shared/management/jobs/run';
+import { runJob } from '#shared/management/job-types';
+import type { RunOutcome } from '#shared/management/jobs/run';
 
 /**
  * The jobs Lambda (not an HTTP route): invoked asynchronously with `{job_id}` by the routes that

@@ -4,7 +4,7 @@ import { emailClaimKey, userKey } from '#shared/db/keys';
 import { userEntries } from '#shared/management/search-indexes/entries';
 import type { SearchIndex } from '#shared/management/search-indexes/model';
 import { defaultPicture } from '#shared/management/users/defaults';
-import type { UserRecord } from '#shared/management/users/model';
+import { indexedUser, type UserRecord } from '#shared/management/users/model';
 import { mulberry32 } from '#test/support/search-generators';
 
 /**
@@ -85,7 +85,7 @@ export function benchUser(seed: number, i: number): UserRecord {
 
 /** The items a user brings: profile, email claim, index entries. */
 export function userItems(user: UserRecord, indexes: readonly SearchIndex[]): Record<string, unknown>[] {
-  return [{ ...userKey(user.user_id), ...user }, { ...emailClaimKey(user.email, user.connection), user_id: user.user_id }, ...userEntries(user, indexes).map((entry) => ({ ...entry }))];
+  return [{ ...userKey(user.user_id), ...user }, { ...emailClaimKey(user.email, user.connection), user_id: user.user_id }, ...userEntries(indexedUser(user), indexes).map((entry) => ({ ...entry }))];
 }
 
 const BATCH = 25;

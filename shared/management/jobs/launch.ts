@@ -29,7 +29,8 @@ export async function launchJob(id: string): Promise<void> {
   if (process.env.BUNDLED_FOR_LAMBDA === 'true') {
     throw new Error('JOBS_FUNCTION_NAME must be set where jobs are launched in Lambda');
   } else {
-    const { runJob } = await import('#shared/management/jobs/run');
+    // Loaded lazily: job-types imports every job type's steps (and through them the areas that start jobs).
+    const { runJob } = await import('#shared/management/job-types');
     void runJob(id).catch((error: unknown) => {
       log.error('job runner failed', { jobId: id, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
     });

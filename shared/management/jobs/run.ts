@@ -1,10 +1,8 @@
 import { findJob, saveJob } from '#shared/db/jobs-repo';
 import { isTransient } from '#shared/db/items';
-import { backfillStep } from '#shared/management/jobs/backfill';
-import { cleanupStep } from '#shared/management/jobs/cleanup';
 import { JobFailedError } from '#shared/management/jobs/errors';
 import { FINISHED_JOB_TTL_SECONDS, isFinished, percentageDone, type JobRecord } from '#shared/management/jobs/model';
-import { sleep, type Step } from '#shared/management/jobs/steps';
+import { sleep, type JobSteps, type Step } from '#shared/management/jobs/steps';
 import { log } from '#shared/platform/log';
 
 /**
@@ -21,7 +19,7 @@ export interface RunLimits {
 /** 'paused': more to do (the caller starts it again); 'finished': completed or failed; 'superseded': another runner has it. */
 export type RunOutcome = 'finished' | 'paused' | 'superseded';
 
-export async function runJob(id: string, limits: RunLimits = {}): Promise<RunOutcome> {
+export async function runJobWith(steps: JobSteps, id: string, limits: RunLimits = {}): Promise<RunOutcome> {
   const found = await findJob(id);
   if (!found || isFinished(found)) return 'finished';
   let job: JobRecord = found;
@@ -29,7 +27,7 @@ export async function runJob(id: string, limits: RunLimits = {}): Promise<RunOut
   try {
     for (;;) {
       const current = job;
-      const step = await withRetries(() => stepOf(current));
+      const step = await withRetries(() => stepOf(steps, current));
       if (step.kind === 'wait') {
         if (!(await waitUntil(Date.now() + step.ms, limits))) return 'paused';
         continue;
@@ -61,8 +59,10 @@ async function withRetries<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-function stepOf(job: JobRecord): Promise<Step<JobRecord>> {
-  return job.type === 'search_index_backfill' ? backfillStep(job) : cleanupStep(job);
+/** The step of the job's own type (JobSteps pairs each type with the function for its record). */
+function stepOf(steps: JobSteps, job: JobRecord): Promise<Step<JobRecord>> {
+  const step = steps[job.type] as (job: JobRecord) => Promise<Step<JobRecord>>;
+  return step(job);
 }
 
 function saved<J extends JobRecord>(job: J, status: J['status']): J {

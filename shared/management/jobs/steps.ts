@@ -6,6 +6,12 @@ export type Step<J extends JobRecord> =
   | { kind: 'done'; job: J }
   | { kind: 'wait'; ms: number };
 
+/**
+ * How to run one step of each job type. The job machinery (this folder) knows no job type's work:
+ * each type's steps live in its own area and are listed in shared/management/job-types.ts.
+ */
+export type JobSteps = { [T in JobRecord['type']]: (job: Extract<JobRecord, { type: T }>) => Promise<Step<JobRecord>> };
+
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Runs `fn` over the items with at most `limit` in flight. */

@@ -2,8 +2,7 @@ import { indexEntryPartition, type Key } from '#shared/db/keys';
 import { MetadataLimitError } from '#shared/platform/errors';
 import { isIndexed, valuesAt } from '#shared/management/search/evaluate';
 import { encodeValue, entrySortKey, shardOf, type EntryTag } from '#shared/db/index-entry-keys';
-import { MAX_INDEX_ENTRIES_PER_USER, type SearchIndex } from '#shared/management/search-indexes/model';
-import { toWireUser, type UserRecord } from '#shared/management/users/model';
+import { MAX_INDEX_ENTRIES_PER_USER, type IndexedUser, type SearchIndex } from '#shared/management/search-indexes/model';
 
 /**
  * A user's index entries: for every indexed path, one item per distinct value found there (arrays
@@ -47,9 +46,8 @@ export function entriesOf(index: SearchIndex, wire: Record<string, unknown>, use
  * Every entry the user holds in these indexes. With `enforceLimit` (a state about to be written),
  * more than MAX_INDEX_ENTRIES_PER_USER is a 400; a state being replaced or deleted is read as is.
  */
-export function userEntries(user: UserRecord, indexes: readonly SearchIndex[], enforceLimit = true): IndexEntry[] {
-  const wire = toWireUser(user);
-  const byIndex = indexes.map((index) => ({ path: index.path, entries: entriesOf(index, wire, user.user_id, user.created_at) }));
+export function userEntries(user: IndexedUser, indexes: readonly SearchIndex[], enforceLimit = true): IndexEntry[] {
+  const byIndex = indexes.map((index) => ({ path: index.path, entries: entriesOf(index, user, user.user_id, user.created_at) }));
   const entries = byIndex.flatMap(({ entries }) => entries);
   if (enforceLimit && entries.length > MAX_INDEX_ENTRIES_PER_USER) {
     const counts = byIndex.filter(({ entries }) => entries.length > 1).map(({ path, entries }) => `${path}: ${entries.length}`);

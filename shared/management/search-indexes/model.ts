@@ -78,5 +78,12 @@ export function rootIndexes(status: IndexStatus): SearchIndex[] {
  */
 export const MAX_INDEX_ENTRIES_PER_USER = 40;
 
+/**
+ * A user as the indexes see it: Auth0's wire form (the users area's toWireUser), the same form
+ * search matches against. Callers convert; this area never reads a stored user record, so it does
+ * not depend on the users area that writes its entries.
+ */
+export type IndexedUser = Readonly<Record<string, unknown>> & { readonly user_id: string; readonly created_at: string };
+
 /** Declared indexes per tenant: every user write checks them, and each costs writes. */
 export const MAX_DECLARED_INDEXES = 20;

@@ -2,9 +2,8 @@ import { MetadataLimitError } from '#shared/platform/errors';
 import { isPlainObject } from '#shared/management/metadata/rules';
 import { valuesAt } from '#shared/management/search/evaluate';
 import { entryChanges, userEntries, type EntryChanges } from '#shared/management/search-indexes/entries';
-import { ROOT_INDEXED_USER_FIELDS, type SearchIndex } from '#shared/management/search-indexes/model';
+import { ROOT_INDEXED_USER_FIELDS, type IndexedUser, type SearchIndex } from '#shared/management/search-indexes/model';
 import type { UserChanges } from '#shared/management/users/changes';
-import { toWireUser, type UserRecord } from '#shared/management/users/model';
 
 /**
  * What a user write must do for the search indexes: whether a change can move entries at all
@@ -33,11 +32,11 @@ export function touchesIndexes(changes: UserChanges, indexes: readonly SearchInd
  * element is indexed). Only paths whose values this write changes are checked, so a user holding
  * an older value of another type can still be changed elsewhere.
  */
-export function assertDeclaredTypes(before: UserRecord | undefined, after: UserRecord, indexes: readonly SearchIndex[]): void {
+export function assertDeclaredTypes(before: IndexedUser | undefined, after: IndexedUser, indexes: readonly SearchIndex[]): void {
   const declared = indexes.filter((index) => index.type !== undefined);
   if (declared.length === 0) return;
-  const old = before ? toWireUser(before) : {};
-  const next = toWireUser(after);
+  const old = before ?? {};
+  const next = after;
   for (const index of declared) {
     const values = valuesAt(next, index.path);
     if (JSON.stringify(values) === JSON.stringify(valuesAt(old, index.path))) continue;
@@ -55,8 +54,8 @@ export function assertDeclaredTypes(before: UserRecord | undefined, after: UserR
 export const writableIndexes = (indexes: readonly SearchIndex[], now = Date.now()): SearchIndex[] =>
   indexes.filter((index) => index.writesFrom === undefined || Date.parse(index.writesFrom) <= now);
 
-/** The entry changes between two states of a user (undefined: it does not exist). */
-export function indexChanges(before: UserRecord | undefined, after: UserRecord | undefined, indexes: readonly SearchIndex[]): EntryChanges {
+/** The entry changes between two states of a user, in wire form (undefined: it does not exist). */
+export function indexChanges(before: IndexedUser | undefined, after: IndexedUser | undefined, indexes: readonly SearchIndex[]): EntryChanges {
   const writable = writableIndexes(indexes);
   return entryChanges(before ? userEntries(before, writable, false) : [], after ? userEntries(after, writable) : []);
 }

@@ -1,7 +1,7 @@
 import { deleteCounters, listIpCounters } from '#shared/db/login-counters-repo';
 import { findUserPartition } from '#shared/db/logins-repo';
 import { UserNotFoundError } from '#shared/platform/errors';
-import { BLOCK_THRESHOLD } from '#shared/authentication/login/brute-force';
+import { BLOCK_THRESHOLD } from '#shared/tenant/attack-protection';
 import type { UserRecord } from '#shared/management/users/model';
 
 /**

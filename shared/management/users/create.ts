@@ -8,7 +8,7 @@ import { validateMetadata, type JsonObject } from '#shared/management/metadata/r
 import { hashPassword } from '#shared/tenant/passwords/hash';
 import { checkPassword, policyFor } from '#shared/tenant/passwords/policy';
 import { defaultName, defaultNickname, defaultPicture } from '#shared/management/users/defaults';
-import { DATABASE_PROVIDER, type UserRecord } from '#shared/management/users/model';
+import { DATABASE_PROVIDER, indexedUser, type UserRecord } from '#shared/management/users/model';
 import type { CreateUserBody } from '#shared/management/users/schemas';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
@@ -92,8 +92,9 @@ export async function insertDatabaseUser(connection: ConnectionRecord, input: Ne
     version: 1,
   };
   const indexes = await loadSearchIndexes();
-  assertDeclaredTypes(undefined, user, indexes);
-  await insertUser(user, indexChanges(undefined, user, indexes).put);
+  const wire = indexedUser(user);
+  assertDeclaredTypes(undefined, wire, indexes);
+  await insertUser(user, indexChanges(undefined, wire, indexes).put);
   return user;
 }
 

@@ -1,4 +1,5 @@
 import type { JsonObject } from '#shared/management/metadata/rules';
+import type { IndexedUser } from '#shared/management/search-indexes/model';
 
 /** A user as stored: Auth0's wire names for public fields, plus what only the service may see. */
 export interface UserRecord {
@@ -52,6 +53,9 @@ export function toWireUser(user: UserRecord, stats?: { logins_count: number; las
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** The user as the search indexes see it: its wire form (without login statistics, which no index reads). */
+export const indexedUser = (user: UserRecord): IndexedUser => toWireUser(user) as IndexedUser;
 
 /** Auth0's `fields` / `include_fields`: keep (or drop) the listed top-level fields. */
 export function projectFields(

@@ -7,7 +7,7 @@ import { loadSearchIndexes } from '#shared/management/search-indexes/declaration
 import { indexChanges } from '#shared/management/search-indexes/writes';
 import { assertCanDelete } from '#shared/management/users/access';
 import { forgetLoginCounters } from '#shared/management/user-blocks/blocks';
-import type { UserRecord } from '#shared/management/users/model';
+import { indexedUser, type UserRecord } from '#shared/management/users/model';
 import { retryingOnRaces } from '#shared/management/users/preconditions';
 
 /**
@@ -29,7 +29,7 @@ export async function removeUser(caller: Caller, userId: string, expectedVersion
       return;
     }
     if (expectedVersions && !expectedVersions.includes(partition.user.version)) throw new VersionMismatchError();
-    const entries = indexChanges(partition.user, undefined, await loadSearchIndexes()).remove;
+    const entries = indexChanges(indexedUser(partition.user), undefined, await loadSearchIndexes()).remove;
     await deleteUserRecord(partition.user, [...loginItemKeys(partition), ...entries]);
     deleted = partition.user;
   });

@@ -13,7 +13,7 @@ import { forgetLoginCounters } from '#shared/management/user-blocks/blocks';
 import { assertPasswordMeetsPolicy } from '#shared/management/users/create';
 import { applyChanges, type UserChanges } from '#shared/management/users/changes';
 import { assertPreconditions, retryingOnRaces } from '#shared/management/users/preconditions';
-import type { UserRecord } from '#shared/management/users/model';
+import { indexedUser, type UserRecord } from '#shared/management/users/model';
 import type { UpdateUserBody } from '#shared/management/users/schemas';
 import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { assertDeclaredTypes, indexChanges, touchesIndexes } from '#shared/management/search-indexes/writes';
@@ -43,6 +43,25 @@ export async function updateUser(caller: Caller, userId: string, body: UpdateUse
   return updated;
 }
 
+/** What rules and actions changed in a user's metadata during a login (Auth0's merge rules apply). */
+export type LoginMetadataChanges = Pick<UpdateUserBody, 'user_metadata' | 'app_metadata'>;
+
+/**
+ * Writes a login's metadata changes: the same validation, merge and writes as a PATCH of those
+ * fields (one conditional UpdateItem, or a transaction when a declared index moves), with no
+ * caller to authorise, as `auth0.users.updateUserMetadata` does for a rule. `expectedVersions`
+ * makes the write conditional on the user's version, like a PATCH's If-Match.
+ */
+export async function applyLoginMetadataChanges(
+  userId: string,
+  metadata: LoginMetadataChanges,
+  expectedVersions?: number[],
+): Promise<UserRecord> {
+  const now = new Date().toISOString();
+  const changes = await toChanges(metadata, expectedVersions, false, now);
+  return writeChanges(userId, metadata, changes, now);
+}
+
 async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges, now: string): Promise<UserRecord> {
   const indexes = await loadSearchIndexes();
   const movesItems = body.email !== undefined || body.username !== undefined || touchesIndexes(changes, indexes);
@@ -60,8 +79,9 @@ async function writeChanges(userId: string, body: UpdateUserBody, changes: UserC
     const exact = await identifierChanges(before, body, { ...changes, expectedVersions: [before.version], keyCountChecked: true });
     if (!movesItems) return writeUpdate(userId, exact, now, metadataLimits.maxKeys);
     const after = applyChanges(before, exact, now);
-    assertDeclaredTypes(before, after, indexes);
-    await updateUserAndClaims(before, after, exact, now, indexChanges(before, after, indexes));
+    const [old, next] = [indexedUser(before), indexedUser(after)];
+    assertDeclaredTypes(old, next, indexes);
+    await updateUserAndClaims(before, after, exact, now, indexChanges(old, next, indexes));
     return after;
   });
 }

@@ -3,7 +3,7 @@ import { searchIndexKey } from '#shared/db/keys';
 import { findJob } from '#shared/db/jobs-repo';
 import { insertIndexDeclaration, type StoredIndex } from '#shared/db/search-indexes-repo';
 import { newBackfillJob } from '#shared/management/jobs/model';
-import { runJob } from '#shared/management/jobs/run';
+import { runJob } from '#shared/management/job-types';
 import { encodeValue, entrySortKey } from '#shared/db/index-entry-keys';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';

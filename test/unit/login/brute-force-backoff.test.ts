@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, type BruteForcePolicy } from '#shared/authentication/login/brute-force';
+import { backoffDelayMs } from '#shared/authentication/login/brute-force';
+import type { BruteForcePolicy } from '#shared/tenant/attack-protection';
 
 const policy: BruteForcePolicy = { ipLimit: 10, freeAttempts: 20, baseDelayMs: 1_000, maxDelayMs: 300_000, trackedIps: 100, ttlSeconds: 86_400 };
 

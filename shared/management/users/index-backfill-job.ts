@@ -7,7 +7,7 @@ import { forEachLimit, sleep, type Step } from '#shared/management/jobs/steps';
 import { toSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { entriesOf, userEntries, type IndexEntry } from '#shared/management/search-indexes/entries';
 import { MAX_INDEX_ENTRIES_PER_USER, rootIndexes, type DeclaredType, type SearchIndex } from '#shared/management/search-indexes/model';
-import { toWireUser, type UserRecord } from '#shared/management/users/model';
+import { indexedUser, type UserRecord } from '#shared/management/users/model';
 
 /**
  * Gives the users that existed before an index their entries. It starts once every writer knows
@@ -108,9 +108,9 @@ async function indexUser(scanned: UserRecord, target: Target): Promise<number> {
  * within what one user may hold (writers and deletes move them in one transaction).
  */
 function entriesFor(user: UserRecord, target: Target): IndexEntry[] {
-  const wire = toWireUser(user);
+  const wire = indexedUser(user);
   const entries = target.indexes.flatMap((index) => entriesOf(index, wire, user.user_id, user.created_at));
-  const total = userEntries(user, [...target.others, ...target.indexes], false).length;
+  const total = userEntries(wire, [...target.others, ...target.indexes], false).length;
   if (total > MAX_INDEX_ENTRIES_PER_USER) {
     throw new JobFailedError(
       `User ${user.user_id} would hold ${total} indexed values; at most ${MAX_INDEX_ENTRIES_PER_USER} can be indexed per user. Change the user, then delete the index and declare it again.`,
