@@ -1,5 +1,4 @@
-import { header, rawBody, type HttpEvent } from '#shared/http/event';
-import { signupRefused } from '#shared/authentication/dbconnections/errors';
+import { InvalidSignupParameterError, UnsupportedMediaTypeError } from '#shared/authentication/errors';
 
 /**
  * A signup request's parameters, from a JSON or a form-encoded body (auth0.js and the SDKs send
@@ -11,12 +10,12 @@ export type SignupParams = Record<string, unknown>;
 const INVALID_JSON = 'Invalid request payload JSON format';
 const METADATA_FIELD = /^user_metadata\[([^\]]*)\](.*)$/s;
 
-export function signupParams(event: HttpEvent): SignupParams {
-  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  const text = rawBody(event).toString('utf8');
+/** `text` is the request's body as the Lambda received it, decoded as UTF-8. */
+export function signupParams(contentType: string | undefined, text: string): SignupParams {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return formParams(text);
   if (type === 'application/json') return jsonParams(text);
-  throw signupRefused('Unsupported Media Type', 415);
+  throw new UnsupportedMediaTypeError();
 }
 
 function jsonParams(text: string): SignupParams {
@@ -25,9 +24,9 @@ function jsonParams(text: string): SignupParams {
   try {
     body = JSON.parse(text);
   } catch {
-    throw signupRefused(INVALID_JSON);
+    throw new InvalidSignupParameterError(INVALID_JSON);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw signupRefused(INVALID_JSON);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidSignupParameterError(INVALID_JSON);
   return Object.assign(Object.create(null) as SignupParams, body);
 }
 

@@ -1,7 +1,7 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
 import type { SignupParams } from '#shared/authentication/dbconnections/body';
-import { signupRefused } from '#shared/authentication/dbconnections/errors';
+import { InvalidSignupParameterError } from '#shared/authentication/errors';
 
 /**
  * The parameters of POST /dbconnections/signup (Auth0's list), checked in the order Auth0's
@@ -50,5 +50,5 @@ export type SignupInput = z.output<typeof SignupBody>;
 export function readSignupInput(params: SignupParams): SignupInput {
   const result = SignupBody.safeParse(params);
   if (result.success) return result.data;
-  throw signupRefused(result.error.issues[0]?.message ?? 'invalid sign up parameters');
+  throw new InvalidSignupParameterError(result.error.issues[0]?.message ?? 'invalid sign up parameters');
 }

@@ -1,7 +1,7 @@
 import { MetadataLimitError } from '#shared/platform/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { isPlainObject, validateMetadata } from '#shared/management/metadata/rules';
-import { signupRefused } from '#shared/authentication/dbconnections/errors';
+import { InvalidSignupParameterError } from '#shared/authentication/errors';
 
 /**
  * Auth0's limits on user_metadata sent to signup (anyone may call it): at most 10 properties,
@@ -12,25 +12,25 @@ export const SIGNUP_METADATA = { maxProperties: 10, maxNameLength: 100, maxValue
 
 export function signupUserMetadata(value: unknown): Record<string, string> {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) throw signupRefused('invalid user_metadata type (expected object)');
+  if (!isPlainObject(value)) throw new InvalidSignupParameterError('invalid user_metadata type (expected object)');
   const entries = Object.entries(value);
   if (entries.length > SIGNUP_METADATA.maxProperties) {
-    throw signupRefused(`invalid user_metadata size (only ${SIGNUP_METADATA.maxProperties} properties are allowed)`);
+    throw new InvalidSignupParameterError(`invalid user_metadata size (only ${SIGNUP_METADATA.maxProperties} properties are allowed)`);
   }
   for (const [key, item] of entries) {
     // The name is not echoed: it may be long.
     if (key.length > SIGNUP_METADATA.maxNameLength) {
-      throw signupRefused(`invalid user_metadata property name (only ${SIGNUP_METADATA.maxNameLength} characters are allowed)`);
+      throw new InvalidSignupParameterError(`invalid user_metadata property name (only ${SIGNUP_METADATA.maxNameLength} characters are allowed)`);
     }
-    if (typeof item !== 'string') throw signupRefused(`invalid user_metadata.${key} type (only strings are allowed)`);
+    if (typeof item !== 'string') throw new InvalidSignupParameterError(`invalid user_metadata.${key} type (only strings are allowed)`);
     if (item.length > SIGNUP_METADATA.maxValueLength) {
-      throw signupRefused(`invalid user_metadata.${key} length (only ${SIGNUP_METADATA.maxValueLength} characters are allowed)`);
+      throw new InvalidSignupParameterError(`invalid user_metadata.${key} length (only ${SIGNUP_METADATA.maxValueLength} characters are allowed)`);
     }
   }
   try {
     validateMetadata('user_metadata', value, metadataLimits);
   } catch (error) {
-    if (error instanceof MetadataLimitError) throw signupRefused(error.message);
+    if (error instanceof MetadataLimitError) throw new InvalidSignupParameterError(error.message);
     throw error;
   }
   return Object.fromEntries(entries) as Record<string, string>;

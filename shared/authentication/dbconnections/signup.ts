@@ -4,7 +4,7 @@ import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { ConnectionNotFoundError, MetadataLimitError, UserExistsError } from '#shared/platform/errors';
 import { checkPassword, describePolicy, policyFor } from '#shared/tenant/passwords/policy';
 import type { SignupParams } from '#shared/authentication/dbconnections/body';
-import { invalidSignup, passwordTooWeak, signupRefused } from '#shared/authentication/dbconnections/errors';
+import { InvalidSignupError, InvalidSignupParameterError, PasswordStrengthError } from '#shared/authentication/errors';
 import { readSignupInput, type SignupInput } from '#shared/authentication/dbconnections/input';
 import { signupUserMetadata } from '#shared/authentication/dbconnections/signup-metadata';
 import { insertDatabaseUser } from '#shared/management/users/create';
@@ -31,25 +31,25 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
   assertUsernameRule(connection, input.username);
   const policy = policyFor(connection.options);
   const report = checkPassword(policy, input.password);
-  if (!report.verified) throw passwordTooWeak(report, describePolicy(policy));
+  if (!report.verified) throw new PasswordStrengthError(report, describePolicy(policy));
   try {
     const user = await insertDatabaseUser(connection, { ...fieldsOf(input), user_metadata, app_metadata: {} });
     return signupResponse(user, input);
   } catch (error) {
-    if (error instanceof UserExistsError) throw invalidSignup();
+    if (error instanceof UserExistsError) throw new InvalidSignupError();
     // A declared search index's type (user_metadata.age: number, and signup sends strings).
-    if (error instanceof MetadataLimitError) throw signupRefused(error.message);
+    if (error instanceof MetadataLimitError) throw new InvalidSignupParameterError(error.message);
     throw error;
   }
 }
 
 async function assertKnownClient(clientId: string): Promise<void> {
   const known = clientId.length <= MAX_LOOKUP_LENGTH && (await loadClient(clientId));
-  if (!known) throw signupRefused('Unknown client');
+  if (!known) throw new InvalidSignupParameterError('Unknown client');
 }
 
 async function databaseConnection(name: string): Promise<ConnectionRecord> {
-  const notFound = () => signupRefused('The connection does not exist.');
+  const notFound = () => new InvalidSignupParameterError('The connection does not exist.');
   if (name.length > MAX_LOOKUP_LENGTH) throw notFound();
   let connection: ConnectionRecord;
   try {
@@ -58,14 +58,14 @@ async function databaseConnection(name: string): Promise<ConnectionRecord> {
     if (error instanceof ConnectionNotFoundError) throw notFound();
     throw error;
   }
-  if (connection.strategy !== DATABASE_STRATEGY) throw signupRefused('This endpoint only works for database connections.');
+  if (connection.strategy !== DATABASE_STRATEGY) throw new InvalidSignupParameterError('This endpoint only works for database connections.');
   return connection;
 }
 
 function assertUsernameRule(connection: ConnectionRecord, username: string | undefined): void {
   const requiresUsername = connection.options.requires_username === true;
-  if (username !== undefined && !requiresUsername) throw signupRefused('Cannot set username for connection without requires_username');
-  if (username === undefined && requiresUsername) throw signupRefused('username is required');
+  if (username !== undefined && !requiresUsername) throw new InvalidSignupParameterError('Cannot set username for connection without requires_username');
+  if (username === undefined && requiresUsername) throw new InvalidSignupParameterError('username is required');
 }
 
 const PROFILE_FIELDS = ['given_name', 'family_name', 'name', 'nickname', 'picture'] as const;

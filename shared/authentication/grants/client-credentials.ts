@@ -1,8 +1,13 @@
 import { config } from '#shared/platform/config';
 import { isKnownAudience } from '#shared/authentication/tokens/audiences';
 import type { ClientGrantRecord } from '#shared/db/clients-repo';
-import { authenticateClient } from '#shared/authentication/oauth/client-auth';
-import { OAuthError } from '#shared/platform/errors';
+import type { AuthenticatedClient } from '#shared/authentication/oauth/client-auth';
+import {
+  AudienceRequiredError,
+  ClientScopesNotGrantedError,
+  NoClientGrantError,
+  UnknownAudienceError,
+} from '#shared/authentication/errors';
 import type { TokenRequest } from '#shared/authentication/oauth/token-request';
 import { nowSeconds, signJwt } from '#shared/authentication/tokens/sign';
 
@@ -10,9 +15,6 @@ import { nowSeconds, signJwt } from '#shared/authentication/tokens/sign';
  * The client_credentials grant: a machine client proves its secret and receives an access token
  * for an API it holds a grant for, with the granted scopes (narrowed by `scope` if given).
  */
-const GRANT = 'client_credentials';
-
-
 export interface TokenResponse {
   access_token: string;
   scope?: string;
@@ -20,8 +22,7 @@ export interface TokenResponse {
   token_type: 'Bearer';
 }
 
-export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenResponse> {
-  const { client, grants } = await authenticateClient(req, GRANT);
+export async function clientCredentialsGrant(req: TokenRequest, { client, grants }: AuthenticatedClient): Promise<TokenResponse> {
   const grant = grantFor(grants, req.params.audience);
   const scopes = grantedScopes(grant, req.params.scope);
   const iat = nowSeconds();
@@ -41,21 +42,17 @@ export async function clientCredentialsGrant(req: TokenRequest): Promise<TokenRe
 }
 
 function grantFor(grants: ClientGrantRecord[], audience: string | undefined): ClientGrantRecord {
-  if (!audience) throw new OAuthError(403, 'access_denied', 'Non-global clients are not allowed access to APIv1');
-  if (!isKnownAudience(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
+  if (!audience) throw new AudienceRequiredError();
+  if (!isKnownAudience(audience)) throw new UnknownAudienceError(audience);
   const grant = grants.find((g) => g.audience === audience);
   if (grant) return grant;
-  throw new OAuthError(
-    403,
-    'access_denied',
-    `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
-  );
+  throw new NoClientGrantError(audience);
 }
 
 /** A `scope` narrows the grant; asking for a scope never granted is refused, as on Auth0. */
 function grantedScopes(grant: ClientGrantRecord, scope: string | undefined): string[] {
   const requested = scope?.split(' ').filter(Boolean) ?? [];
   const missing = requested.filter((s) => !grant.scope.includes(s));
-  if (missing.length > 0) throw new OAuthError(403, 'access_denied', `Client has not been granted scopes: ${missing.join(' ')}`);
+  if (missing.length > 0) throw new ClientScopesNotGrantedError(missing);
   return requested.length > 0 ? grant.scope.filter((s) => requested.includes(s)) : grant.scope;
 }

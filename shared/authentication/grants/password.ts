@@ -8,8 +8,9 @@ import { completeLogin } from '#shared/authentication/login/complete-login';
 import { newRefreshKey, REFRESH_TOKEN_TTL_SECONDS, refreshToken } from '#shared/authentication/login/refresh-tokens';
 import { negotiateScopes } from '#shared/authentication/login/scopes';
 import { newSessionId, signLoginTokens, type LoginTokens } from '#shared/authentication/login/tokens';
-import { authenticateClient } from '#shared/authentication/oauth/client-auth';
-import { invalidRequest, type TokenRequest } from '#shared/authentication/oauth/token-request';
+import { MissingParameterError } from '#shared/authentication/errors';
+import type { AuthenticatedClient } from '#shared/authentication/oauth/client-auth';
+import type { TokenRequest } from '#shared/authentication/oauth/token-request';
 import { config } from '#shared/platform/config';
 
 /**
@@ -20,12 +21,15 @@ import { config } from '#shared/platform/config';
  */
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
-export async function passwordGrant(req: TokenRequest, grantType: 'password' | typeof PASSWORD_REALM_GRANT): Promise<LoginTokens> {
-  const { client } = await authenticateClient(req, grantType);
+export async function passwordGrant(
+  req: TokenRequest,
+  { client }: AuthenticatedClient,
+  grantType: 'password' | typeof PASSWORD_REALM_GRANT,
+): Promise<LoginTokens> {
   const { username, password, realm } = req.params;
-  if (!username) throw invalidRequest('Missing required parameter: username');
-  if (!password) throw invalidRequest('Missing required parameter: password');
-  if (grantType === PASSWORD_REALM_GRANT && !realm) throw invalidRequest('Missing required parameter: realm');
+  if (!username) throw new MissingParameterError('username');
+  if (!password) throw new MissingParameterError('password');
+  if (grantType === PASSWORD_REALM_GRANT && !realm) throw new MissingParameterError('realm');
   const { scopes, audience } = negotiateScopes(client, req.params.scope, req.params.audience);
   // The plain password grant always uses the tenant's default connection; the realm grant names one.
   const connectionName = grantType === 'password' ? DEFAULT_CONNECTION : realm!;

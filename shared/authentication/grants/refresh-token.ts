@@ -1,14 +1,13 @@
 import { connectionByName } from '#shared/tenant/connections';
 import { findUserPartition } from '#shared/db/logins-repo';
 import { findSession, revokeSession, rotateRefresh, type SessionRecord } from '#shared/db/sessions-repo';
-import { OAuthError } from '#shared/platform/errors';
+import { InvalidRefreshTokenError, MissingParameterError, RefreshScopesNotGrantedError, UserBlockedError } from '#shared/authentication/errors';
 import { log } from '#shared/platform/log';
-import { userBlocked } from '#shared/authentication/login/authenticate';
 import { completeLogin } from '#shared/authentication/login/complete-login';
 import { isGenuine, parseRefreshToken, refreshToken } from '#shared/authentication/login/refresh-tokens';
 import { signLoginTokens, type LoginTokens } from '#shared/authentication/login/tokens';
-import { authenticateClient } from '#shared/authentication/oauth/client-auth';
-import { invalidRequest, type TokenRequest } from '#shared/authentication/oauth/token-request';
+import type { AuthenticatedClient } from '#shared/authentication/oauth/client-auth';
+import type { TokenRequest } from '#shared/authentication/oauth/token-request';
 import { nowSeconds } from '#shared/authentication/tokens/sign';
 
 /**
@@ -17,30 +16,29 @@ import { nowSeconds } from '#shared/authentication/tokens/sign';
  * session is revoked, and every token of it stops working. Rules run again (protocol
  * `oauth2-refresh-token`), as on Auth0.
  */
-const invalidToken = () => new OAuthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
+
 /**
  * A token used twice within this time of its rotation is a double submit (two tabs, a retry), not
  * a replay: the second use is refused, but the session survives.
  */
 const REUSE_GRACE_MS = 5_000;
 
-export async function refreshTokenGrant(req: TokenRequest): Promise<LoginTokens> {
-  const { client } = await authenticateClient(req, 'refresh_token');
-  if (!req.params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
+export async function refreshTokenGrant(req: TokenRequest, { client }: AuthenticatedClient): Promise<LoginTokens> {
+  if (!req.params.refresh_token) throw new MissingParameterError('refresh_token');
   const presented = parseRefreshToken(req.params.refresh_token);
   const session = presented ? await currentSession(presented.sid, presented.generation) : undefined;
   if (!presented || !session?.refresh || session.client_id !== client.client_id || !isGenuine(session.refresh.key, presented)) {
-    throw invalidToken();
+    throw new InvalidRefreshTokenError();
   }
-  if (session.revoked || session.ttl < nowSeconds()) throw invalidToken();
+  if (session.revoked || session.ttl < nowSeconds()) throw new InvalidRefreshTokenError();
   if (presented.generation !== session.refresh.generation) return reuseDetected(session, presented.generation);
 
   const scopes = narrowedScopes(session, req.params.scope);
   const partition = await findUserPartition(session.user_id, false) ?? (await findUserPartition(session.user_id, true));
-  if (!partition) throw invalidToken();
-  if (partition.user.blocked === true) throw userBlocked();
+  if (!partition) throw new InvalidRefreshTokenError();
+  if (partition.user.blocked === true) throw new UserBlockedError();
   const connection = await connectionByName(session.connection).catch(() => {
-    throw invalidToken(); // the session's connection was deleted
+    throw new InvalidRefreshTokenError(); // the session's connection was deleted
   });
   const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
   const login = await completeLogin({
@@ -67,10 +65,10 @@ async function currentSession(sid: string, generation: number): Promise<SessionR
 async function reuseDetected(session: SessionRecord, generation: number): Promise<never> {
   const refresh = session.refresh!;
   const doubleSubmit = generation === refresh.generation - 1 && Date.now() - (refresh.rotated_at ?? 0) < REUSE_GRACE_MS;
-  if (doubleSubmit) throw invalidToken();
+  if (doubleSubmit) throw new InvalidRefreshTokenError();
   await revokeSession(session.sid);
   log.warn('refresh token reused: session revoked', { sid: session.sid, user_id: session.user_id, client_id: session.client_id });
-  throw invalidToken();
+  throw new InvalidRefreshTokenError();
 }
 
 /** A refresh may ask for fewer scopes than the session holds, never more. */
@@ -78,6 +76,6 @@ function narrowedScopes(session: SessionRecord, scope: string | undefined): stri
   if (!scope) return session.scope;
   const asked = scope.split(' ').filter(Boolean);
   const extra = asked.filter((s) => !session.scope.includes(s));
-  if (extra.length > 0) throw new OAuthError(403, 'access_denied', `Refresh token was not granted scopes: ${extra.join(' ')}`);
+  if (extra.length > 0) throw new RefreshScopesNotGrantedError(extra);
   return session.scope.filter((s) => asked.includes(s));
 }

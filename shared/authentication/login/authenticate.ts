@@ -4,7 +4,8 @@ import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
 import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
 import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
-import { ConnectionNotFoundError, OAuthError } from '#shared/platform/errors';
+import { ConnectionNotFoundError } from '#shared/platform/errors';
+import { UnknownConnectionError, UserBlockedError, WrongCredentialsError } from '#shared/authentication/errors';
 import { admitAttempt, clearAttempt, noteFailure, type Admission } from '#shared/authentication/login/brute-force';
 import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
 
@@ -24,9 +25,6 @@ import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
 /** Longer identifiers cannot exist (emails ≤ 254, usernames ≤ 128) and must not become keys. */
 const MAX_IDENTIFIER_LENGTH = 512;
 
-const wrongCredentials = () => new OAuthError(403, 'invalid_grant', 'Wrong email or password.');
-export const userBlocked = () => new OAuthError(401, 'unauthorized', 'user is blocked');
-
 /** A hash to verify against when the user does not exist, so timing does not reveal that. */
 let decoyHash: Promise<string> | undefined;
 /** A partition no user has, read in place of the user's when the identifier names none. */
@@ -41,7 +39,7 @@ export interface PasswordLogin {
 
 export async function authenticatePassword(realm: string, username: string, password: string, ip: string): Promise<PasswordLogin> {
   const connection = await connectionByName(realm).catch((error: unknown) => {
-    if (error instanceof ConnectionNotFoundError) throw new OAuthError(400, 'invalid_request', `The connection ${realm} does not exist`);
+    if (error instanceof ConnectionNotFoundError) throw new UnknownConnectionError(realm);
     throw error;
   });
   const ref: CountersRef = { connection: connection.name, identifier: username, ip };
@@ -54,11 +52,11 @@ export async function authenticatePassword(realm: string, username: string, pass
   const current = (await passwordMatches(partition, password)) ?? (await confirmWithStrongRead(partition, claimKeys, password));
   if (!current) {
     noteFailure(admission, undefined, partition?.user.user_id);
-    throw wrongCredentials();
+    throw new WrongCredentialsError();
   }
   if (current.user.blocked === true) {
     await clearAttempt(admission);
-    throw userBlocked();
+    throw new UserBlockedError();
   }
   return { connection, partition: current, admission };
 }

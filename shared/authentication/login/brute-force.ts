@@ -1,4 +1,3 @@
-import { config } from '#shared/platform/config';
 import {
   clearAttempts,
   readCounters,
@@ -9,14 +8,15 @@ import {
   type CounterState,
   type CountersRef,
 } from '#shared/db/login-counters-repo';
-import { OAuthError } from '#shared/platform/errors';
+import { AccountThrottledError, IpBlockedError } from '#shared/authentication/errors';
 import { log } from '#shared/platform/log';
+import { configuredPolicy, type BruteForcePolicy } from '#shared/tenant/attack-protection';
 
 /**
  * Brute-force protection for password logins, per identifier (connection + email or username as
  * typed), whether or not a user has it, so the answers and the requests never tell which:
  *
- * - Per IP, as on Auth0: after BLOCK_THRESHOLD consecutive failures from one IP, that pair is
+ * - Per IP, as on Auth0: after BLOCK_THRESHOLD (shared/tenant/attack-protection.ts) consecutive failures from one IP, that pair is
  *   refused until unblocked (user-blocks API), a password reset, or its counter expires
  *   (LOGIN_COUNTER_TTL_SECONDS after the pair's last attempt).
  * - Account-wide, whatever the IP: after LOGIN_BACKOFF_AFTER attempts without a correct password,
@@ -26,37 +26,6 @@ import { log } from '#shared/platform/log';
  * Both are reserved by conditional writes before the password is checked, so attempts sent at
  * once cannot exceed either limit. A correct password clears the account count and its IP's.
  */
-export const BLOCK_THRESHOLD = 10;
-
-export interface BruteForcePolicy {
-  ipLimit: number;
-  freeAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  trackedIps: number;
-  ttlSeconds: number;
-}
-
-export const configuredPolicy = (): BruteForcePolicy => ({
-  ipLimit: BLOCK_THRESHOLD,
-  freeAttempts: config.LOGIN_BACKOFF_AFTER,
-  baseDelayMs: config.LOGIN_BACKOFF_BASE_SECONDS * 1000,
-  maxDelayMs: config.LOGIN_BACKOFF_MAX_SECONDS * 1000,
-  trackedIps: config.LOGIN_TRACKED_IPS,
-  ttlSeconds: config.LOGIN_COUNTER_TTL_SECONDS,
-});
-
-export const ipBlocked = () =>
-  new OAuthError(
-    429,
-    'too_many_attempts',
-    'Your account has been blocked after multiple consecutive login attempts. We’ve sent you an email with instructions on how to unblock it.',
-  );
-export const accountThrottled = (waitMs: number) =>
-  new OAuthError(429, 'too_many_attempts', 'Too many failed login attempts for this account. Wait before trying again.', {
-    'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
-  });
-
 /** The wait after `attempts` attempts: none while free attempts remain, then doubling, capped. */
 export function backoffDelayMs(attempts: number, policy: BruteForcePolicy): number {
   if (attempts < policy.freeAttempts) return 0;
@@ -84,17 +53,17 @@ export async function admitAttempt(ref: CountersRef, seen: CounterState, policy 
     refuseIfLimited(state, policy, now);
     const outcome = await reserve(ref, state, policy, now);
     if ('admitted' in outcome) return outcome.admitted;
-    if (round === 1) throw outcome.refused === 'ip' ? ipBlocked() : accountThrottled(policy.baseDelayMs);
+    if (round === 1) throw outcome.refused === 'ip' ? new IpBlockedError() : new AccountThrottledError(policy.baseDelayMs);
     state = await readCounters(ref, now);
   }
 }
 
 function refuseIfLimited(state: CounterState, policy: BruteForcePolicy, now: number): void {
-  if ((state.ipCount ?? 0) >= policy.ipLimit) throw ipBlocked();
+  if ((state.ipCount ?? 0) >= policy.ipLimit) throw new IpBlockedError();
   const account = state.account;
   if (!account) return;
   const wait = account.lastAt + backoffDelayMs(account.attempts, policy) - now;
-  if (account.attempts >= policy.freeAttempts && wait > 0) throw accountThrottled(wait);
+  if (account.attempts >= policy.freeAttempts && wait > 0) throw new AccountThrottledError(wait);
 }
 
 type Outcome = { admitted: Admission } | { refused: 'account' | 'ip' };

@@ -1,7 +1,8 @@
 import type { LoginExtensionOutput } from '#shared/sandbox/contract';
 import { loadLoginExtensions } from '#shared/sandbox/load';
 import { extensionsRunner } from '#shared/sandbox/runner';
-import { HiddenServerError, OAuthError } from '#shared/platform/errors';
+import { HiddenServerError } from '#shared/platform/errors';
+import { LoginDeniedError } from '#shared/authentication/errors';
 import { log } from '#shared/platform/log';
 import { extensionInput, type LoginFacts } from '#shared/authentication/login/extension-input';
 import { persistMetadata } from '#shared/authentication/login/persist-metadata';
@@ -36,7 +37,7 @@ export async function completeLogin(facts: LoginFacts): Promise<LoginResult> {
     throw new HiddenServerError('A rule or action failed during this login; the tenant log has the details.');
   }
   const updated = await persistMetadata(facts.user.user_id, output.userMetadata, output.appMetadata);
-  if (output.outcome === 'deny') throw new OAuthError(401, 'access_denied', output.reason);
+  if (output.outcome === 'deny') throw new LoginDeniedError(output.reason);
 
   const id = filterCustomClaims(output.idTokenClaims, 'id_token');
   const access = filterCustomClaims(output.accessTokenClaims, 'auth0_api_access_token');

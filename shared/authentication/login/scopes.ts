@@ -1,6 +1,6 @@
 import { managementAudience } from '#shared/platform/config';
 import type { ClientRecord } from '#shared/db/clients-repo';
-import { OAuthError } from '#shared/platform/errors';
+import { UnknownAudienceError } from '#shared/authentication/errors';
 import { isKnownAudience } from '#shared/authentication/tokens/audiences';
 
 /**
@@ -25,7 +25,7 @@ export interface GrantedScopes {
 }
 
 export function negotiateScopes(client: ClientRecord, requested: string | undefined, audience: string | undefined): GrantedScopes {
-  if (audience !== undefined && !isKnownAudience(audience)) throw new OAuthError(403, 'access_denied', `Service not found: ${audience}`);
+  if (audience !== undefined && !isKnownAudience(audience)) throw new UnknownAudienceError(audience);
   const asked = [...new Set((requested ?? '').split(' ').filter(Boolean))];
   const granted = asked.filter((scope) => {
     if (scope === 'offline_access') return client.grant_types.includes('refresh_token');

@@ -1,7 +1,8 @@
 import { verifyBearer } from '#shared/authentication/tokens/access-token';
 import { findUser } from '#shared/db/users-repo';
 import { findSession } from '#shared/db/sessions-repo';
-import { BadAuthorizationHeaderError, OAuthError, UnauthorizedError } from '#shared/platform/errors';
+import { BadAuthorizationHeaderError, UnauthorizedError } from '#shared/platform/errors';
+import { InvalidTokenError, OpenidScopeRequiredError } from '#shared/authentication/errors';
 import type { JsonValue } from '#shared/management/metadata/rules';
 import { userinfoAudience } from '#shared/authentication/tokens/audiences';
 import { standardClaims } from '#shared/authentication/tokens/user-claims';
@@ -13,21 +14,21 @@ import { standardClaims } from '#shared/authentication/tokens/user-claims';
  */
 export async function userinfo(authorization: string | undefined): Promise<Record<string, JsonValue>> {
   const claims = await verifyBearer(authorization, userinfoAudience).catch((error: unknown) => {
-    if (error instanceof UnauthorizedError) throw new OAuthError(401, 'invalid_token', error.message, error.headers);
+    if (error instanceof UnauthorizedError) throw new InvalidTokenError(error.message, error.headers['www-authenticate']);
     // Auth0 also issues opaque /userinfo tokens: a value that is not a JWT is just a bad token here.
     if (error instanceof BadAuthorizationHeaderError) {
-      throw new OAuthError(401, 'invalid_token', 'Invalid token', { 'www-authenticate': `Bearer realm="${userinfoAudience}", error="invalid_token"` });
+      throw new InvalidTokenError('Invalid token', `Bearer realm="${userinfoAudience}", error="invalid_token"`);
     }
     throw error;
   });
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
-  if (!scopes.includes('openid')) throw new OAuthError(403, 'insufficient_scope', 'The access token does not include the openid scope');
+  if (!scopes.includes('openid')) throw new OpenidScopeRequiredError();
   const [user, session] = await Promise.all([
     findUser(String(claims.sub)),
     typeof claims.sid === 'string' ? findSession(claims.sid, false) : undefined,
   ]);
   const sessionGone = session !== undefined && (session.revoked === true || session.ttl < Math.floor(Date.now() / 1000));
-  if (!user || sessionGone) throw new OAuthError(401, 'invalid_token', 'The user or the session no longer exists');
-  if (user.blocked === true) throw new OAuthError(401, 'invalid_token', 'user is blocked');
+  if (!user || sessionGone) throw new InvalidTokenError('The user or the session no longer exists');
+  if (user.blocked === true) throw new InvalidTokenError('user is blocked');
   return { sub: user.user_id, ...standardClaims(user, scopes), ...(session?.id_token_claims ?? {}) };
 }

@@ -1,0 +1,243 @@
+import { OAuthError, SignupError } from '#shared/platform/errors';
+import type { PolicyReport } from '#shared/tenant/passwords/policy';
+
+/**
+ * The Authentication API's error catalogue: every refusal /oauth/token, /userinfo and
+ * /dbconnections/signup can answer, one class per kind, with Auth0's status, code and words.
+ * shared/http/serialize.ts turns them into bodies: OAuthError into `{error, error_description}`
+ * (plus the class's headers and `cache-control: no-store`), SignupError into
+ * `{name, code, description, statusCode}`. Two answers are not built here: a rate limit's 429
+ * `too_many_requests` (the serializer, from platform's TooManyRequestsError) and the fixed 500
+ * `server_error` (any other error, HiddenServerError included).
+ *
+ * POST /oauth/token
+ *   400 invalid_request         InvalidRequestError, MissingParameterError, UnknownConnectionError
+ *   400 unsupported_grant_type  UnsupportedGrantTypeError
+ *   401 access_denied           InvalidClientError (client authentication), LoginDeniedError (a rule or action)
+ *   401 unauthorized            UserBlockedError
+ *   403 unauthorized_client     UnauthorizedClientError
+ *   403 invalid_grant           WrongCredentialsError, InvalidRefreshTokenError
+ *   403 access_denied           AudienceRequiredError, UnknownAudienceError, NoClientGrantError,
+ *                               ClientScopesNotGrantedError, RefreshScopesNotGrantedError
+ *   429 too_many_attempts       IpBlockedError, AccountThrottledError (with Retry-After)
+ *
+ * GET /userinfo
+ *   401 invalid_token           InvalidTokenError (with the WWW-Authenticate it was given, if any)
+ *   403 insufficient_scope      OpenidScopeRequiredError
+ *
+ * POST /dbconnections/signup
+ *   400 BadRequestError         InvalidSignupParameterError, InvalidSignupError
+ *   400 PasswordStrengthError   PasswordStrengthError
+ *   415 UnsupportedMediaTypeError  UnsupportedMediaTypeError
+ *
+ * docs/authentication-errors.md has the same list as a table, with when each is answered.
+ */
+
+// ---- /oauth/token: the request ----------------------------------------------------------------
+
+/** A parameter missing or malformed, a body that cannot be read, two client authentication methods. */
+export class InvalidRequestError extends OAuthError {
+  constructor(description: string) {
+    super(400, 'invalid_request', description);
+  }
+}
+
+export class MissingParameterError extends InvalidRequestError {
+  constructor(parameter: string) {
+    super(`Missing required parameter: ${parameter}`);
+  }
+}
+
+/** A password-realm login naming a connection the tenant does not have. */
+export class UnknownConnectionError extends InvalidRequestError {
+  constructor(connection: string) {
+    super(`The connection ${connection} does not exist`);
+  }
+}
+
+export class UnsupportedGrantTypeError extends OAuthError {
+  constructor(grantType: string) {
+    super(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
+  }
+}
+
+// ---- /oauth/token: the client -----------------------------------------------------------------
+
+/**
+ * Client authentication failed (unknown client, missing or wrong secret). RFC 6749 calls this
+ * invalid_client; Auth0 answers 401 access_denied "Unauthorized", with no WWW-Authenticate.
+ */
+export class InvalidClientError extends OAuthError {
+  constructor() {
+    super(401, 'access_denied', 'Unauthorized');
+  }
+}
+
+/** The client may not use this grant type (its `grant_types`). */
+export class UnauthorizedClientError extends OAuthError {
+  constructor(grantType: string) {
+    super(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`);
+  }
+}
+
+// ---- /oauth/token: the grant ------------------------------------------------------------------
+
+/** Auth0 answers invalid_grant with 403, not RFC 6749's 400. */
+export class InvalidGrantError extends OAuthError {
+  constructor(description: string) {
+    super(403, 'invalid_grant', description);
+  }
+}
+
+/** The same answer whether the user exists or not. */
+export class WrongCredentialsError extends InvalidGrantError {
+  constructor() {
+    super('Wrong email or password.');
+  }
+}
+
+/** Unknown, forged, expired, revoked or reused: a refresh token never says which. */
+export class InvalidRefreshTokenError extends InvalidGrantError {
+  constructor() {
+    super('Unknown or invalid refresh token.');
+  }
+}
+
+export class UserBlockedError extends OAuthError {
+  constructor() {
+    super(401, 'unauthorized', 'user is blocked');
+  }
+}
+
+/** A rule (`UnauthorizedError`) or an action (`api.access.deny`) refused the login; their reason. */
+export class LoginDeniedError extends OAuthError {
+  constructor(reason: string) {
+    super(401, 'access_denied', reason);
+  }
+}
+
+// ---- /oauth/token: audience and scopes --------------------------------------------------------
+
+export class AccessDeniedError extends OAuthError {
+  constructor(description: string) {
+    super(403, 'access_denied', description);
+  }
+}
+
+/** client_credentials without `audience` (Auth0's words for its legacy API v1). */
+export class AudienceRequiredError extends AccessDeniedError {
+  constructor() {
+    super('Non-global clients are not allowed access to APIv1');
+  }
+}
+
+export class UnknownAudienceError extends AccessDeniedError {
+  constructor(audience: string) {
+    super(`Service not found: ${audience}`);
+  }
+}
+
+/** client_credentials for an API the client holds no client grant for. */
+export class NoClientGrantError extends AccessDeniedError {
+  constructor(audience: string) {
+    super(
+      `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+    );
+  }
+}
+
+/** client_credentials asking for scopes its client grant does not hold. */
+export class ClientScopesNotGrantedError extends AccessDeniedError {
+  constructor(missing: readonly string[]) {
+    super(`Client has not been granted scopes: ${missing.join(' ')}`);
+  }
+}
+
+/** A refresh asking for scopes the session was not granted. */
+export class RefreshScopesNotGrantedError extends AccessDeniedError {
+  constructor(extra: readonly string[]) {
+    super(`Refresh token was not granted scopes: ${extra.join(' ')}`);
+  }
+}
+
+// ---- /oauth/token: brute-force protection (shared/authentication/login/brute-force.ts) ---------
+
+export class TooManyAttemptsError extends OAuthError {
+  constructor(description: string, headers: Record<string, string> = {}) {
+    super(429, 'too_many_attempts', description, headers);
+  }
+}
+
+/** BLOCK_THRESHOLD consecutive failures from this IP for this identifier. */
+export class IpBlockedError extends TooManyAttemptsError {
+  constructor() {
+    super(
+      'Your account has been blocked after multiple consecutive login attempts. We’ve sent you an email with instructions on how to unblock it.',
+    );
+  }
+}
+
+/** The account-wide backoff: the next attempt is allowed after `waitMs`. */
+export class AccountThrottledError extends TooManyAttemptsError {
+  constructor(waitMs: number) {
+    super('Too many failed login attempts for this account. Wait before trying again.', {
+      'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+    });
+  }
+}
+
+// ---- /userinfo ---------------------------------------------------------------------------------
+
+/**
+ * RFC 6750 §3.1: a missing, malformed, expired or forged token, or one whose user or session is
+ * gone. `wwwAuthenticate` is sent as given (the token verifier builds
+ * `Bearer realm="…", error="invalid_token", error_description="…"`); without one, no header.
+ */
+export class InvalidTokenError extends OAuthError {
+  constructor(description: string, wwwAuthenticate?: string) {
+    super(401, 'invalid_token', description, wwwAuthenticate === undefined ? {} : { 'www-authenticate': wwwAuthenticate });
+  }
+}
+
+export class OpenidScopeRequiredError extends OAuthError {
+  constructor() {
+    super(403, 'insufficient_scope', 'The access token does not include the openid scope');
+  }
+}
+
+// ---- /dbconnections/signup ----------------------------------------------------------------------
+
+/**
+ * A refused parameter, client or connection. Auth0's validation errors carry their message as
+ * both `code` and `description` (auth0.js reports `code` and `description` equal for "invalid
+ * user_metadata.x type (only strings are allowed)", auth0/auth0.js#843), so these answer that way.
+ */
+export class InvalidSignupParameterError extends SignupError {
+  constructor(message: string) {
+    super(400, 'BadRequestError', message, message);
+  }
+}
+
+/** A body that is neither JSON nor a form. */
+export class UnsupportedMediaTypeError extends SignupError {
+  constructor() {
+    super(415, 'UnsupportedMediaTypeError', 'Unsupported Media Type', 'Unsupported Media Type');
+  }
+}
+
+/**
+ * An email or username that is taken. Auth0's deliberately vague answer: it must not tell an
+ * existing account from any other refusal (go-auth0 authentication_error_test.go).
+ */
+export class InvalidSignupError extends SignupError {
+  constructor() {
+    super(400, 'BadRequestError', 'invalid_signup', 'Invalid sign up');
+  }
+}
+
+/** A password the connection's policy refuses: the rules it was checked against, and the policy in words. */
+export class PasswordStrengthError extends SignupError {
+  constructor(report: PolicyReport, policy: string) {
+    super(400, 'PasswordStrengthError', 'invalid_password', report, { message: 'Password is too weak', policy });
+  }
+}
