@@ -1,5 +1,6 @@
 import { managementAudience } from '#shared/platform/config';
 import type { ClientRecord } from '#shared/db/clients-repo';
+import { OIDC_SCOPES, USER_LOGIN_MANAGEMENT_SCOPES } from '#shared/tenant/scopes';
 import { UnknownAudienceError } from '#shared/authentication/errors';
 import { isKnownAudience } from '#shared/authentication/tokens/audiences';
 
@@ -9,16 +10,6 @@ import { isKnownAudience } from '#shared/authentication/tokens/audiences';
  * the signed-in user. Scopes asked for but not grantable are left out of the token (and of the
  * response's `scope`), as Auth0 does.
  */
-const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
-
-/** Auth0's scopes for a user's own Management API token (SPA scopes). */
-export const USER_MANAGEMENT_SCOPES = [
-  'read:current_user',
-  'update:current_user_metadata',
-  'create:current_user_metadata',
-  'delete:current_user_metadata',
-];
-
 export interface GrantedScopes {
   scopes: string[];
   audience: string | undefined;
@@ -30,7 +21,7 @@ export function negotiateScopes(client: ClientRecord, requested: string | undefi
   const granted = asked.filter((scope) => {
     if (scope === 'offline_access') return client.grant_types.includes('refresh_token');
     if (OIDC_SCOPES.includes(scope)) return true;
-    return audience === managementAudience && USER_MANAGEMENT_SCOPES.includes(scope);
+    return audience === managementAudience && USER_LOGIN_MANAGEMENT_SCOPES.includes(scope);
   });
   return { scopes: granted, audience };
 }

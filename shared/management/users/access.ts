@@ -1,26 +1,35 @@
 import { hasAnyScope, type Caller } from '#shared/tenant/caller';
-import { CURRENT_USER_METADATA_SCOPES } from '#shared/tenant/scopes';
+import {
+  CREATE_CURRENT_USER_METADATA,
+  CURRENT_USER_METADATA_SCOPES,
+  DELETE_ANY_USER_SCOPES,
+  DELETE_CURRENT_USER,
+  DELETE_CURRENT_USER_METADATA,
+  READ_ANY_USER_SCOPES,
+  READ_CURRENT_USER,
+  UPDATE_ANY_USER_SCOPES,
+  UPDATE_CURRENT_USER_METADATA,
+  UPDATE_USERS,
+  UPDATE_USERS_APP_METADATA,
+} from '#shared/tenant/scopes';
 import { ForbiddenError, InsufficientScopeError } from '#shared/platform/errors';
 
 /**
  * Who may do what to which user. Tenant-wide scopes reach every user; Auth0's current-user scopes
  * reach only the user named by the token's `sub`, and only their `user_metadata`.
  */
-const READ_ANY = ['read:users', 'read:user_idp_tokens'];
-const DELETE_ANY = ['delete:users'];
-
 const isSelf = (caller: Caller, userId: string) => caller.isUser && caller.subject === userId;
 
 export function assertCanRead(caller: Caller, userId: string): void {
-  if (hasAnyScope(caller, READ_ANY)) return;
-  if (isSelf(caller, userId) && caller.scopes.has('read:current_user')) return;
-  throw new InsufficientScopeError(READ_ANY);
+  if (hasAnyScope(caller, READ_ANY_USER_SCOPES)) return;
+  if (isSelf(caller, userId) && caller.scopes.has(READ_CURRENT_USER)) return;
+  throw new InsufficientScopeError(READ_ANY_USER_SCOPES);
 }
 
 export function assertCanDelete(caller: Caller, userId: string): void {
-  if (hasAnyScope(caller, DELETE_ANY)) return;
-  if (isSelf(caller, userId) && caller.scopes.has('delete:current_user')) return;
-  throw new InsufficientScopeError(DELETE_ANY);
+  if (hasAnyScope(caller, DELETE_ANY_USER_SCOPES)) return;
+  if (isSelf(caller, userId) && caller.scopes.has(DELETE_CURRENT_USER)) return;
+  throw new InsufficientScopeError(DELETE_ANY_USER_SCOPES);
 }
 
 /** How a permitted update must be written. */
@@ -35,12 +44,12 @@ export interface UpdatePermission {
  * with `update:` (set and delete), `create:` (add new keys) or `delete:` (remove keys).
  */
 export function assertCanUpdate(caller: Caller, userId: string, body: Record<string, unknown>): UpdatePermission {
-  if (caller.scopes.has('update:users')) return { createOnlyUserMetadata: false };
+  if (caller.scopes.has(UPDATE_USERS)) return { createOnlyUserMetadata: false };
   const self = isSelf(caller, userId);
   const allowed = new Set<string>();
-  if (caller.scopes.has('update:users_app_metadata')) allowed.add('app_metadata');
+  if (caller.scopes.has(UPDATE_USERS_APP_METADATA)) allowed.add('app_metadata');
   if (self && hasAnyScope(caller, CURRENT_USER_METADATA_SCOPES)) allowed.add('user_metadata');
-  if (allowed.size === 0) throw new InsufficientScopeError(['update:users', 'update:users_app_metadata']);
+  if (allowed.size === 0) throw new InsufficientScopeError(UPDATE_ANY_USER_SCOPES);
 
   const refused = Object.keys(body).filter((field) => !allowed.has(field));
   if (refused.length > 0) throw new ForbiddenError(`You cannot update the following fields: ${refused.join(', ')}`);
@@ -49,16 +58,16 @@ export function assertCanUpdate(caller: Caller, userId: string, body: Record<str
 }
 
 function selfMetadataPermission(caller: Caller, patch: Record<string, unknown>): UpdatePermission {
-  const canUpdate = caller.scopes.has('update:current_user_metadata');
+  const canUpdate = caller.scopes.has(UPDATE_CURRENT_USER_METADATA);
   if (canUpdate) return { createOnlyUserMetadata: false };
   const values = Object.values(patch);
   const removes = values.length === 0 || values.some((v) => v === null);
   const sets = values.some((v) => v !== null);
-  if (removes && !caller.scopes.has('delete:current_user_metadata')) {
-    throw new InsufficientScopeError(['update:current_user_metadata', 'delete:current_user_metadata']);
+  if (removes && !caller.scopes.has(DELETE_CURRENT_USER_METADATA)) {
+    throw new InsufficientScopeError([UPDATE_CURRENT_USER_METADATA, DELETE_CURRENT_USER_METADATA]);
   }
-  if (sets && !caller.scopes.has('create:current_user_metadata')) {
-    throw new InsufficientScopeError(['update:current_user_metadata', 'create:current_user_metadata']);
+  if (sets && !caller.scopes.has(CREATE_CURRENT_USER_METADATA)) {
+    throw new InsufficientScopeError([UPDATE_CURRENT_USER_METADATA, CREATE_CURRENT_USER_METADATA]);
   }
   return { createOnlyUserMetadata: sets };
 }
