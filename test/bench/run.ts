@@ -24,7 +24,7 @@ import type { BootstrapCredentials } from '#shared/bootstrap/seed';
 import type { LoginExtensionOutput } from '#shared/sandbox/contract';
 import type { RequestRecord } from '#shared/http/handler';
 import { routes, type RouteId } from '#shared/http/routes';
-import { baselineProcessMs, bundleAll, type BundleResult } from '#test/bench/bundles';
+import { baselineProcessMs, bundleAll, type BundleResult } from '#test/bench/bundle-build';
 import { createHttpClient, type BenchRequest, type BenchResponse, type HttpClient } from '#test/bench/http';
 import { itemSize } from '#test/bench/item-size';
 import {
@@ -33,8 +33,6 @@ import {
   benchFreshness,
   benchSandbox,
   COLOR_CLAIM,
-  cpuMeter,
-  findDynamoPid,
   jwtClaims,
   LOGIN_SCOPE,
   PASSWORD_REALM_GRANT,
@@ -43,11 +41,11 @@ import {
   timeDynamoDb,
   timeRunner,
   type Argon2Result,
-  type CpuMeter,
   type FreshnessResult,
   type SandboxResult,
-} from '#test/bench/logins';
-import type { SearchBench } from '#test/bench/search';
+} from '#test/bench/login-probes';
+import { cpuMeter, findDynamoPid, type CpuMeter } from '#test/bench/cpu';
+import type { SearchBench } from '#test/bench/search-run';
 type SpinningModule = typeof import('#test/bench/spinning');
 import { printSearch, searchTargets } from '#test/bench/search-report';
 import { printSigningCost } from '#test/bench/signing';
@@ -511,7 +509,7 @@ async function main(): Promise<void> {
     const spinning = await spinningModule.benchSpinning({ client, credentials, auth, progress });
 
     // Search at scale (issue 4): last, since it loads the table with BENCH_SEARCH_USERS users.
-    const search = await (await import('#test/bench/search')).benchSearch(progress);
+    const search = await (await import('#test/bench/search-run')).benchSearch(progress);
 
     // 7 (first half). Stop the service before the bundles, so nothing else runs during cold imports.
     progress('stopping the server and DynamoDB Local');
@@ -1321,7 +1319,7 @@ async function spinningOnly(input: Parameters<SpinningModule['benchSpinning']>[0
 
 /** `BENCH_ONLY=search`: the search section on the freshly seeded tenant, its report and targets. */
 async function searchOnly(progress: (message: string) => void, wallStarted: number): Promise<void> {
-  const search = await (await import('#test/bench/search')).benchSearch(progress);
+  const search = await (await import('#test/bench/search-run')).benchSearch(progress);
   printSearch(search);
   const targets = searchTargets(search);
   console.log('\n== Targets ==');

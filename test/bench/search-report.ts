@@ -1,4 +1,4 @@
-import type { QueryRun, SearchBench } from '#test/bench/search';
+import type { QueryRun, SearchBench } from '#test/bench/search-run';
 
 /**
  * The search section's targets and report. Kept apart from search.ts, which imports the service

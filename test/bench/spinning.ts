@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import type { BootstrapCredentials } from '#shared/bootstrap/seed';
 import type { BenchRequest, HttpClient } from '#test/bench/http';
-import { PASSWORD_REALM_GRANT } from '#test/bench/logins';
+import { PASSWORD_REALM_GRANT } from '#test/bench/login-probes';
 import { round, summarise, type LatencySummary } from '#test/bench/stats';
 
 /**
