@@ -1,14 +1,10 @@
 import type { QueryRun, SearchBench } from '#test/bench/search-run';
+import type { TargetCheck } from '#test/bench/section';
 
 /**
- * The search section's targets and report. Kept apart from search.ts, which imports the service
- * (run.ts imports this module before the environment is set).
+ * The search section's targets and report. Kept apart from search-run.ts, which imports the
+ * service (this module is imported before the environment is set).
  */
-export interface SearchTarget {
-  target: string;
-  pass: boolean;
-  detail: string;
-}
 
 /** O(k): items read <= K_FACTOR * k + K_CONSTANT. */
 export const K_FACTOR = 3;
@@ -23,7 +19,7 @@ const isIndexed = (r: QueryRun) => r.mode === 'root index' || r.mode === 'declar
 const isScan = (r: QueryRun) => r.mode.startsWith('scan');
 const refused = (r: QueryRun) => r.status === 400 && (r.error ?? '').startsWith('query_too_expensive');
 
-export function searchTargets(bench: SearchBench): SearchTarget[] {
+export function searchTargets(bench: SearchBench): TargetCheck[] {
   const indexed = bench.runs.filter(isIndexed);
   const measured = indexed.filter((r) => r.status === 200);
   const over = measured.filter((r) => r.itemsRead > K_FACTOR * r.kRef + K_CONSTANT);
@@ -64,10 +60,11 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function printSearch(bench: SearchBench): void {
+export function searchReport(bench: SearchBench): string {
   const l = bench.load;
-  console.log(`\n== Search at ${bench.users.toLocaleString('en-US')} users (in-process through the users-list handler; the Scan fallback through listUsers with no budget) ==`);
-  console.log(
+  const lines: string[] = [];
+  lines.push(`\n== Search at ${bench.users.toLocaleString('en-US')} users (in-process through the users-list handler; the Scan fallback through listUsers with no budget) ==`);
+  lines.push(
     `  Load: ${fmt(l.ms / 1000, 1)} s, ${fmt(l.usersPerSec)} users/s, ${fmt(l.itemsPerSec)} items/s (BatchWriteItem of 25, ${l.concurrency} in flight); ${bench.tableItemsFrom === 'scan' ? `a full Scan read ${fmt(bench.tableItems)} items` : `no full Scan ran; the ratio below uses the ${fmt(bench.tableItems)} items loaded`}.`,
   );
   // Every Scan reads the same items whatever the predicate: the ratio compares each indexed query with that.
@@ -86,10 +83,11 @@ export function printSearch(bench: SearchBench): void {
     isIndexed(r) && r.status === 200 ? `${fmt(scanItems / Math.max(1, r.itemsRead), 1)}x` : '',
     `${r.commands}${r.error ? ` (${r.error.slice(0, 80)})` : ''}`,
   ]);
-  console.log(table(['query', 'served by', 'k', 'total', 'items read', 'k of terms', 'items/k', 'RCU', 'DB req', 'p50 ms', 'scan/index', 'commands'], rows));
-  console.log(
+  lines.push(table(['query', 'served by', 'k', 'total', 'items read', 'k of terms', 'items/k', 'RCU', 'DB req', 'p50 ms', 'scan/index', 'commands'], rows));
+  lines.push(
     '  k: matches in the generated data; "k of terms": an AND\'s terms\' matches summed, which items/k then uses; scan/index: items a full Scan read (the whole table, whatever the predicate) over items this query read; ' +
       'RCU as DynamoDB Local reports it; p50 is the time inside the handler (or around listUsers), n=' +
       `${bench.runs.find(isIndexed)?.reps ?? '-'} per indexed query, ${bench.runs.find(isScan)?.reps ?? '-'} per Scan.`,
   );
+  return lines.join('\n');
 }

@@ -5,7 +5,7 @@
  * query: matches (k), items DynamoDB read, read units, p50. Target: an indexed query that matches
  * k users reads O(k) items, where the Scan reads the whole table.
  *
- * Imported by run.ts only after the environment points the service at the bench table.
+ * Imported by search.ts (the section) only after the environment points the service at the bench table.
  */
 import { config } from '#shared/platform/config';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';

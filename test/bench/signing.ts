@@ -15,13 +15,14 @@ export const KMS_PUBLISHED = {
   rsaRequestsPerSecond: 1_000,
 };
 
-export function printSigningCost(signMs: LatencySummary): void {
+/** The logins report's line on what a signature costs, here and (published) in AWS. */
+export function signingCostLine(signMs: LatencySummary): string {
   const k = KMS_PUBLISHED;
-  console.log(
+  return (
     `    signing per token: here p50 ${signMs.p50.toFixed(2)} ms (table key, node:crypto); in AWS one kms:Sign (not measurable here): ` +
       `$${k.usdPer10kRsa2048Requests} per 10,000 requests on RSA_2048 ($${k.usdPer10kOtherAsymmetricRequests} other asymmetric specs; ` +
       `${k.freeRequestsPerMonth.toLocaleString('en-US')} free a month; $${k.usdPerKeyMonth}/key/month), ` +
       `quota ${k.rsaRequestsPerSecond.toLocaleString('en-US')} RSA requests/s per account and Region (~${k.rsaRequestsPerSecond / 2} logins/s at 2 tokens), ` +
-      'latency a network round trip (AWS publishes no figure); a login signs its 2 tokens concurrently, so it waits for about one Sign',
+      'latency a network round trip (AWS publishes no figure); a login signs its 2 tokens concurrently, so it waits for about one Sign'
   );
 }

@@ -1,7 +1,8 @@
 import { loadavg } from 'node:os';
-import type { BootstrapCredentials } from '#shared/bootstrap/seed';
+import type { ServiceContext } from '#test/bench/context';
 import type { BenchRequest, HttpClient } from '#test/bench/http';
 import { PASSWORD_REALM_GRANT } from '#test/bench/login-probes';
+import type { TargetCheck } from '#test/bench/section';
 import { round, summarise, type LatencySummary } from '#test/bench/stats';
 
 /**
@@ -9,8 +10,9 @@ import { round, summarise, type LatencySummary } from '#test/bench/stats';
  * app_metadata; two such users log in at once and spin for the whole login budget
  * (EXTENSIONS_BUDGET_MS) on two of the pool's workers, while JWKS, GET user and client_credentials
  * are sent back to back (each in its own loop, the three side by side), and the same for as long
- * with nothing spinning. Service modules are imported lazily (run.ts sets the environment first).
+ * with nothing spinning. Service modules are imported lazily (the context sets the environment first).
  */
+export const name = 'spinning';
 export const SPIN_TARGET_P99_MS = 50;
 /** An idle phase this long; the spinning phase lasts as long as the two logins. */
 const IDLE_MS = 5_000;
@@ -38,14 +40,7 @@ export interface SpinningBench {
   load: { atStart: number[]; atEnd: number[] };
 }
 
-interface Input {
-  client: HttpClient;
-  credentials: BootstrapCredentials;
-  auth: Record<string, string>;
-  progress: (message: string) => void;
-}
-
-export async function benchSpinning({ client, credentials, auth, progress }: Input): Promise<SpinningBench> {
+export async function run({ client, credentials, auth, progress }: ServiceContext): Promise<SpinningBench> {
   const atStart = loadavg().map((n) => round(n, 2));
   const { config } = await import('#shared/platform/config');
   const { inProcessPool } = await import('#shared/sandbox/runner');
@@ -139,7 +134,7 @@ function idTokenHas(body: string, claim: string): boolean {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-export function spinningTargets(bench: SpinningBench): { target: string; pass: boolean; detail: string }[] {
+export function targets(bench: SpinningBench): TargetCheck[] {
   const worst = Object.entries(bench.spinning).reduce((a, b) => (b[1].p99 > a[1].p99 ? b : a));
   const late = bench.logins.map((l) => l.ms - bench.budgetMs);
   return [
@@ -156,14 +151,15 @@ export function spinningTargets(bench: SpinningBench): { target: string; pass: b
   ];
 }
 
-export function printSpinning(bench: SpinningBench): void {
-  console.log(`\n== Requests while 2 logins spin (budget ${bench.budgetMs} ms, ${bench.workers} workers) ==`);
-  for (const [name, idle] of Object.entries(bench.idle)) {
-    const spin = bench.spinning[name]!;
-    console.log(
-      `  ${name.padEnd(40)} idle p50 ${idle.p50} / p99 ${idle.p99} ms (n=${idle.n})   spinning p50 ${spin.p50} / p99 ${spin.p99} / max ${spin.max} ms (n=${spin.n})`,
+export function report(bench: SpinningBench): string {
+  const lines = [`\n== Requests while 2 logins spin (budget ${bench.budgetMs} ms, ${bench.workers} workers) ==`];
+  for (const [request, idle] of Object.entries(bench.idle)) {
+    const spin = bench.spinning[request]!;
+    lines.push(
+      `  ${request.padEnd(40)} idle p50 ${idle.p50} / p99 ${idle.p99} ms (n=${idle.n})   spinning p50 ${spin.p50} / p99 ${spin.p99} / max ${spin.max} ms (n=${spin.n})`,
     );
   }
-  console.log(`  spinning logins: ${bench.logins.map((l) => `${l.status} after ${l.ms} ms`).join(', ')}`);
-  console.log(`  load average (1/5/15 min) at the start ${bench.load.atStart.join(' / ')}, at the end ${bench.load.atEnd.join(' / ')}`);
+  lines.push(`  spinning logins: ${bench.logins.map((l) => `${l.status} after ${l.ms} ms`).join(', ')}`);
+  lines.push(`  load average (1/5/15 min) at the start ${bench.load.atStart.join(' / ')}, at the end ${bench.load.atEnd.join(' / ')}`);
+  return lines.join('\n');
 }
