@@ -1,7 +1,9 @@
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { queryAll } from '#shared/db/query-all';
-import { attributeIs, isTransactionCanceled } from '#shared/db/items';
+import { attributeIs } from '#shared/db/items';
+import { batchGetItems } from '#shared/db/batch-get';
+import { conflictedWithAnother, failedConditions, isTransactionCanceled } from '#shared/db/transactions';
 import { actionKey, actionVersionKey, EXTENSIONS_PK, extensionsGenerationKey, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
 import { ExtensionsChangedError } from '#shared/management/rules/errors';
 
@@ -71,9 +73,8 @@ export function fromItem<T>(raw: Record<string, unknown>): T {
 
 /** Which items of a cancelled transaction failed their condition; a conflict with another transaction counts as stale. */
 export function cancellation(error: unknown): boolean[] {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new StaleExtensionError();
-  return reasons.map((r) => r.Code === 'ConditionalCheckFailed');
+  if (conflictedWithAnother(error)) throw new StaleExtensionError();
+  return failedConditions(error);
 }
 
 
@@ -90,18 +91,7 @@ export async function getItem<T>(key: Key): Promise<T | undefined> {
   return out.Item ? fromItem<T>(out.Item) : undefined;
 }
 
-export async function batchGet<T>(keys: Key[]): Promise<T[]> {
-  const found: T[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] = keys.slice(i, i + 100).map((k) => ({ ...k }));
-    while (pending.length > 0) {
-      const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const raw of out.Responses?.[tableName] ?? []) found.push(fromItem<T>(raw));
-      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
-}
+export const batchGet = async <T>(keys: Key[]): Promise<T[]> => (await batchGetItems(keys, { consistent: true })).map((raw) => fromItem<T>(raw));
 
 export const revisionIs = (revision: number) => attributeIs('revision', revision);
 

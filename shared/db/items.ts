@@ -1,3 +1,5 @@
+import { cancellationReasons, isTransactionCanceled } from '#shared/db/transactions';
+
 /** Small helpers every repository shares. */
 
 /** An item without its table keys: what the domain sees. */
@@ -20,11 +22,10 @@ const TRANSIENT = new Set([
 
 /** A failure that the same request may not meet again: throttling, a conflict, a server or network fault. */
 export function isTransient(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   if (e.$retryable || TRANSIENT.has(e.name ?? '') || (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  const reasons = (e.CancellationReasons ?? []).map((r) => r.Code).filter((code) => code && code !== 'None');
-  return e.name === 'TransactionCanceledException' && reasons.length > 0 && reasons.every((code) => code === 'TransactionConflict' || code === 'ThrottlingError');
+  const reasons = cancellationReasons(error).filter((code) => code !== 'None');
+  return isTransactionCanceled(error) && reasons.length > 0 && reasons.every((code) => code === 'TransactionConflict' || code === 'ThrottlingError');
 }
 
 export const isConditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
-export const isTransactionCanceled = (error: unknown) => (error as Error).name === 'TransactionCanceledException';

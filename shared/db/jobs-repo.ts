@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { attributeIs, isConditionFailed, withoutKeys } from '#shared/db/items';
+import { conditionFailedAt } from '#shared/db/transactions';
 import { jobKey, USER_PROFILE_SK, userKey, type Key } from '#shared/db/keys';
 import type { JobRecord, PageStart } from '#shared/management/jobs/model';
 import type { IndexEntry } from '#shared/management/search-indexes/entries';
@@ -81,9 +82,6 @@ export async function hasUserProfiles(): Promise<boolean> {
   return false;
 }
 
-const conditionFailedFirst = (error: unknown) =>
-  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
-
 /** Items per transaction: DynamoDB's 100, less the condition check on the user. */
 const ENTRIES_PER_TRANSACTION = 99;
 
@@ -112,7 +110,7 @@ export async function putEntriesAtVersion(user: Pick<UserRecord, 'user_id' | 've
     } catch (error) {
       // The user changed (its writer keeps the entries from here): read it again. Any other
       // cancellation (a conflict, throttling, an invalid item) is an error the runner retries or reports.
-      if (isTransactionCanceled(error) && conditionFailedFirst(error)) return false;
+      if (conditionFailedAt(error, 0)) return false;
       throw error;
     }
   }

@@ -1,5 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
+import { batchGetItems } from '#shared/db/batch-get';
 import { isConditionFailed } from '#shared/db/items';
 import { queryAll } from '#shared/db/query-all';
 import { LOGIN_ACCOUNT_SK, LOGIN_IP_SK_PREFIX, loginAccountKey, loginCountersPartition, loginIpKey, type Key } from '#shared/db/keys';
@@ -60,22 +61,9 @@ export function countersIn(items: Record<string, unknown>[], ref: CountersRef, n
   };
 }
 
-/** Reads items by key (BatchGetItem), retrying keys DynamoDB left unprocessed. */
-export async function getItems(keys: Key[], consistent: boolean): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let pending: Record<string, unknown>[] = keys.map((k) => ({ ...k }));
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(round, 6)));
-    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }));
-    items.push(...(out.Responses?.[tableName] ?? []));
-    pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-  }
-  return items;
-}
-
 /** The counters, read strongly consistently (a reservation that met a newer state than it read). */
 export async function readCounters(ref: CountersRef, now: number): Promise<CounterState> {
-  return countersIn(await getItems(counterKeys(ref), true), ref, now);
+  return countersIn(await batchGetItems(counterKeys(ref), { consistent: true }), ref, now);
 }
 
 /** How an account reservation may proceed, decided from the counters as read. */

@@ -2,7 +2,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { withoutKeys } from '#shared/db/items';
 import { type Key, USER_PROFILE_SK, userPartition, userStatsKey } from '#shared/db/keys';
-import { getItems } from '#shared/db/login-counters-repo';
+import { batchGetItems } from '#shared/db/batch-get';
 import type { UserRecord } from '#shared/management/users/model';
 
 /**
@@ -46,7 +46,7 @@ export async function findUserPartition(userId: string, consistent: boolean): Pr
  * one eventually consistent BatchGetItem, whether or not the identifier exists.
  */
 export async function readLoginItems(claimKeys: Key[], counterKeys: Key[]): Promise<{ claims: (string | undefined)[]; items: Record<string, unknown>[] }> {
-  const items = await getItems([...claimKeys, ...counterKeys], false);
+  const items = await batchGetItems([...claimKeys, ...counterKeys], { consistent: false });
   const claims = claimKeys.map((key) => items.find((i) => i.pk === key.pk && i.sk === key.sk)?.user_id as string | undefined);
   return { claims, items };
 }

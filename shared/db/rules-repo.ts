@@ -15,7 +15,7 @@ import {
   withPrefix,
 } from '#shared/db/extensions-items';
 import { queryAll } from '#shared/db/query-all';
-import { isTransactionCanceled } from '#shared/db/items';
+import { isTransactionCanceled } from '#shared/db/transactions';
 import { EXTENSIONS_PK, ruleKey, ruleNameKey, rulesConfigKey } from '#shared/db/keys';
 import { RuleConflictError } from '#shared/management/rules/errors';
 import type { RuleRecord } from '#shared/management/rules/model';

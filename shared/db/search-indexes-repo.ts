@@ -1,6 +1,7 @@
 import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
-import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { attributeIs, isConditionFailed, withoutKeys } from '#shared/db/items';
+import { isTransactionCanceled } from '#shared/db/transactions';
 import { jobKey, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
 import type { DeclaredType, IndexStatus } from '#shared/management/search-indexes/model';
 

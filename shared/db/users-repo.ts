@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   ScanCommand,
@@ -7,7 +6,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { db, itemFromError, tableName } from '#shared/db/client';
-import { attributeIs, isConditionFailed, isTransactionCanceled, withoutKeys } from '#shared/db/items';
+import { batchGetItems } from '#shared/db/batch-get';
+import { attributeIs, isConditionFailed, withoutKeys } from '#shared/db/items';
+import { failedConditions, isTransactionCanceled } from '#shared/db/transactions';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, USER_STATS_SK, userKey, userPartition, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
 import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/platform/errors';
@@ -31,9 +32,6 @@ export class UserConditionFailedError extends Error {
   }
 }
 
-/** Which items of a cancelled transaction failed their condition (others may fail for other reasons). */
-const failedConditions = (e: unknown): boolean[] =>
-  ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
 const tooLarge = (e: unknown) =>
   (e as Error).name === 'ValidationException' && /item size has exceeded/i.test((e as Error).message);
 
@@ -176,13 +174,7 @@ export async function findUsersByEmail(email: string): Promise<UserRecord[]> {
     }),
   );
   const ids = (claims.Items ?? []).map((c) => String(c.user_id));
-  const users: UserRecord[] = [];
-  let keys: Record<string, unknown>[] = ids.map((id) => ({ ...userKey(id) }));
-  while (keys.length > 0) {
-    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
-    for (const item of out.Responses?.[tableName] ?? []) users.push(fromItem(item)!);
-    keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-  }
+  const users = (await batchGetItems(ids.map(userKey), { consistent: true })).map((item) => fromItem(item)!);
   return users.sort((a, b) => a.user_id.localeCompare(b.user_id));
 }
 
@@ -205,14 +197,7 @@ export async function fetchListedUsers(ids: readonly string[]): Promise<ListedUs
   const items = new Map<string, Record<string, unknown>>();
   const keyOf = (item: { pk?: unknown; sk?: unknown }) => `${String(item.pk)}\u0000${String(item.sk)}`;
   const all = ids.flatMap((id) => [userKey(id), { pk: userPartition(id), sk: USER_STATS_SK }]);
-  for (let i = 0; i < all.length; i += 100) {
-    let keys: Record<string, unknown>[] = all.slice(i, i + 100).map((k) => ({ ...k }));
-    while (keys.length > 0) {
-      const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[tableName] ?? []) items.set(keyOf(item), item);
-      keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
+  for (const item of await batchGetItems(all, { consistent: true })) items.set(keyOf(item), item);
   return ids.flatMap((id) => {
     const profile = items.get(keyOf(userKey(id)));
     return profile ? [{ user: fromItem(profile)!, stats: toStats(items.get(keyOf({ pk: userPartition(id), sk: USER_STATS_SK }))) }] : [];
