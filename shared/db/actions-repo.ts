@@ -11,12 +11,12 @@ import {
   item,
   notExists,
   revisionIs,
-  StaleExtensionError,
   transact,
   unchangedSince,
   versionsOf,
   withPrefix,
 } from '#shared/db/extensions-items';
+import { WriteConflictError } from '#shared/db/errors';
 import { isConditionFailed } from '#shared/db/items';
 import { actionKey, actionVersionKey, triggerBindingsKey } from '#shared/db/keys';
 
@@ -73,7 +73,7 @@ export async function saveAction(action: ActionRecord, revision: number, guard?:
     try {
       await db.send(new PutCommand({ TableName: tableName, Item: item(actionKey(action.id), 'action', action), ...revisionIs(revision) }));
     } catch (error) {
-      if (isConditionFailed(error)) throw new StaleExtensionError();
+      if (isConditionFailed(error)) throw new WriteConflictError();
       throw error;
     }
     return;

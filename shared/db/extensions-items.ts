@@ -5,15 +5,15 @@ import { attributeIs } from '#shared/db/items';
 import { batchGetItems } from '#shared/db/batch-get';
 import { conflictedWithAnother, failedConditions, isTransactionCanceled } from '#shared/db/transactions';
 import { actionKey, actionVersionKey, EXTENSIONS_PK, extensionsGenerationKey, ruleKey, rulesConfigKey, type Key } from '#shared/db/keys';
-import { ExtensionsChangedError } from '#shared/management/rules/errors';
+import { WriteConflictError } from '#shared/db/errors';
 
 /**
  * What the rules and actions repositories share. Rules, rules-configs, actions, action versions
  * and trigger bindings all sit in the EXTENSIONS partition, so a login reads them with one Query;
  * rules-repo.ts, actions-repo.ts and extensions-repo.ts (the login Query) are the only code that
  * touches them. Each item carries a `kind`; writers that can meet carry a `revision`, and a write
- * that finds another revision (or a cancelled transaction) throws StaleExtensionError, which the
- * domain retries through `retryStale`. Every write a login can see also bumps the generation
+ * that finds another revision (or a cancelled transaction) throws WriteConflictError, which the
+ * domain retries (shared/management/rules/retry-stale.ts). Every write a login can see also bumps the generation
  * item in its transaction (`bumpGeneration`), which is how warm functions learn of it.
  */
 export type Kind = 'rule' | 'rule_name' | 'rules_config' | 'action' | 'action_version' | 'trigger_bindings' | 'generation';
@@ -25,30 +25,6 @@ export const ACTIONS = actionKey('').sk;
 export const versionsOf = (actionId: string) => actionVersionKey(actionId, '').sk;
 /** `ACTION_VERSION#`: the prefix of every action's versions (the key shape with both parts empty, less its separator). */
 export const ALL_VERSIONS = actionVersionKey('', '').sk.slice(0, -1);
-
-export class StaleExtensionError extends Error {
-  constructor() {
-    super('A conditional write of an extension item met a newer revision');
-  }
-}
-
-/**
- * Runs a read-modify-write again when another writer got there first; gives up with a 409 after
- * `attempts`. Every visible write shares the generation item, so two writers' transactions meet
- * there (TransactionConflict) even when they touch different rules: a short random pause lets
- * them go one after the other instead of colliding again.
- */
-export async function retryStale<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof StaleExtensionError)) throw error;
-      if (attempt >= attempts) throw new ExtensionsChangedError();
-      await new Promise((resume) => setTimeout(resume, Math.random() * 25 * 2 ** attempt));
-    }
-  }
-}
 
 /**
  * The transaction item that tells warm functions a write changed what logins run. Put last in
@@ -73,7 +49,7 @@ export function fromItem<T>(raw: Record<string, unknown>): T {
 
 /** Which items of a cancelled transaction failed their condition; a conflict with another transaction counts as stale. */
 export function cancellation(error: unknown): boolean[] {
-  if (conflictedWithAnother(error)) throw new StaleExtensionError();
+  if (conflictedWithAnother(error)) throw new WriteConflictError();
   return failedConditions(error);
 }
 
@@ -106,6 +82,6 @@ export async function transact(items: object[]): Promise<void> {
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
     cancellation(error);
-    throw new StaleExtensionError();
+    throw new WriteConflictError();
   }
 }

@@ -9,15 +9,13 @@ import {
   item,
   notExists,
   revisionIs,
-  retryStale,
   RULES,
-  StaleExtensionError,
   withPrefix,
 } from '#shared/db/extensions-items';
 import { queryAll } from '#shared/db/query-all';
 import { isTransactionCanceled } from '#shared/db/transactions';
 import { EXTENSIONS_PK, ruleKey, ruleNameKey, rulesConfigKey } from '#shared/db/keys';
-import { RuleConflictError } from '#shared/management/rules/errors';
+import { ConditionFailedError, ItemExistsError, WriteConflictError } from '#shared/db/errors';
 import type { RuleRecord } from '#shared/management/rules/model';
 
 /**
@@ -44,8 +42,8 @@ export async function insertRule(rule: RuleRecord): Promise<void> {
     );
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
-    if (cancellation(error)[1]) throw new RuleConflictError('name');
-    throw new StaleExtensionError();
+    if (cancellation(error)[1]) throw new ItemExistsError();
+    throw new WriteConflictError();
   }
 }
 
@@ -70,8 +68,8 @@ export async function replaceRule(before: RuleRecord, after: RuleRecord): Promis
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
     const [ruleFailed, nameFailed] = cancellation(error);
-    if (!ruleFailed && nameFailed) throw new RuleConflictError('name');
-    throw new StaleExtensionError();
+    if (!ruleFailed && nameFailed) throw new ItemExistsError();
+    throw new WriteConflictError();
   }
 }
 
@@ -90,7 +88,7 @@ export async function deleteRule(rule: RuleRecord): Promise<void> {
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
     cancellation(error);
-    throw new StaleExtensionError();
+    throw new WriteConflictError();
   }
 }
 
@@ -116,32 +114,28 @@ export async function listRulesConfigKeys(): Promise<string[]> {
 
 /**
  * Sets a value with the generation bump: one transaction (4 WCU for a value under 1 KB, where a
- * lone Put was 1), retried when another extensions write meets it on the generation item.
+ * lone Put was 1); WriteConflictError when another extensions write meets it on the generation item.
  */
 export function putRulesConfig(config: RulesConfigRecord): Promise<void> {
-  return retryStale(() => writeConfig({ Put: { TableName: tableName, Item: item(rulesConfigKey(config.key), 'rules_config', config) } }));
+  return writeConfig({ Put: { TableName: tableName, Item: item(rulesConfigKey(config.key), 'rules_config', config) } });
 }
 
 /** Deletes the key if it is set; a key that is not set changes nothing, so logins are not told of it. */
-export function deleteRulesConfig(key: string): Promise<void> {
-  return retryStale(async () => {
-    try {
-      await writeConfig({ Delete: { TableName: tableName, Key: rulesConfigKey(key), ConditionExpression: 'attribute_exists(pk)' } });
-    } catch (error) {
-      if (!(error instanceof ConfigNotSetError)) throw error;
-    }
-  });
+export async function deleteRulesConfig(key: string): Promise<void> {
+  try {
+    await writeConfig({ Delete: { TableName: tableName, Key: rulesConfigKey(key), ConditionExpression: 'attribute_exists(pk)' } });
+  } catch (error) {
+    // The condition failed: the key was not set (the domain never sees this).
+    if (!(error instanceof ConditionFailedError)) throw error;
+  }
 }
-
-/** The delete's condition failed: the key was not set (the domain never sees this). */
-class ConfigNotSetError extends Error {}
 
 async function writeConfig(write: object): Promise<void> {
   try {
     await db.send(new TransactWriteCommand({ TransactItems: [write, bumpGeneration()] as never }));
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
-    if (cancellation(error)[0]) throw new ConfigNotSetError();
-    throw new StaleExtensionError();
+    if (cancellation(error)[0]) throw new ConditionFailedError(undefined, false);
+    throw new WriteConflictError();
   }
 }

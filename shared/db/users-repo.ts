@@ -11,26 +11,18 @@ import { attributeIs, isConditionFailed, withoutKeys } from '#shared/db/items';
 import { failedConditions, isTransactionCanceled } from '#shared/db/transactions';
 import { emailClaimKey, emailPartition, USER_PROFILE_SK, USER_STATS_SK, userKey, userPartition, usernameClaimKey, type Key } from '#shared/db/keys';
 import { buildUserUpdate } from '#shared/db/user-update-expression';
-import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/platform/errors';
+import { ConditionFailedError, ItemExistsError, ItemTooLargeError, ScanBudgetExceededError } from '#shared/db/errors';
 import type { EntryChanges, IndexEntry } from '#shared/management/search-indexes/entries';
 import type { UserChanges } from '#shared/management/users/changes';
 import type { UserRecord } from '#shared/management/users/model';
 
 /**
  * Users in DynamoDB: the profile item plus one claim item per unique identifier (email and
- * username, per connection). Multi-item writes are transactions; condition failures become
- * domain errors here and go no further.
+ * username, per connection). Multi-item writes are transactions; they fail with storage errors
+ * (shared/db/errors.ts): a claim taken is ItemExistsError, a profile condition that did not hold
+ * is ConditionFailedError (with the user as it was, when DynamoDB returns it); the domain decides
+ * what that means (404, 409, 412, a limit, or a race to retry).
  */
-/**
- * A conditional write of the user did not apply. `current` is the user as it was (undefined when
- * it does not exist) if `currentKnown`; the domain decides what that means (404, 412, a limit, or
- * a race to retry).
- */
-export class UserConditionFailedError extends Error {
-  constructor(readonly current: UserRecord | undefined, readonly currentKnown: boolean) {
-    super('The conditional write of the user did not apply');
-  }
-}
 
 const tooLarge = (e: unknown) =>
   (e as Error).name === 'ValidationException' && /item size has exceeded/i.test((e as Error).message);
@@ -66,8 +58,8 @@ export async function insertUser(user: UserRecord, entries: IndexEntry[]): Promi
       }),
     );
   } catch (error) {
-    if (isTransactionCanceled(error) && failedConditions(error).some(Boolean)) throw new UserExistsError();
-    if (tooLarge(error)) throw new MetadataLimitError('The user is larger than DynamoDB allows (400 KB).');
+    if (isTransactionCanceled(error) && failedConditions(error).some(Boolean)) throw new ItemExistsError();
+    if (tooLarge(error)) throw new ItemTooLargeError();
     throw error;
   }
 }
@@ -91,8 +83,8 @@ export async function updateUser(userId: string, changes: UserChanges, now: stri
     );
     return fromItem(out.Attributes)!;
   } catch (error) {
-    if (isConditionFailed(error)) throw new UserConditionFailedError(fromItem(itemFromError(error)), true);
-    if (tooLarge(error)) throw new MetadataLimitError('The user would be larger than DynamoDB allows (400 KB).');
+    if (isConditionFailed(error)) throw new ConditionFailedError(fromItem(itemFromError(error)), true);
+    if (tooLarge(error)) throw new ItemTooLargeError();
     throw error;
   }
 }
@@ -131,8 +123,8 @@ export async function updateUserAndClaims(
   } catch (error) {
     if (!isTransactionCanceled(error)) throw error;
     const [profileFailed, ...claimsFailed] = failedConditions(error);
-    if (claimsFailed.slice(0, added.length).some(Boolean)) throw new UserExistsError();
-    if (profileFailed) throw new UserConditionFailedError(undefined, false);
+    if (claimsFailed.slice(0, added.length).some(Boolean)) throw new ItemExistsError();
+    if (profileFailed) throw new ConditionFailedError<UserRecord>(undefined, false);
     throw error;
   }
 }
@@ -158,7 +150,7 @@ export async function deleteUser(user: UserRecord, alsoDelete: Key[] = []): Prom
       }),
     );
   } catch (error) {
-    if (isTransactionCanceled(error) && failedConditions(error)[0]) throw new UserConditionFailedError(undefined, false);
+    if (isTransactionCanceled(error) && failedConditions(error)[0]) throw new ConditionFailedError<UserRecord>(undefined, false);
     throw error;
   }
 }
@@ -206,7 +198,7 @@ export async function fetchListedUsers(ids: readonly string[]): Promise<ListedUs
 
 /**
  * Every user with its login statistics, by Scan: the cost grows with the table (index entries
- * included), so the scan stops with ListBudgetExceededError once it has examined more than
+ * included), so the scan stops with ScanBudgetExceededError once it has examined more than
  * `budget` items. Lists and searches no index can narrow use it.
  */
 const SCAN_PAGE_ITEMS = 2000;
@@ -229,7 +221,7 @@ export async function scanUsers(budget: number): Promise<ListedUser[]> {
       }),
     );
     examined += page.ScannedCount ?? 0;
-    if (examined > budget) throw new ListBudgetExceededError(budget);
+    if (examined > budget) throw new ScanBudgetExceededError(budget);
     for (const item of page.Items ?? []) {
       if (item.sk === USER_PROFILE_SK) profiles.push(fromItem(item)!);
       else stats.set(String(item.pk), toStats(item));

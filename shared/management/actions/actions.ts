@@ -10,7 +10,7 @@ import type { ActionRecord, ActionTrigger, ActionVersionRecord, StoredSecret } f
 import type { CreateActionBody, ListActionsQuery, SecretInput, UpdateActionBody } from '#shared/management/actions/schemas';
 import { DEFAULT_RUNTIME, defaultTriggerVersion, POST_LOGIN } from '#shared/management/actions/triggers';
 import * as repo from '#shared/db/actions-repo';
-import { retryStale } from '#shared/db/extensions-items';
+import { retryStale } from '#shared/management/rules/retry-stale';
 import { InvalidBodyError } from '#shared/platform/errors';
 
 /**

@@ -10,7 +10,7 @@ import { toWireBinding, type ActionRecord, type BindingRecord, type TriggerBindi
 import type { UpdateBindingsBody } from '#shared/management/actions/schemas';
 import { POST_LOGIN } from '#shared/management/actions/triggers';
 import * as repo from '#shared/db/actions-repo';
-import { retryStale } from '#shared/db/extensions-items';
+import { retryStale } from '#shared/management/rules/retry-stale';
 import { BadRequestError } from '#shared/platform/errors';
 
 /**

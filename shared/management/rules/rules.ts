@@ -1,5 +1,6 @@
 import * as repo from '#shared/db/rules-repo';
-import { retryStale } from '#shared/db/extensions-items';
+import { ItemExistsError } from '#shared/db/errors';
+import { retryStale } from '#shared/management/rules/retry-stale';
 import { randomAlphanumeric } from '#shared/platform/ids';
 import { RuleConflictError, RuleNotFoundError } from '#shared/management/rules/errors';
 import { byOrder, type RuleRecord } from '#shared/management/rules/model';
@@ -13,6 +14,11 @@ export const newRuleId = () => `rul_${randomAlphanumeric(16)}`;
 
 function assertOrderFree(rules: readonly RuleRecord[], order: number, self?: string): void {
   if (rules.some((r) => r.id !== self && r.order === order)) throw new RuleConflictError('order');
+}
+
+/** The transaction found the name claimed by another rule. */
+function nameTaken(error: unknown): never {
+  throw error instanceof ItemExistsError ? new RuleConflictError('name') : error;
 }
 
 export function createRule(body: CreateRuleBody): Promise<RuleRecord> {
@@ -32,7 +38,7 @@ export function createRule(body: CreateRuleBody): Promise<RuleRecord> {
       stage: 'login_success',
       revision: 1,
     };
-    await repo.insertRule(rule);
+    await repo.insertRule(rule).catch(nameTaken);
     return rule;
   });
 }
@@ -72,7 +78,7 @@ export function updateRule(id: string, body: UpdateRuleBody): Promise<RuleRecord
       enabled: body.enabled ?? before.enabled,
       revision: before.revision + 1,
     };
-    await repo.replaceRule(before, after);
+    await repo.replaceRule(before, after).catch(nameTaken);
     return after;
   });
 }

@@ -1,6 +1,6 @@
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import { insertUser } from '#shared/db/users-repo';
+import { insertUser } from '#shared/management/users/store';
 import { BadRequestError, InvalidBodyError, UsernameNotAllowedError } from '#shared/platform/errors';
 import { newUserIdPart } from '#shared/platform/ids';
 import { metadataLimits } from '#shared/management/metadata/limits';

@@ -1,4 +1,4 @@
-import { UserConditionFailedError } from '#shared/db/users-repo';
+import { ConditionFailedError } from '#shared/db/errors';
 import {
   ConcurrentUpdateError,
   ForbiddenError,
@@ -49,7 +49,7 @@ export async function retryingOnRaces<T>(changes: Pick<UserChanges, 'expectedVer
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof UserConditionFailedError)) throw error;
+      if (!(error instanceof ConditionFailedError)) throw error;
       if (changes.expectedVersions) throw new VersionMismatchError();
       if (i >= MAX_ATTEMPTS) throw new ConcurrentUpdateError();
     }

@@ -2,7 +2,9 @@ import type { Caller } from '#shared/tenant/caller';
 import { connectionByName } from '#shared/tenant/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { findUserPartition } from '#shared/db/logins-repo';
-import { findUser, updateUser as writeUpdate, updateUserAndClaims, UserConditionFailedError } from '#shared/db/users-repo';
+import { ConditionFailedError } from '#shared/db/errors';
+import { findUser } from '#shared/db/users-repo';
+import { updateUser as writeUpdate, updateUserAndClaims } from '#shared/management/users/store';
 import { UsernameNotAllowedError, UserNotFoundError } from '#shared/platform/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { metadataUpdate } from '#shared/management/metadata/merge';
@@ -69,8 +71,8 @@ async function writeChanges(userId: string, body: UpdateUserBody, changes: UserC
     try {
       return await writeUpdate(userId, changes, now, metadataLimits.maxKeys);
     } catch (error) {
-      if (!(error instanceof UserConditionFailedError)) throw error;
-      assertPreconditions(error.current, changes, now);
+      if (!(error instanceof ConditionFailedError)) throw error;
+      assertPreconditions((error as ConditionFailedError<UserRecord>).current, changes, now);
     }
   }
   return retryingOnRaces(changes, async () => {

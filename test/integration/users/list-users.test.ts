@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scanUsers } from '#shared/db/users-repo';
+import { scanUsers } from '#shared/management/users/store';
 import { ListBudgetExceededError } from '#shared/platform/errors';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cancellation, retryStale, StaleExtensionError } from '#shared/db/extensions-items';
+import { WriteConflictError } from '#shared/db/errors';
+import { cancellation } from '#shared/db/extensions-items';
+import { retryStale } from '#shared/management/rules/retry-stale';
 import { ExtensionsChangedError } from '#shared/management/rules/errors';
 
 /**
@@ -15,14 +17,14 @@ const conflict = Object.assign(new Error('Transaction cancelled'), {
 
 describe('retryStale', () => {
   it('reads a TransactionConflict on the generation item as a stale write', () => {
-    expect(() => cancellation(conflict)).toThrow(StaleExtensionError);
+    expect(() => cancellation(conflict)).toThrow(WriteConflictError);
   });
 
   it('gets a write through four conflicts in a row', async () => {
     let attempts = 0;
     const result = await retryStale(async () => {
       attempts += 1;
-      if (attempts <= 4) throw new StaleExtensionError();
+      if (attempts <= 4) throw new WriteConflictError();
       return 'written';
     });
     expect({ result, attempts }).toEqual({ result: 'written', attempts: 5 });
@@ -32,7 +34,7 @@ describe('retryStale', () => {
     let attempts = 0;
     const always = retryStale(async () => {
       attempts += 1;
-      throw new StaleExtensionError();
+      throw new WriteConflictError();
     });
     await expect(always).rejects.toBeInstanceOf(ExtensionsChangedError);
     expect(attempts).toBe(5);
