@@ -95,6 +95,8 @@ export const sessionKey = (sid: string): Key => ({ pk: `SESSION#${sid}`, sk: 'SE
 export const SEARCH_INDEXES_PK = 'SEARCH_INDEXES';
 export const searchIndexKey = (path: string): Key => ({ pk: SEARCH_INDEXES_PK, sk: `PATH#${path}` });
 export const SEARCH_INDEX_SK_PREFIX = 'PATH#';
+/** The built-in root-field index's item: its status says whether users from before root indexing have entries yet. */
+export const ROOT_INDEX_KEY: Key = { pk: SEARCH_INDEXES_PK, sk: 'ROOT' };
 
 /**
  * Index entries: one item per (indexed path, value, user), in `shards` partitions per path and

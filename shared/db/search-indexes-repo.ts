@@ -1,8 +1,12 @@
-import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { attributeIs, isConditionFailed, withoutKeys } from '#shared/db/items';
 import { isTransactionCanceled } from '#shared/db/transactions';
-import { jobKey, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
+import { jobKey, ROOT_INDEX_KEY, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, searchIndexKey, type Key } from '#shared/db/keys';
+import { queryAll } from '#shared/db/query-all';
+
+/** Re-exported for test/bench/search-run.ts (not mine to edit); the key shape lives in keys.ts. */
+export { ROOT_INDEX_KEY } from '#shared/db/keys';
 import type { DeclaredType, IndexStatus } from '#shared/management/search-indexes/model';
 
 /**
@@ -33,29 +37,13 @@ export interface StoredRootIndex {
   job_id?: string;
 }
 
-export const ROOT_INDEX_KEY: Key = { pk: SEARCH_INDEXES_PK, sk: 'ROOT' };
-
 export interface IndexDeclarations {
   root: StoredRootIndex | undefined;
   declared: StoredIndex[];
 }
 
 export async function queryIndexDeclarations(): Promise<IndexDeclarations> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': SEARCH_INDEXES_PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': SEARCH_INDEXES_PK }, ConsistentRead: true });
   const root = items.find((item) => item.sk === ROOT_INDEX_KEY.sk);
   return {
     root: root ? withoutKeys<StoredRootIndex>(root) : undefined,

@@ -1,8 +1,8 @@
 import { config } from '#shared/platform/config';
 import { hasUserProfiles } from '#shared/db/jobs-repo';
-import { searchIndexKey } from '#shared/db/keys';
+import { ROOT_INDEX_KEY, searchIndexKey } from '#shared/db/keys';
 import {
-  deleteIndexDeclaration, insertIndexDeclaration, queryIndexDeclarations, ROOT_INDEX_KEY, type StoredIndex, type StoredRootIndex,
+  deleteIndexDeclaration, insertIndexDeclaration, queryIndexDeclarations, type StoredIndex, type StoredRootIndex,
 } from '#shared/db/search-indexes-repo';
 import { randomHex } from '#shared/platform/ids';
 import { resumeJob, startJob } from '#shared/management/jobs/jobs';

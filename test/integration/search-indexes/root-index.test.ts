@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { seedTenant } from '#shared/bootstrap/seed';
 import { db, tableName } from '#shared/db/client';
-import { ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
+import { ROOT_INDEX_KEY } from '#shared/db/keys';
 import { ROOT_GENERATION, ROOT_SHARDS } from '#shared/management/search-indexes/model';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
+import { ROOT_INDEX_KEY } from '#shared/db/keys';
+import { insertIndexDeclaration } from '#shared/db/search-indexes-repo';
 import { indexEntryPartition, searchIndexKey } from '#shared/db/keys';
 import { queryEntries } from '#shared/db/index-entries-repo';
 import type { RequestRecord } from '#shared/http/handler';

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { searchIndexKey } from '#shared/db/keys';
-import { insertIndexDeclaration, ROOT_INDEX_KEY } from '#shared/db/search-indexes-repo';
+import { ROOT_INDEX_KEY } from '#shared/db/keys';
+import { insertIndexDeclaration } from '#shared/db/search-indexes-repo';
 import type { DeclaredType } from '#shared/management/search-indexes/model';
 import { call } from '#test/support/api';
 import { generateQuery, generateUser, Random } from '#test/support/search-generators';
