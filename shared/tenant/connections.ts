@@ -1,6 +1,6 @@
 import { ttlCache } from '#shared/platform/cache';
 import { findConnection, type ConnectionRecord } from '#shared/db/connections-repo';
-import { ConnectionNotFoundError } from '#shared/platform/errors';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
 
 export const DEFAULT_CONNECTION = 'Username-Password-Authentication';
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '#shared/platform/errors';
+import { InvalidIfMatchError } from '#shared/management/errors';
 import { versionsFromIfMatch, MAX_TAGS } from '#shared/management/users/if-match';
 import { etagOf } from '#shared/management/users/model';
 
-function refusal(value: string): BadRequestError {
+function refusal(value: string): InvalidIfMatchError {
   let caught: unknown;
   try {
     versionsFromIfMatch(value);
   } catch (error) {
     caught = error;
   }
-  expect(caught).toBeInstanceOf(BadRequestError);
-  const error = caught as BadRequestError;
+  expect(caught).toBeInstanceOf(InvalidIfMatchError);
+  const error = caught as InvalidIfMatchError;
   expect(error.statusCode).toBe(400);
   expect(error.errorCode).toBe('invalid_header');
   expect(error.message).toBe('If-Match must be "*" or a list of entity tags.');
@@ -75,7 +75,7 @@ describe('versionsFromIfMatch', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(BadRequestError);
+    expect(caught).toBeInstanceOf(InvalidIfMatchError);
     expect(caught).toMatchObject({ statusCode: 400, errorCode: 'invalid_header' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetadataLimitError } from '#shared/platform/errors';
+import { MetadataLimitError } from '#shared/management/errors';
 import type { MetadataLimits } from '#shared/management/metadata/limits';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { RESERVED_APP_METADATA_KEYS, checkKey, validateMetadata, valueBytes } from '#shared/management/metadata/rules';

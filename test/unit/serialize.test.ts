@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidBodyError,
-  ManagementError,
-  OAuthError,
-  UnauthorizedError,
-  UserNotFoundError,
-} from '#shared/platform/errors';
+import { InvalidBodyError, ManagementError, OAuthError, UnauthorizedError } from '#shared/platform/errors';
+import { UserNotFoundError } from '#shared/management/errors';
 import { serializeError, toHttpResult } from '#shared/http/serialize';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '#shared/tenant/caller';
-import { ForbiddenError, InsufficientScopeError, ManagementError } from '#shared/platform/errors';
+import { FieldsNotUpdatableError } from '#shared/management/errors';
+import { InsufficientScopeError, ManagementError } from '#shared/platform/errors';
 import { assertCanDelete, assertCanRead, assertCanUpdate } from '#shared/management/users/access';
 
 const USER = 'auth0|me';
@@ -37,7 +38,7 @@ function insufficientScope(fn: () => unknown, expected: string): void {
 
 function forbidden(fn: () => unknown, message: string): void {
   const error = refusal(fn);
-  expect(error).toBeInstanceOf(ForbiddenError);
+  expect(error).toBeInstanceOf(FieldsNotUpdatableError);
   expect(error).not.toBeInstanceOf(InsufficientScopeError);
   expect({ statusCode: error.statusCode, errorCode: error.errorCode, message: error.message }).toEqual({
     statusCode: 403,

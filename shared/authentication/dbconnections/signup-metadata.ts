@@ -1,4 +1,4 @@
-import { MetadataLimitError } from '#shared/platform/errors';
+import { MetadataLimitError } from '#shared/management/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { isPlainObject, validateMetadata } from '#shared/management/metadata/rules';
 import { InvalidSignupParameterError } from '#shared/authentication/errors';

@@ -1,7 +1,8 @@
 import { loadClient } from '#shared/tenant/clients';
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import { ConnectionNotFoundError, MetadataLimitError, UserExistsError } from '#shared/platform/errors';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
+import { MetadataLimitError, UserExistsError } from '#shared/management/errors';
 import { checkPassword, describePolicy, policyFor } from '#shared/tenant/passwords/policy';
 import type { SignupParams } from '#shared/authentication/dbconnections/body';
 import { InvalidSignupError, InvalidSignupParameterError, PasswordStrengthError } from '#shared/authentication/errors';

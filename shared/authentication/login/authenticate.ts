@@ -4,7 +4,7 @@ import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
 import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
 import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
-import { ConnectionNotFoundError } from '#shared/platform/errors';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { UnknownConnectionError, UserBlockedError, WrongCredentialsError } from '#shared/authentication/errors';
 import { admitAttempt, clearAttempt, noteFailure, type Admission } from '#shared/authentication/login/brute-force';
 import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';

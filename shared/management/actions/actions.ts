@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ActionBoundError,
-  ActionLimitError,
-  ActionNameConflictError,
-  ActionNotFoundError,
-  TriggerChangeError,
-} from '#shared/management/actions/errors';
+import { ActionBoundError, ActionLimitError, ActionNameConflictError, ActionNotFoundError, TriggerChangeError } from '#shared/management/errors';
 import type { ActionRecord, ActionTrigger, ActionVersionRecord, StoredSecret } from '#shared/management/actions/model';
 import type { CreateActionBody, ListActionsQuery, SecretInput, UpdateActionBody } from '#shared/management/actions/schemas';
 import { DEFAULT_RUNTIME, defaultTriggerVersion, POST_LOGIN } from '#shared/management/actions/triggers';

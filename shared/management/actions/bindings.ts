@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { supportsPostLogin } from '#shared/management/actions/actions';
-import {
-  ActionNotDeployedError,
-  ActionNotFoundError,
-  IncompatibleTriggerError,
-  TriggerNotSupportedError,
-} from '#shared/management/actions/errors';
+import { ActionNotDeployedError, ActionNotFoundError, IncompatibleTriggerError, TriggerNotSupportedError } from '#shared/management/errors';
 import { toWireBinding, type ActionRecord, type BindingRecord, type TriggerBindingsRecord } from '#shared/management/actions/model';
 import type { UpdateBindingsBody } from '#shared/management/actions/schemas';
 import { POST_LOGIN } from '#shared/management/actions/triggers';
 import * as repo from '#shared/db/actions-repo';
 import { retryStale } from '#shared/management/rules/retry-stale';
-import { BadRequestError } from '#shared/platform/errors';
+import { BindingNotFoundError } from '#shared/management/errors';
 
 /**
  * /api/v2/actions/triggers/{triggerId}/bindings. Only post-login runs here: other triggers have
@@ -53,7 +48,7 @@ function resolve(entry: Entry, actions: readonly ActionRecord[], current: readon
   const { type, value } = entry.ref;
   if (type === 'binding_id') {
     const binding = current.find((b) => b.id === value);
-    if (!binding) throw new BadRequestError(`The binding ${value} does not exist in this trigger.`);
+    if (!binding) throw new BindingNotFoundError(value);
     const action = actions.find((a) => a.id === binding.action_id);
     if (!action) throw new ActionNotFoundError();
     return action;

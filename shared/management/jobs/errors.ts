@@ -1,13 +1,7 @@
-import { ManagementError } from '#shared/platform/errors';
-
-/** GET /api/v2/jobs/{id} of an unknown or expired job (Auth0's wording as third-party mocks record it; UNCONFIRMED). */
-export class JobNotFoundError extends ManagementError {
-  constructor() {
-    super(404, 'inexistent_job', 'The job does not exist.');
-  }
-}
-
-/** A job cannot go on; `message` is shown as the job's status_details, so it names no secret. */
+/**
+ * A job cannot go on; `message` is shown as the job's status_details, so it names no secret. Not a
+ * Management API answer (the job's status carries it), hence not in shared/management/errors.ts.
+ */
 export class JobFailedError extends Error {
   constructor(message: string) {
     super(message);

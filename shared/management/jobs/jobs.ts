@@ -1,6 +1,6 @@
 import { findJob, saveJob } from '#shared/db/jobs-repo';
 import { HiddenServerError } from '#shared/platform/errors';
-import { JobNotFoundError } from '#shared/management/jobs/errors';
+import { JobNotFoundError } from '#shared/management/errors';
 import { launchJob } from '#shared/management/jobs/launch';
 import { FINISHED_JOB_TTL_SECONDS, isFinished, type JobRecord } from '#shared/management/jobs/model';
 import { log } from '#shared/platform/log';

@@ -1,4 +1,4 @@
-import { MetadataLimitError } from '#shared/platform/errors';
+import { MetadataLimitError } from '#shared/management/errors';
 import type { MetadataLimits } from '#shared/management/metadata/limits';
 
 /**

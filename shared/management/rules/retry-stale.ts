@@ -1,5 +1,5 @@
 import { WriteConflictError } from '#shared/db/errors';
-import { ExtensionsChangedError } from '#shared/management/rules/errors';
+import { ExtensionsChangedError } from '#shared/management/errors';
 
 /**
  * Runs a read-modify-write of rules, rules-configs or actions again when another writer got there

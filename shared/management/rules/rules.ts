@@ -2,7 +2,7 @@ import * as repo from '#shared/db/rules-repo';
 import { ItemExistsError } from '#shared/db/errors';
 import { retryStale } from '#shared/management/rules/retry-stale';
 import { randomAlphanumeric } from '#shared/platform/ids';
-import { RuleConflictError, RuleNotFoundError } from '#shared/management/rules/errors';
+import { RuleConflictError, RuleNotFoundError } from '#shared/management/errors';
 import { byOrder, type RuleRecord } from '#shared/management/rules/model';
 import type { CreateRuleBody, ListRulesQuery, UpdateRuleBody } from '#shared/management/rules/schemas';
 

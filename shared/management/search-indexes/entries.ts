@@ -1,5 +1,5 @@
 import { indexEntryPartition, type Key } from '#shared/db/keys';
-import { MetadataLimitError } from '#shared/platform/errors';
+import { MetadataLimitError } from '#shared/management/errors';
 import { isIndexed, valuesAt } from '#shared/management/search/evaluate';
 import { encodeValue, entrySortKey, shardOf, type EntryTag } from '#shared/db/index-entry-keys';
 import { MAX_INDEX_ENTRIES_PER_USER, type IndexedUser, type SearchIndex } from '#shared/management/search-indexes/model';

@@ -7,9 +7,7 @@ import {
 import { randomHex } from '#shared/platform/ids';
 import { resumeJob, startJob } from '#shared/management/jobs/jobs';
 import { newBackfillJob, newCleanupJob, settledAfter, writesEndedAfter } from '#shared/management/jobs/model';
-import {
-  BuiltinSearchIndexError, SearchIndexExistsError, SearchIndexNotFoundError, TooManySearchIndexesError,
-} from '#shared/management/search-indexes/errors';
+import { BuiltinSearchIndexError, SearchIndexExistsError, SearchIndexNotFoundError, TooManySearchIndexesError } from '#shared/management/errors';
 import { MAX_DECLARED_INDEXES, ROOT_GENERATION, ROOT_INDEXED_FIELDS } from '#shared/management/search-indexes/model';
 import type { CreateSearchIndexBody } from '#shared/management/search-indexes/schemas';
 import type { FieldKind } from '#shared/management/search/fields';

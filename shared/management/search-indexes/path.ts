@@ -1,4 +1,4 @@
-import { MetadataLimitError } from '#shared/platform/errors';
+import { MetadataLimitError } from '#shared/management/errors';
 import { checkKey, RESERVED_APP_METADATA_KEYS, type MetadataStore } from '#shared/management/metadata/rules';
 
 /**

@@ -1,4 +1,4 @@
-import { MetadataLimitError } from '#shared/platform/errors';
+import { MetadataLimitError } from '#shared/management/errors';
 import { isPlainObject } from '#shared/management/metadata/rules';
 import { valuesAt } from '#shared/management/search/evaluate';
 import { entryChanges, userEntries, type EntryChanges } from '#shared/management/search-indexes/entries';

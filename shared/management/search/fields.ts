@@ -1,5 +1,5 @@
 import { forEachTerm, type Query, type TermQuery } from '#shared/management/search/ast';
-import { UnsupportedQueryError } from '#shared/management/search/errors';
+import { UnsupportedQueryError } from '#shared/management/errors';
 import { dateKey, parseNumber } from '#shared/management/search/values';
 
 /**

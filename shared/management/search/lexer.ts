@@ -1,4 +1,4 @@
-import { QuerySyntaxError } from '#shared/management/search/errors';
+import { QuerySyntaxError } from '#shared/management/errors';
 
 /**
  * Splits a query into tokens the way Lucene's classic query parser (behind Elasticsearch's

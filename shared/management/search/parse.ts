@@ -1,6 +1,6 @@
 import type { Query, Value } from '#shared/management/search/ast';
 import { combineOr, not, type Clause } from '#shared/management/search/clauses';
-import { QuerySyntaxError } from '#shared/management/search/errors';
+import { QuerySyntaxError } from '#shared/management/errors';
 import { tokenize, type Token, type TokenKind } from '#shared/management/search/lexer';
 import { bareValue, fieldPath } from '#shared/management/search/term-values';
 

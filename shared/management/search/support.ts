@@ -1,5 +1,5 @@
 import { forEachTerm, isPrefixPattern, type Query } from '#shared/management/search/ast';
-import { UnsupportedQueryError } from '#shared/management/search/errors';
+import { UnsupportedQueryError } from '#shared/management/errors';
 import { isMetadataPath } from '#shared/management/search/fields';
 
 export interface SupportOptions {

@@ -1,5 +1,5 @@
 import { forEachTerm, type Query, type Value } from '#shared/management/search/ast';
-import { UnsupportedQueryError } from '#shared/management/search/errors';
+import { UnsupportedQueryError } from '#shared/management/errors';
 
 /**
  * The longest value or range bound a query may hold, in characters (code points). Longer than any

@@ -1,5 +1,5 @@
 import type { Value } from '#shared/management/search/ast';
-import { QuerySyntaxError } from '#shared/management/search/errors';
+import { QuerySyntaxError } from '#shared/management/errors';
 import type { Token } from '#shared/management/search/lexer';
 
 /** Non-prefix wildcards need this many literal characters (Auth0: `name:*usa` is allowed, `name:*sa` is not). */

@@ -1,6 +1,6 @@
 import { deleteCounters, listIpCounters } from '#shared/db/login-counters-repo';
 import { findUserPartition } from '#shared/db/logins-repo';
-import { UserNotFoundError } from '#shared/platform/errors';
+import { UserNotFoundError } from '#shared/management/errors';
 import { BLOCK_THRESHOLD } from '#shared/tenant/attack-protection';
 import type { UserRecord } from '#shared/management/users/model';
 

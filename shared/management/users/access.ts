@@ -12,7 +12,8 @@ import {
   UPDATE_USERS,
   UPDATE_USERS_APP_METADATA,
 } from '#shared/tenant/scopes';
-import { ForbiddenError, InsufficientScopeError } from '#shared/platform/errors';
+import { FieldsNotUpdatableError } from '#shared/management/errors';
+import { InsufficientScopeError } from '#shared/platform/errors';
 
 /**
  * Who may do what to which user. Tenant-wide scopes reach every user; Auth0's current-user scopes
@@ -52,7 +53,7 @@ export function assertCanUpdate(caller: Caller, userId: string, body: Record<str
   if (allowed.size === 0) throw new InsufficientScopeError(UPDATE_ANY_USER_SCOPES);
 
   const refused = Object.keys(body).filter((field) => !allowed.has(field));
-  if (refused.length > 0) throw new ForbiddenError(`You cannot update the following fields: ${refused.join(', ')}`);
+  if (refused.length > 0) throw new FieldsNotUpdatableError(refused);
   if (!body.user_metadata) return { createOnlyUserMetadata: false };
   return selfMetadataPermission(caller, body.user_metadata as Record<string, unknown>);
 }

@@ -1,7 +1,8 @@
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { insertUser } from '#shared/management/users/store';
-import { BadRequestError, InvalidBodyError, UsernameNotAllowedError } from '#shared/platform/errors';
+import { PasswordTooWeakError, UsernameNotAllowedError } from '#shared/management/errors';
+import { InvalidBodyError } from '#shared/platform/errors';
 import { newUserIdPart } from '#shared/platform/ids';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { validateMetadata, type JsonObject } from '#shared/management/metadata/rules';
@@ -38,7 +39,7 @@ export async function createUser(body: CreateUserBody): Promise<UserRecord> {
  */
 export function assertPasswordMeetsPolicy(connection: ConnectionRecord, password: string): void {
   if (!checkPassword(policyFor(connection.options), password).verified) {
-    throw new BadRequestError('PasswordStrengthError: Password is too weak', 'invalid_password');
+    throw new PasswordTooWeakError();
   }
 }
 

@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/platform/errors';
+import { InvalidIfMatchError } from '#shared/management/errors';
 
 /**
  * Parses If-Match into the versions a write may happen at. `*` means "the user must exist" (which
@@ -13,14 +13,14 @@ export function versionsFromIfMatch(value: string | undefined): number[] | undef
   const trimmed = value.trim();
   if (trimmed === '*') return undefined;
   const tags = trimmed.split(',').map((t) => t.trim()).filter(Boolean);
-  if (tags.length === 0) throw new BadRequestError('If-Match must be "*" or a list of entity tags.', 'invalid_header');
-  if (tags.length > MAX_TAGS) throw new BadRequestError(`If-Match may list at most ${MAX_TAGS} entity tags.`, 'invalid_header');
+  if (tags.length === 0) throw new InvalidIfMatchError('If-Match must be "*" or a list of entity tags.');
+  if (tags.length > MAX_TAGS) throw new InvalidIfMatchError(`If-Match may list at most ${MAX_TAGS} entity tags.`);
   const versions: number[] = [];
   for (const tag of tags) {
     const strong = /^"(\d{1,15})"$/.exec(tag);
     if (strong) versions.push(Number(strong[1]));
     else if (!/^(W\/)?"[^"]*"$/.test(tag)) {
-      throw new BadRequestError('If-Match must be "*" or a list of entity tags.', 'invalid_header');
+      throw new InvalidIfMatchError('If-Match must be "*" or a list of entity tags.');
     }
   }
   return versions.length > 0 ? [...new Set(versions)] : [-1];

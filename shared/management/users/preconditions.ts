@@ -1,12 +1,5 @@
 import { ConditionFailedError } from '#shared/db/errors';
-import {
-  ConcurrentUpdateError,
-  ForbiddenError,
-  MetadataLimitError,
-  NoIdentityInConnectionError,
-  UserNotFoundError,
-  VersionMismatchError,
-} from '#shared/platform/errors';
+import { ConcurrentUpdateError, MetadataKeyExistsError, MetadataLimitError, NoIdentityInConnectionError, UserNotFoundError, VersionMismatchError } from '#shared/management/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import type { MetadataStore } from '#shared/management/metadata/rules';
 import { applyChanges, type UserChanges } from '#shared/management/users/changes';
@@ -25,9 +18,7 @@ export function assertPreconditions(user: UserRecord | undefined, changes: UserC
   }
   const existing = (changes.metadata.user_metadata?.set ?? []).find(([key]) => Object.hasOwn(user.user_metadata, key));
   if (changes.createOnlyUserMetadata && existing) {
-    throw new ForbiddenError(
-      `user_metadata.${existing[0]} exists; create:current_user_metadata may only add keys (replacing needs update:current_user_metadata)`,
-    );
+    throw new MetadataKeyExistsError(existing[0]);
   }
   const after = applyChanges(user, changes, now);
   for (const store of ['user_metadata', 'app_metadata'] as MetadataStore[]) {

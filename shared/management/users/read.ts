@@ -4,7 +4,7 @@ import { indexEntryPartition } from '#shared/db/keys';
 import { queryEntries } from '#shared/db/index-entries-repo';
 import { fetchListedUsers, findUsersByEmail, type ListedUser } from '#shared/db/users-repo';
 import { scanUsers } from '#shared/management/users/store';
-import { InvalidPagingError, ListBudgetExceededError, ListTooLargeError, SearchBudgetExceededError, SearchTooBroadError, UserNotFoundError } from '#shared/platform/errors';
+import { InvalidPagingError, ListBudgetExceededError, ListTooLargeError, SearchBudgetExceededError, SearchTooBroadError, UserNotFoundError } from '#shared/management/errors';
 import type { Query } from '#shared/management/search/ast';
 import { compileQuery } from '#shared/management/search/compile';
 import { matches } from '#shared/management/search/evaluate';

@@ -1,7 +1,7 @@
 import type { Caller } from '#shared/tenant/caller';
 import { findUserPartition, loginItemKeys } from '#shared/db/logins-repo';
 import { deleteUser as deleteUserRecord } from '#shared/db/users-repo';
-import { VersionMismatchError } from '#shared/platform/errors';
+import { VersionMismatchError } from '#shared/management/errors';
 import { log } from '#shared/platform/log';
 import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { indexChanges } from '#shared/management/search-indexes/writes';

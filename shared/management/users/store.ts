@@ -1,6 +1,6 @@
 import { ItemExistsError, ItemTooLargeError, ScanBudgetExceededError } from '#shared/db/errors';
 import * as repo from '#shared/db/users-repo';
-import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/platform/errors';
+import { ListBudgetExceededError, MetadataLimitError, UserExistsError } from '#shared/management/errors';
 
 /**
  * The users repository's writes and scan, with its storage errors turned into the Management API's

@@ -5,7 +5,7 @@ import { findUserPartition } from '#shared/db/logins-repo';
 import { ConditionFailedError } from '#shared/db/errors';
 import { findUser } from '#shared/db/users-repo';
 import { updateUser as writeUpdate, updateUserAndClaims } from '#shared/management/users/store';
-import { UsernameNotAllowedError, UserNotFoundError } from '#shared/platform/errors';
+import { UsernameNotAllowedError, UserNotFoundError } from '#shared/management/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { metadataUpdate } from '#shared/management/metadata/merge';
 import { validateMetadata, type MetadataStore } from '#shared/management/metadata/rules';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scanUsers } from '#shared/management/users/store';
-import { ListBudgetExceededError } from '#shared/platform/errors';
+import { ListBudgetExceededError } from '#shared/management/errors';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertConnection } from '#shared/db/connections-repo';
-import { SearchBudgetExceededError } from '#shared/platform/errors';
+import { SearchBudgetExceededError } from '#shared/management/errors';
 import { listUsers } from '#shared/management/users/read';
 import { call } from '#test/support/api';
 import { seedUser } from '#test/support/users';

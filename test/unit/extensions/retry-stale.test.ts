@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WriteConflictError } from '#shared/db/errors';
 import { cancellation } from '#shared/db/extensions-items';
 import { retryStale } from '#shared/management/rules/retry-stale';
-import { ExtensionsChangedError } from '#shared/management/rules/errors';
+import { ExtensionsChangedError } from '#shared/management/errors';
 
 /**
  * Every write a login can see now shares one item (the extensions generation), so two writers'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidQueryError } from '#shared/platform/errors';
 import { compileQuery } from '#shared/management/search/compile';
-import { UnsupportedQueryError } from '#shared/management/search/errors';
+import { UnsupportedQueryError } from '#shared/management/errors';
 import { fieldsOf, validateFields } from '#shared/management/search/fields';
 import { parseQuery } from '#shared/management/search/parse';
 import { assertSupported } from '#shared/management/search/support';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidQueryError } from '#shared/platform/errors';
 import type { Query } from '#shared/management/search/ast';
 import { compileQuery } from '#shared/management/search/compile';
-import { QuerySyntaxError } from '#shared/management/search/errors';
+import { QuerySyntaxError } from '#shared/management/errors';
 import { matches } from '#shared/management/search/evaluate';
 import { parseQuery } from '#shared/management/search/parse';
 

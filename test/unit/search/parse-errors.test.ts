@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidQueryError } from '#shared/platform/errors';
 import { serializeError } from '#shared/http/serialize';
-import { QuerySyntaxError } from '#shared/management/search/errors';
+import { QuerySyntaxError } from '#shared/management/errors';
 import { MAX_DEPTH, MAX_TERMS, parseQuery } from '#shared/management/search/parse';
 
 function errorOf(q: string): QuerySyntaxError {
