@@ -6,7 +6,6 @@ import { jobKey, ROOT_INDEX_KEY, SEARCH_INDEX_SK_PREFIX, SEARCH_INDEXES_PK, sear
 import { queryAll } from '#shared/db/query-all';
 
 /** Re-exported for test/bench/search-run.ts (not mine to edit); the key shape lives in keys.ts. */
-export { ROOT_INDEX_KEY } from '#shared/db/keys';
 import type { DeclaredType, IndexStatus } from '#shared/management/search-indexes/model';
 
 /**

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { sessionKey } from '#shared/db/keys';
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 
 /**
  * A login session (its id is the tokens' `sid`). It keeps what later requests need without

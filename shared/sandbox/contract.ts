@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '#shared/management/metadata/rules';
+import type { JsonObject, JsonValue } from '#shared/platform/json';
 
 /**
  * What crosses between the token endpoint and the extensions runner (rules and Actions). The

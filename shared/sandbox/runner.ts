@@ -4,7 +4,7 @@ import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/sandbox/con
 import type { WorkerPool } from '#shared/sandbox/pool/worker-pool';
 import { sandboxNetworkPolicy } from '#shared/sandbox/guest/network-policy';
 import { log } from '#shared/platform/log';
-import { isPlainObject } from '#shared/management/metadata/rules';
+import { isPlainObject } from '#shared/platform/json';
 
 /**
  * The runner for this environment: the rules-runner Lambda when RULES_RUNNER_FUNCTION_NAME is set

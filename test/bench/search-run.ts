@@ -9,7 +9,8 @@
  */
 import { config } from '#shared/platform/config';
 import { withDbMetrics, type DbMetrics } from '#shared/db/metrics';
-import { insertIndexDeclaration, ROOT_INDEX_KEY, type StoredIndex } from '#shared/db/search-indexes-repo';
+import { ROOT_INDEX_KEY } from '#shared/db/keys';
+import { insertIndexDeclaration, type StoredIndex } from '#shared/db/search-indexes-repo';
 import { searchIndexKey } from '#shared/db/keys';
 import { observeRequests, type RequestRecord } from '#shared/http/handler';
 import { rootIndexes, type SearchIndex } from '#shared/management/search-indexes/model';

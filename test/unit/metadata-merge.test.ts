@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyMetadataUpdate, metadataUpdate } from '#shared/management/metadata/merge';
-import type { JsonObject } from '#shared/management/metadata/rules';
+import type { JsonObject } from '#shared/platform/json';
 
 const parse = (json: string) => JSON.parse(json) as Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 import { MetadataLimitError } from '#shared/management/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
-import { isPlainObject, validateMetadata } from '#shared/management/metadata/rules';
+import { isPlainObject } from '#shared/platform/json';
+import { validateMetadata } from '#shared/management/metadata/rules';
 import { InvalidSignupParameterError } from '#shared/authentication/errors';
 
 /**

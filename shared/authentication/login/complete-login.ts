@@ -6,7 +6,7 @@ import { LoginDeniedError } from '#shared/authentication/errors';
 import { log } from '#shared/platform/log';
 import { extensionInput, type LoginFacts } from '#shared/authentication/login/extension-input';
 import { persistMetadata } from '#shared/authentication/login/persist-metadata';
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 import { filterCustomClaims } from '#shared/authentication/tokens/custom-claims';
 import type { UserRecord } from '#shared/management/users/model';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '#shared/platform/config';
 import type { ClientRecord } from '#shared/db/clients-repo';
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 import { userinfoAudience } from '#shared/authentication/tokens/audiences';
 import { nowSeconds, signJwt } from '#shared/authentication/tokens/sign';
 import { standardClaims } from '#shared/authentication/tokens/user-claims';

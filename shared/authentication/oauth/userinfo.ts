@@ -3,7 +3,7 @@ import { findUser } from '#shared/db/users-repo';
 import { findSession } from '#shared/db/sessions-repo';
 import { BadAuthorizationHeaderError, UnauthorizedError } from '#shared/platform/errors';
 import { InvalidTokenError, OpenidScopeRequiredError } from '#shared/authentication/errors';
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 import { userinfoAudience } from '#shared/authentication/tokens/audiences';
 import { standardClaims } from '#shared/authentication/tokens/user-claims';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 
 /**
  * Auth0's rules for claims that rules and actions add to tokens:

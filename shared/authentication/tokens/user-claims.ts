@@ -1,4 +1,4 @@
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 import type { UserRecord } from '#shared/management/users/model';
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '#shared/management/metadata/rules';
+import type { JsonObject, JsonValue } from '#shared/platform/json';
 
 /**
  * Auth0's merge rules for metadata, as data: an empty object clears the store; otherwise keys are

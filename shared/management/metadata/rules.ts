@@ -1,3 +1,4 @@
+import { isPlainObject } from '#shared/platform/json';
 import { MetadataLimitError } from '#shared/management/errors';
 import type { MetadataLimits } from '#shared/management/metadata/limits';
 
@@ -5,8 +6,6 @@ import type { MetadataLimits } from '#shared/management/metadata/limits';
  * What may be stored as metadata. Pure functions: they throw MetadataLimitError naming the key
  * and the limit, and run before anything is written.
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
 export type MetadataStore = 'user_metadata' | 'app_metadata';
 
 /** Auth0 refuses these names at the top of app_metadata (they shadow root profile fields in rules). */
@@ -19,10 +18,6 @@ export const RESERVED_APP_METADATA_KEYS: ReadonlySet<string> = new Set([
 /** DynamoDB's number range (up to 9.99…e125, down to 1e-130); JSON numbers outside it cannot be stored. */
 const MAX_EXCLUSIVE = 1e126;
 const MIN_MAGNITUDE = 1e-130;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Checks one key name at any depth. */
 export function checkKey(store: MetadataStore, path: string, key: string): void {

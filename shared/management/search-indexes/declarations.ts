@@ -23,7 +23,7 @@ const loadFresh = async () => toSearchIndexes(await queryIndexDeclarations());
 /**
  * Cached per warm Lambda for SEARCH_INDEX_CACHE_MS. A new declaration is not used by search, and
  * its backfill does not start, until that time has passed, so every writer keeps its entries by
- * then (see shared/management/jobs/backfill.ts). 0 turns the cache off (the integration tests run so).
+ * then (see shared/management/users/index-backfill-job.ts). 0 turns the cache off (the integration tests run so).
  */
 const cached = config.SEARCH_INDEX_CACHE_MS > 0 ? ttlCache(config.SEARCH_INDEX_CACHE_MS, 1, loadFresh) : undefined;
 

@@ -1,5 +1,5 @@
 import { MetadataLimitError } from '#shared/management/errors';
-import { isPlainObject } from '#shared/management/metadata/rules';
+import { isPlainObject } from '#shared/platform/json';
 import { valuesAt } from '#shared/management/search/evaluate';
 import { entryChanges, userEntries, type EntryChanges } from '#shared/management/search-indexes/entries';
 import { ROOT_INDEXED_USER_FIELDS, type IndexedUser, type SearchIndex } from '#shared/management/search-indexes/model';

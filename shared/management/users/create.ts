@@ -5,7 +5,8 @@ import { PasswordTooWeakError, UsernameNotAllowedError } from '#shared/managemen
 import { InvalidBodyError } from '#shared/platform/errors';
 import { newUserIdPart } from '#shared/platform/ids';
 import { metadataLimits } from '#shared/management/metadata/limits';
-import { validateMetadata, type JsonObject } from '#shared/management/metadata/rules';
+import type { JsonObject } from '#shared/platform/json';
+import { validateMetadata } from '#shared/management/metadata/rules';
 import { hashPassword } from '#shared/tenant/passwords/hash';
 import { checkPassword, policyFor } from '#shared/tenant/passwords/policy';
 import { defaultName, defaultNickname, defaultPicture } from '#shared/management/users/defaults';

@@ -1,4 +1,4 @@
-import type { JsonObject } from '#shared/management/metadata/rules';
+import type { JsonObject } from '#shared/platform/json';
 import type { IndexedUser } from '#shared/management/search-indexes/model';
 
 /** A user as stored: Auth0's wire names for public fields, plus what only the service may see. */

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { queryBoolean } from '#shared/platform/query-schemas';
 import { jsonType } from '#shared/platform/validation';
-import { isPlainObject } from '#shared/management/metadata/rules';
+import { isPlainObject } from '#shared/platform/json';
 
 /**
  * Request shapes for the users endpoints, with Auth0's field descriptions (they appear in

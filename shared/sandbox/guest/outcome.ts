@@ -1,5 +1,5 @@
 import type { LogLine, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/sandbox/contract';
-import { isPlainObject, type JsonValue } from '#shared/management/metadata/rules';
+import { isPlainObject, type JsonValue } from '#shared/platform/json';
 
 /**
  * Turns what happened in the sandbox into the runner's output: the guest's own report (allow,

@@ -1,5 +1,5 @@
 import type { ActionScript, ExtensionsRunner, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/sandbox/contract';
-import type { JsonValue } from '#shared/management/metadata/rules';
+import type { JsonValue } from '#shared/platform/json';
 import { ACTION_SOURCE, RULES_SOURCE } from '#shared/sandbox/guest/guest-source';
 import { LogCollector } from '#shared/sandbox/guest/logs';
 import type { NetworkPolicy } from '#shared/sandbox/guest/network-policy';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typeMismatches } from '#shared/management/jobs/backfill';
+import { typeMismatches } from '#shared/management/users/index-backfill-job';
 import {
   newBackfillJob, newCleanupJob, percentageDone, settledAfter, toWireJob, WRITER_MARGIN_MS, type BackfillJob, type CleanupJob,
 } from '#shared/management/jobs/model';
