@@ -88,7 +88,7 @@ const ConfigSchema = z
       }),
     /** The rules-runner Lambda's name (AWS); unset, rules run in-process (local). */
     RULES_RUNNER_FUNCTION_NAME: z.string().min(1).optional(),
-    /** Lifetime of access tokens issued by client_credentials (Auth0's default: 24 h). */
+    /** Lifetime of every access token the token endpoint issues (Auth0's default: 24 h). */
     ACCESS_TOKEN_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
     /**
      * Brute-force protection (docs/brute-force.md). Failed password logins an identifier may take,

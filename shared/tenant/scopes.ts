@@ -24,7 +24,7 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:signing_keys', 'create:signing_keys', 'update:signing_keys',
   'read:logs', 'read:logs_users',
   'read:stats',
-  // Our extension: declared search indexes (see README, "Declared search indexes").
+  // Our extension: declared search indexes (see docs/search.md, "Declared search indexes").
   'read:search_indexes', 'create:search_indexes', 'delete:search_indexes',
 ];
 

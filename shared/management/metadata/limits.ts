@@ -1,6 +1,6 @@
 import { config } from '#shared/platform/config';
 
-/** The metadata limits in force, from configuration (documented defaults in the README). */
+/** The metadata limits in force, from configuration (documented defaults in docs/configuration.md). */
 export interface MetadataLimits {
   maxKeys: number;
   maxValueBytes: number;

@@ -44,7 +44,7 @@ export interface UserPage {
  * The list, or with `q` Auth0's v3 search, answered from the indexes when they can narrow it
  * (see shared/management/search/plan.ts), else by a Scan bounded by LIST_SCAN_BUDGET. Index entries are
  * written with the users and read strongly consistently, so results follow writes at once. The
- * cost model is in the README ("How search costs").
+ * cost model is in docs/search.md ("How search costs").
  */
 export async function listUsers(query: ListUsersQuery, budget = config.LIST_SCAN_BUDGET): Promise<UserPage> {
   const indexes = await loadSearchIndexes();
