@@ -53,7 +53,6 @@ export function cancellation(error: unknown): boolean[] {
   return failedConditions(error);
 }
 
-
 /** Management reads are strongly consistent: a client reads back at once what it just wrote. */
 export const withPrefix = (prefix: string) =>
   queryAll({

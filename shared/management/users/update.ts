@@ -51,16 +51,11 @@ export type LoginMetadataChanges = Pick<UpdateUserBody, 'user_metadata' | 'app_m
 /**
  * Writes a login's metadata changes: the same validation, merge and writes as a PATCH of those
  * fields (one conditional UpdateItem, or a transaction when a declared index moves), with no
- * caller to authorise, as `auth0.users.updateUserMetadata` does for a rule. `expectedVersions`
- * makes the write conditional on the user's version, like a PATCH's If-Match.
+ * caller to authorise, as `auth0.users.updateUserMetadata` does for a rule.
  */
-export async function applyLoginMetadataChanges(
-  userId: string,
-  metadata: LoginMetadataChanges,
-  expectedVersions?: number[],
-): Promise<UserRecord> {
+export async function applyLoginMetadataChanges(userId: string, metadata: LoginMetadataChanges): Promise<UserRecord> {
   const now = new Date().toISOString();
-  const changes = await toChanges(metadata, expectedVersions, false, now);
+  const changes = await toChanges(metadata, undefined, false, now);
   return writeChanges(userId, metadata, changes, now);
 }
 
