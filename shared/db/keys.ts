@@ -40,6 +40,24 @@ export const clientGrantKey = (clientId: string, audience: string): Key => ({
   sk: `GRANT#${audience}`,
 });
 export const CLIENT_GRANT_SK_PREFIX = 'GRANT#';
+export const CLIENT_SK = 'CLIENT';
+
+/**
+ * The tenant's configuration directories: one partition per resource type, listed with one Query
+ * (a tenant holds hundreds of these, not millions). A hot-path copy (a client with its grants, a
+ * connection by name) stays where the Authentication API reads it; every write of a resource
+ * updates both in one transaction.
+ */
+export const CLIENTS_PK = 'CLIENTS';
+export const clientDirectoryKey = (clientId: string): Key => ({ pk: CLIENTS_PK, sk: `CLIENT#${clientId}` });
+export const CLIENT_GRANTS_PK = 'CLIENT_GRANTS';
+export const clientGrantDirectoryKey = (grantId: string): Key => ({ pk: CLIENT_GRANTS_PK, sk: `GRANT#${grantId}` });
+export const RESOURCE_SERVERS_PK = 'RESOURCE_SERVERS';
+export const resourceServerKey = (id: string): Key => ({ pk: RESOURCE_SERVERS_PK, sk: `API#${id}` });
+/** Claims an API's identifier (its audience): unique across the tenant, found by audience in one Get. */
+export const resourceServerIdentifierKey = (identifier: string): Key => ({ pk: RESOURCE_SERVERS_PK, sk: `IDENTIFIER#${identifier}` });
+export const CONNECTIONS_PK = 'CONNECTIONS';
+export const connectionDirectoryKey = (connectionId: string): Key => ({ pk: CONNECTIONS_PK, sk: `CONN#${connectionId}` });
 
 /** All signing keys sit in one partition: JWKS is one Query. */
 export const SIGNING_KEYS_PK = 'SIGNING_KEYS';

@@ -145,6 +145,115 @@ export const routes = [
     api: 'management', scopes: ['delete:search_indexes'], data: 'write', launchesJobs: true,
   },
   { id: 'jobs-get', method: 'GET', path: '/api/v2/jobs/{id}', handler: 'jobs/get-job', api: 'management', scopes: ['create:users', 'read:users'], data: 'read' },
+  // ---- The tenant (issue 10): applications, APIs, client grants, connections, signing keys.
+  {
+    id: 'clients-list', method: 'GET', path: '/api/v2/clients', handler: 'clients/list-clients',
+    api: 'management', scopes: ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'], data: 'read',
+  },
+  {
+    id: 'clients-create', method: 'POST', path: '/api/v2/clients', handler: 'clients/create-client',
+    api: 'management', scopes: ['create:clients'], data: 'write',
+  },
+  {
+    id: 'clients-get', method: 'GET', path: '/api/v2/clients/{id}', handler: 'clients/get-client',
+    api: 'management', scopes: ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'], data: 'read',
+  },
+  {
+    id: 'clients-update', method: 'PATCH', path: '/api/v2/clients/{id}', handler: 'clients/update-client',
+    api: 'management', scopes: ['update:clients', 'update:client_keys', 'update:client_credentials'], data: 'write',
+  },
+  {
+    id: 'clients-delete', method: 'DELETE', path: '/api/v2/clients/{id}', handler: 'clients/delete-client',
+    api: 'management', scopes: ['delete:clients'], data: 'write',
+  },
+  {
+    id: 'clients-rotate-secret', method: 'POST', path: '/api/v2/clients/{id}/rotate-secret', handler: 'clients/rotate-client-secret',
+    api: 'management', scopes: ['update:client_keys'], data: 'write',
+  },
+  {
+    id: 'resource-servers-list', method: 'GET', path: '/api/v2/resource-servers', handler: 'resource-servers/list-resource-servers',
+    api: 'management', scopes: ['read:resource_servers'], data: 'read',
+  },
+  {
+    id: 'resource-servers-create', method: 'POST', path: '/api/v2/resource-servers', handler: 'resource-servers/create-resource-server',
+    api: 'management', scopes: ['create:resource_servers'], data: 'write',
+  },
+  {
+    id: 'resource-servers-get', method: 'GET', path: '/api/v2/resource-servers/{id}', handler: 'resource-servers/get-resource-server',
+    api: 'management', scopes: ['read:resource_servers'], data: 'read',
+  },
+  {
+    id: 'resource-servers-update', method: 'PATCH', path: '/api/v2/resource-servers/{id}', handler: 'resource-servers/update-resource-server',
+    api: 'management', scopes: ['update:resource_servers'], data: 'write',
+  },
+  {
+    id: 'resource-servers-delete', method: 'DELETE', path: '/api/v2/resource-servers/{id}', handler: 'resource-servers/delete-resource-server',
+    api: 'management', scopes: ['delete:resource_servers'], data: 'write',
+  },
+  {
+    id: 'client-grants-list', method: 'GET', path: '/api/v2/client-grants', handler: 'client-grants/list-client-grants',
+    api: 'management', scopes: ['read:client_grants'], data: 'read',
+  },
+  {
+    id: 'client-grants-create', method: 'POST', path: '/api/v2/client-grants', handler: 'client-grants/create-client-grant',
+    api: 'management', scopes: ['create:client_grants'], data: 'write',
+  },
+  {
+    id: 'client-grants-get', method: 'GET', path: '/api/v2/client-grants/{id}', handler: 'client-grants/get-client-grant',
+    api: 'management', scopes: ['read:client_grants'], data: 'read',
+  },
+  {
+    id: 'client-grants-update', method: 'PATCH', path: '/api/v2/client-grants/{id}', handler: 'client-grants/update-client-grant',
+    api: 'management', scopes: ['update:client_grants'], data: 'write',
+  },
+  {
+    id: 'client-grants-delete', method: 'DELETE', path: '/api/v2/client-grants/{id}', handler: 'client-grants/delete-client-grant',
+    api: 'management', scopes: ['delete:client_grants'], data: 'write',
+  },
+  {
+    id: 'connections-list', method: 'GET', path: '/api/v2/connections', handler: 'connections/list-connections',
+    api: 'management', scopes: ['read:connections'], data: 'read',
+  },
+  {
+    id: 'connections-create', method: 'POST', path: '/api/v2/connections', handler: 'connections/create-connection',
+    api: 'management', scopes: ['create:connections'], data: 'write',
+  },
+  {
+    id: 'connections-get', method: 'GET', path: '/api/v2/connections/{id}', handler: 'connections/get-connection',
+    api: 'management', scopes: ['read:connections'], data: 'read',
+  },
+  {
+    id: 'connections-update', method: 'PATCH', path: '/api/v2/connections/{id}', handler: 'connections/update-connection',
+    api: 'management', scopes: ['update:connections'], data: 'write',
+  },
+  {
+    id: 'connections-delete', method: 'DELETE', path: '/api/v2/connections/{id}', handler: 'connections/delete-connection',
+    api: 'management', scopes: ['delete:connections'], data: 'write', launchesJobs: true,
+  },
+  {
+    id: 'connections-clients-get', method: 'GET', path: '/api/v2/connections/{id}/clients', handler: 'connections/get-connection-clients',
+    api: 'management', scopes: ['read:connections'], data: 'read',
+  },
+  {
+    id: 'connections-clients-update', method: 'PATCH', path: '/api/v2/connections/{id}/clients', handler: 'connections/update-connection-clients',
+    api: 'management', scopes: ['update:connections'], data: 'write',
+  },
+  {
+    id: 'signing-keys-list', method: 'GET', path: '/api/v2/keys/signing', handler: 'keys/list-signing-keys',
+    api: 'management', scopes: ['read:signing_keys'], data: 'read',
+  },
+  {
+    id: 'signing-keys-rotate', method: 'POST', path: '/api/v2/keys/signing/rotate', handler: 'keys/rotate-signing-key',
+    api: 'management', scopes: ['create:signing_keys', 'update:signing_keys'], data: 'write',
+  },
+  {
+    id: 'signing-keys-get', method: 'GET', path: '/api/v2/keys/signing/{kid}', handler: 'keys/get-signing-key',
+    api: 'management', scopes: ['read:signing_keys'], data: 'read',
+  },
+  {
+    id: 'signing-keys-revoke', method: 'PUT', path: '/api/v2/keys/signing/{kid}/revoke', handler: 'keys/revoke-signing-key',
+    api: 'management', scopes: ['update:signing_keys'], data: 'write',
+  },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ttlCache } from '#shared/platform/cache';
+import { TENANT_CACHE_TTL_MS, tenantCache, ttlCache } from '#shared/platform/cache';
 import {
   findClientWithGrants,
   insertClient,
@@ -38,10 +38,11 @@ export async function createClient(input: NewClient): Promise<{ client: ClientRe
 }
 
 /**
- * Clients are read on every token request; a warm Lambda keeps each found client for 30 s (a
- * rotated secret or removed grant takes effect within that time).
+ * Clients are read on every token request; a warm Lambda keeps each found client for
+ * TENANT_CACHE_TTL_MS (a rotated secret or removed grant reaches it within that time; this
+ * process sees it at once, see tenantChanged).
  */
-export const loadClient = ttlCache(30_000, 1000, findClientWithGrants);
+export const loadClient = tenantCache(ttlCache(TENANT_CACHE_TTL_MS, 1000, findClientWithGrants));
 
 export function secretMatches(client: ClientRecord, secret: string): boolean {
   const given = Buffer.from(hashClientSecret(secret), 'hex');

@@ -1,11 +1,11 @@
-import { ttlCache } from '#shared/platform/cache';
+import { TENANT_CACHE_TTL_MS, tenantCache, ttlCache } from '#shared/platform/cache';
 import { findConnection, type ConnectionRecord } from '#shared/db/connections-repo';
 import { ConnectionNotFoundError } from '#shared/tenant/errors';
 
 export const DEFAULT_CONNECTION = 'Username-Password-Authentication';
 
-/** Read on every user write; a change to a connection is seen within 30 s. */
-const cachedConnection = ttlCache<ConnectionRecord>(30_000, 100, findConnection);
+/** Read on every user write; a change to a connection is seen within TENANT_CACHE_TTL_MS (at once in this process). */
+const cachedConnection = tenantCache(ttlCache<ConnectionRecord>(TENANT_CACHE_TTL_MS, 100, findConnection));
 
 export async function connectionByName(name: string): Promise<ConnectionRecord> {
   const connection = await cachedConnection(name);

@@ -18,6 +18,7 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   ...crud('actions'),
   'read:triggers', 'update:triggers',
   ...crud('clients'),
+  'read:client_keys', 'update:client_keys', 'read:client_credentials', 'update:client_credentials', 'read:client_summary',
   ...crud('client_grants'),
   ...crud('connections'),
   ...crud('resource_servers'),
