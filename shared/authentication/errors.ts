@@ -241,3 +241,33 @@ export class PasswordStrengthError extends SignupError {
     super(400, 'PasswordStrengthError', 'invalid_password', report, { message: 'Password is too weak', policy });
   }
 }
+
+// ---- /dbconnections/signup: connection options (issue 10, connections) -------------------------
+
+/** The connection's `disable_signup`: Auth0's words (auth0/auth0.js#356, #679). */
+export class SignupDisabledError extends SignupError {
+  constructor() {
+    super(400, 'BadRequestError', 'operation_not_allowed', 'public signup is disabled');
+  }
+}
+
+/** A password on the connection's `password_dictionary` (or the built-in list). */
+export class PasswordDictionaryError extends SignupError {
+  constructor() {
+    super(400, 'PasswordDictionaryError', 'invalid_password', 'Password is too common', { message: 'Password is too common' });
+  }
+}
+
+/** A password holding the user's email, username or name, under `password_no_personal_info`. */
+export class PasswordNoUserInfoError extends SignupError {
+  constructor() {
+    super(400, 'PasswordNoUserInfoError', 'invalid_password', 'Password is based on user information', { message: 'Password is based on user information' });
+  }
+}
+
+/** A username outside the connection's `validation.username` length range. */
+export class InvalidUsernameLengthError extends SignupError {
+  constructor() {
+    super(400, 'BadRequestError', 'invalid_username', 'The username provided is in an invalid format');
+  }
+}

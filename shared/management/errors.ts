@@ -286,3 +286,39 @@ export class JobNotFoundError extends ManagementError {
     super(404, 'inexistent_job', 'The job does not exist.');
   }
 }
+
+// ------------------------------------------------------------------------ connections (issue 10)
+/** Auth0's 404 for a connection id (shared/tenant/errors.ts has the Authentication API's 400). */
+export class InexistentConnectionError extends ManagementError {
+  constructor() {
+    super(404, 'inexistent_connection', 'The connection does not exist');
+  }
+}
+
+/** A name taken by another connection, or by one whose deletion has not finished. */
+export class ConnectionConflictError extends ManagementError {
+  constructor() {
+    super(409, 'connection_conflict', 'A connection with the same name already exists');
+  }
+}
+
+/** This service runs database connections only. */
+export class UnsupportedStrategyError extends ManagementError {
+  constructor(strategy: string) {
+    super(400, 'invalid_body', `Payload validation error: 'Strategy ${JSON.stringify(strategy).slice(0, 80)} is not supported here; only "auth0" (database) connections are' on property strategy.`);
+  }
+}
+
+/** A connection option Auth0 has that we store but cannot honour yet. */
+export class UnsupportedConnectionOptionError extends ManagementError {
+  constructor(message: string) {
+    super(400, 'invalid_body', message);
+  }
+}
+
+/** `enabled_clients` naming a client that does not exist. */
+export class UnknownEnabledClientError extends ManagementError {
+  constructor(clientId: string) {
+    super(400, 'invalid_body', `Payload validation error: 'The client ${clientId} does not exist' on property enabled_clients.`);
+  }
+}
