@@ -6,10 +6,9 @@ import { config, managementAudience } from '#shared/platform/config';
 import { DEFAULT_CONNECTION } from '#shared/tenant/connections';
 import { putClientGrant } from '#shared/db/clients-repo';
 import { insertConnection } from '#shared/db/connections-repo';
-import { findCurrentSigningKey } from '#shared/db/signing-keys-repo';
 import { newConnectionId } from '#shared/platform/ids';
 import { ensureSearchIndexes } from '#shared/management/search-indexes/manage';
-import { createSigningKey } from '#shared/authentication/tokens/signing-keys';
+import { ensureSigningKeys } from '#shared/tenant/signing-keys/lifecycle';
 
 /**
  * A new tenant's first contents: the default database connection, an RS256 signing key (a table
@@ -42,14 +41,15 @@ export async function seedTenant(): Promise<void> {
 
 /**
  * With SIGNING_KEY_KMS_ID (AWS), the KMS key's public half is registered and no private key is
- * written (or left) in the table; otherwise a table key is created once (local).
+ * written (or left) in the table; otherwise (local) a current and a next table key with their
+ * certificates, made once, and certificates for older keys that lack one (docs/signing-keys.md).
  */
 async function ensureSigningKey(): Promise<void> {
   if (config.SIGNING_KEY_KMS_ID) {
     const { registerKmsSigningKeyWithDefaults } = await import('#shared/authentication/tokens/kms-signing-key');
     await registerKmsSigningKeyWithDefaults(config.SIGNING_KEY_KMS_ID);
-  } else if (!(await findCurrentSigningKey({ withPrivateKey: false }))) {
-    await createSigningKey(true);
+  } else {
+    await ensureSigningKeys();
   }
 }
 

@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { config } from '#shared/platform/config';
+import { TENANT_CACHE_TTL_MS, tenantCache } from '#shared/platform/cache';
 import { findCurrentSigningKey, type SigningKeyRecord } from '#shared/db/signing-keys-repo';
 import { kmsSigner, type KmsClient } from '#shared/authentication/tokens/kms-signer';
 import { SigningKeyUnavailableError, type Signer } from '#shared/authentication/tokens/signer';
@@ -11,10 +12,11 @@ import { tableKeySigner } from '#shared/authentication/tokens/table-key-signer';
  * Without it the private key is read from the table (local), which a Lambda refuses to do: in
  * AWS every function's table grant could read an item, so a private key there, or a function
  * that signs without being meant to, is a deployment fault that must fail loudly rather than work.
- * The signer is kept for MAX_AGE_MS, so a new current key reaches running functions without a
- * redeploy.
+ * The signer is kept for TENANT_CACHE_TTL_MS: after a rotation made elsewhere a warm function signs
+ * with the new current key within that time (until then with the key just made previous, whose
+ * tokens still verify); a rotation in this process clears it at once (tenantChanged()).
  */
-const MAX_AGE_MS = 5 * 60_000;
+const MAX_AGE_MS = TENANT_CACHE_TTL_MS;
 
 export type SignerSource = 'kms' | 'table';
 
@@ -54,17 +56,23 @@ const kms = () => (kmsClient ??= new KMSClient({}));
 
 let signer: { at: number; value: Promise<Signer> } | undefined;
 
+tenantCache({ clear: () => (signer = undefined) });
+
 /** The current key's signer, reloaded every MAX_AGE_MS. */
 export function currentSigner(): Promise<Signer> {
-  if (!signer || Date.now() - signer.at > MAX_AGE_MS) {
+  if (!signer || Date.now() - signer.at >= MAX_AGE_MS) {
     const value = (async () => {
       const source = signerSource({ kmsKeyId: config.SIGNING_KEY_KMS_ID, inLambda: inLambda() });
       const record = await findCurrentSigningKey({ withPrivateKey: source === 'table' });
       if (!record) throw new SigningKeyUnavailableError('No current signing key: run the seed (npm start does it on first start)');
       return signerFor(record, source, kms);
     })();
-    signer = { at: Date.now(), value };
-    value.catch(() => (signer = undefined));
+    const entry = { at: Date.now(), value };
+    signer = entry;
+    // Forget a failed load, but not a newer entry made after a clear().
+    value.catch(() => {
+      if (signer === entry) signer = undefined;
+    });
   }
   return signer.value;
 }

@@ -2,18 +2,24 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import {
   dropPrivateSigningKeys,
   findCurrentSigningKey,
+  findSigningKey,
   listPublicSigningKeys,
   replaceCurrentSigningKey,
 } from '#shared/db/signing-keys-repo';
 import { SIGNING_ALG } from '#shared/authentication/tokens/algorithm';
 import { kmsPublicKey, type KmsClient } from '#shared/authentication/tokens/kms-signer';
+import { kmsSign } from '#shared/tenant/signing-keys/kms-keys';
+import { certifyKey } from '#shared/tenant/signing-keys/lifecycle';
 
 /**
  * The AWS seed's signing key step, run with the operator's credentials (kms:GetPublicKey): the
  * KMS key's public half goes into the table, so JWKS and every verifier read it from there and
  * never call KMS. The key becomes current; a key it replaces stays published (its tokens verify
- * until they expire) but loses its private half, and no private key is left in the table.
- * Idempotent: the seed runs after every deploy.
+ * until they expire) but loses its private half, that key's next key (a table key, never used)
+ * is revoked, and no private key is left in the table. Then the key's certificate is signed
+ * through KMS, if these credentials may kms:Sign (the stack's key policy lets only the token
+ * functions sign, so usually they may not: the key is then published without x5c, a gap
+ * docs/signing-keys.md names). Idempotent: the seed runs after every deploy.
  */
 export async function registerKmsSigningKey(client: KmsClient, keyId: string): Promise<void> {
   const { keyId: arn, kid, publicJwk } = await kmsPublicKey(client, keyId);
@@ -22,10 +28,19 @@ export async function registerKmsSigningKey(client: KmsClient, keyId: string): P
     const known = (await listPublicSigningKeys()).some((k) => k.kid === kid);
     // Going back to a key registered earlier would need its record flipped, not a new one.
     if (known) throw new Error(`KMS key ${arn} (kid ${kid}) is registered but not current; rotating back is not supported`);
-    const record = { kid, alg: SIGNING_ALG as typeof SIGNING_ALG, publicJwk, kms_key_id: arn, current: true, created_at: new Date().toISOString() };
-    await replaceCurrentSigningKey(record, current?.kid);
+    const now = new Date().toISOString();
+    const record = { kid, alg: SIGNING_ALG as typeof SIGNING_ALG, publicJwk, kms_key_id: arn, current: true, current_since: now, created_at: now };
+    await replaceCurrentSigningKey(record, current?.kid, current?.next_kid);
   }
   await dropPrivateSigningKeys();
+  if (!(await findSigningKey(kid))?.cert) {
+    try {
+      await certifyKey(kid, publicJwk, kmsSign(client, arn));
+    } catch (error) {
+      if ((error as Error).name !== 'AccessDeniedException') throw error;
+      console.warn(`The KMS key ${arn} is registered without a certificate: these credentials may not kms:Sign (docs/signing-keys.md)`);
+    }
+  }
 }
 
 /** With the default credentials chain (the operator's profile or environment). */

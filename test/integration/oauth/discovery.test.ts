@@ -33,17 +33,25 @@ describe('GET /.well-known/openid-configuration', () => {
 });
 
 describe('GET /.well-known/jwks.json', () => {
-  it('answers the public RS256 signing key, including the current one', async () => {
+  // Since issue 10 the seed makes a next key beside the current one, and every key carries its
+  // certificate (x5c, x5t; test/integration/oauth/jwks-x5c.test.ts checks them).
+  it('answers the current RS256 signing key first, then the next key', async () => {
     const res = await call<{ keys: JWK[] }>('jwks');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=300');
     expect(Object.keys(res.body)).toEqual(['keys']);
-    expect(res.body.keys).toHaveLength(1);
-    const [key] = res.body.keys;
+    expect(res.body.keys).toHaveLength(2);
     const { kid } = await currentSigner();
-    expect(key).toEqual({ kty: 'RSA', e: 'AQAB', n: expect.stringMatching(/^[A-Za-z0-9_-]{342}$/), alg: 'RS256', kid, use: 'sig' });
-    // The kid is the key's RFC 7638 thumbprint, so it names exactly this key.
-    expect(await calculateJwkThumbprint(key!)).toBe(kid);
+    expect(res.body.keys[0]!.kid).toBe(kid);
+    for (const key of res.body.keys) {
+      expect(key).toEqual({
+        kty: 'RSA', e: 'AQAB', n: expect.stringMatching(/^[A-Za-z0-9_-]{342}$/), alg: 'RS256', kid: key.kid, use: 'sig',
+        x5c: [expect.stringMatching(/^[A-Za-z0-9+/]+=*$/)], x5t: expect.stringMatching(/^[A-Za-z0-9_-]{27}$/),
+      });
+      // The kid is the key's RFC 7638 thumbprint, so it names exactly this key.
+      expect(await calculateJwkThumbprint(key)).toBe(key.kid);
+    }
+    expect(res.body.keys[1]!.kid).not.toBe(kid);
   });
 
   it('never exposes a private key member (d, p, q, dp, dq, qi, oth) or a symmetric secret', async () => {
@@ -51,7 +59,7 @@ describe('GET /.well-known/jwks.json', () => {
     expect(res.status).toBe(200);
     for (const key of res.body.keys) {
       for (const member of PRIVATE_MEMBERS) expect(key, `JWKS member "${member}"`).not.toHaveProperty(member);
-      expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+      expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use', 'x5c', 'x5t']);
     }
     // Belt and braces: no member name of the private half anywhere in the document.
     for (const member of PRIVATE_MEMBERS) expect(res.text).not.toContain(`"${member}":`);

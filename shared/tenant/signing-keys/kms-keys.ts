@@ -1,0 +1,102 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import {
+  CreateKeyCommand,
+  GetPublicKeyCommand,
+  ScheduleKeyDeletionCommand,
+  SignCommand,
+  type KMSClient,
+} from '@aws-sdk/client-kms';
+import type { JWK } from 'jose';
+import type { SignBytes } from '#shared/tenant/signing-keys/certificate';
+import { publicJwkWithKid, type KeyMaker } from '#shared/tenant/signing-keys/key-makers';
+
+/**
+ * KMS asymmetric signing keys (AWS): the private half never leaves KMS. What the token signer
+ * (authentication/tokens/kms-signer.ts), the AWS seed and key rotation share: signing, reading
+ * the public half, and making and retiring keys. We hand KMS the signing input and it returns a
+ * PKCS #1 v1.5 signature over its SHA-256: RS256 for a JWS, sha256WithRSAEncryption for a certificate.
+ */
+export type KmsClient = Pick<KMSClient, 'send'>;
+
+export const KMS_ALGORITHM = 'RSASSA_PKCS1_V1_5_SHA_256';
+const KEY_SPEC = 'RSA_2048';
+const KEY_USAGE = 'SIGN_VERIFY';
+/** KMS signs a RAW message of at most 4,096 bytes; a longer one is sent as its SHA-256 digest. */
+export const KMS_RAW_MAX_BYTES = 4096;
+/** The tag that marks the keys this stack made and may sign with (the IAM condition names it). */
+export const SIGNING_KEY_TAG = 'identity-service:signing-key';
+
+/** A KMS key that cannot sign RS256 (a deployment fault: the operator named the wrong key). */
+export class UnsuitableKmsKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export function kmsSign(client: KmsClient, keyId: string): SignBytes {
+  return async (input) => {
+    // An ID token with large custom claims can pass 4 KB. DIGEST signs the same bytes: KMS only
+    // skips the hashing step it would have done, so the signature is identical.
+    const raw = input.byteLength <= KMS_RAW_MAX_BYTES;
+    const out = await client.send(
+      new SignCommand({
+        KeyId: keyId,
+        Message: raw ? input : createHash('sha256').update(input).digest(),
+        MessageType: raw ? 'RAW' : 'DIGEST',
+        SigningAlgorithm: KMS_ALGORITHM,
+      }),
+    );
+    if (!out.Signature) throw new Error(`KMS returned no signature for key ${keyId}`);
+    return out.Signature;
+  };
+}
+
+export interface KmsPublicKey {
+  /** The key's ARN as KMS reports it (what the signer names in Sign). */
+  keyId: string;
+  kid: string;
+  publicJwk: JWK;
+}
+
+/** The key's public half as a JWKS entry (kid = RFC 7638 thumbprint, as for table keys). */
+export async function kmsPublicKey(client: KmsClient, keyId: string): Promise<KmsPublicKey> {
+  const out = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+  const suitable = out.KeySpec === KEY_SPEC && out.KeyUsage === KEY_USAGE && out.SigningAlgorithms?.includes(KMS_ALGORITHM);
+  if (!suitable || !out.PublicKey || !out.KeyId) {
+    throw new UnsuitableKmsKeyError(
+      `KMS key ${out.KeyId ?? keyId} is ${out.KeySpec}/${out.KeyUsage}; the signing key must be ${KEY_SPEC}/${KEY_USAGE}`,
+    );
+  }
+  const jwk = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+  return { keyId: out.KeyId, ...(await publicJwkWithKid(jwk as JWK)) };
+}
+
+/**
+ * New keys made in KMS (CreateKey RSA_2048/SIGN_VERIFY, tagged SIGNING_KEY_TAG=`stack`, with the
+ * key policy `policy` when given), their certificate signed through KMS; a revoked key is
+ * scheduled for deletion after KMS's shortest waiting period (7 days).
+ */
+export function kmsKeyMaker(client: KmsClient, options: { stack: string; policy?: string }): KeyMaker {
+  return {
+    kind: 'kms',
+    async create() {
+      const created = await client.send(
+        new CreateKeyCommand({
+          KeySpec: KEY_SPEC,
+          KeyUsage: KEY_USAGE,
+          Description: 'Signs the identity service tokens (RS256); made by signing key rotation',
+          Tags: [{ TagKey: SIGNING_KEY_TAG, TagValue: options.stack }],
+          ...(options.policy ? { Policy: options.policy } : {}),
+        }),
+      );
+      const arn = created.KeyMetadata?.Arn;
+      if (!arn) throw new Error('KMS CreateKey returned no key ARN');
+      const { keyId, kid, publicJwk } = await kmsPublicKey(client, arn);
+      return { kid, publicJwk, kms_key_id: keyId, sign: kmsSign(client, keyId) };
+    },
+    async retire(record) {
+      if (record.kms_key_id) await client.send(new ScheduleKeyDeletionCommand({ KeyId: record.kms_key_id, PendingWindowInDays: 7 }));
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import type { JWK } from 'jose';
+import { config } from '#shared/platform/config';
+import { tenantChanged } from '#shared/platform/cache';
+import { ConditionFailedError, WriteConflictError } from '#shared/db/errors';
+import {
+  addNextSigningKey,
+  findCurrentSigningKey,
+  findSigningKey,
+  listPublicSigningKeys,
+  putSigningKey,
+  revokeSigningKey as revokeInTable,
+  rotateSigningKeys,
+  setSigningKeyCert,
+  type SigningKeyRecord,
+} from '#shared/db/signing-keys-repo';
+import {
+  SigningKeyNotFoundError,
+  SigningKeyNotRevocableError,
+  SigningKeyRotationUnavailableError,
+  SigningKeysChangedError,
+} from '#shared/tenant/errors';
+import { issueCertificate, type SignBytes } from '#shared/tenant/signing-keys/certificate';
+import { privateJwkSigner, SIGNING_ALG, tableKeyMaker, type KeyMaker } from '#shared/tenant/signing-keys/key-makers';
+import { inListOrder, stateOf } from '#shared/tenant/signing-keys/model';
+import { toWireSigningKey, type WireSigningKey } from '#shared/tenant/signing-keys/wire';
+
+/**
+ * The signing keys' lifecycle (Auth0's): the seed makes a current and a next key; rotation makes
+ * the next key current, the current key previous, and a new next key; revocation retires a
+ * previous key for good. Each change is one conditional write or transaction, then
+ * tenantChanged() so that this process signs and verifies with the new keys at once (other warm
+ * functions within TENANT_CACHE_TTL_MS: docs/signing-keys.md).
+ */
+
+/** Auth0 names its certificates `CN=<tenant>.auth0.com`: ours carry the issuer's host. */
+const commonName = () => new URL(config.ISSUER).hostname;
+
+/**
+ * AWS: the current key is a KMS key (the seed registers it; SIGNING_KEY_KMS_ID) and a Lambda never
+ * holds a private key, so a table key cannot be made here. Rotation by KMS is not wired yet.
+ */
+const onAws = () =>
+  Boolean(config.SIGNING_KEY_KMS_ID) || process.env.BUNDLED_FOR_LAMBDA === 'true' || Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+
+async function makeKey(maker: KeyMaker): Promise<SigningKeyRecord> {
+  const key = await maker.create();
+  const now = new Date();
+  return {
+    kid: key.kid,
+    alg: SIGNING_ALG,
+    publicJwk: key.publicJwk,
+    ...(key.privateJwk ? { privateJwk: key.privateJwk } : {}),
+    ...(key.kms_key_id ? { kms_key_id: key.kms_key_id } : {}),
+    current: false,
+    cert: await issueCertificate(key.publicJwk, key.sign, commonName(), { now }),
+    created_at: now.toISOString(),
+  };
+}
+
+/** Adds a next key to the current key if it has none; a concurrent addition wins quietly. */
+async function ensureNextKey(current: SigningKeyRecord | Omit<SigningKeyRecord, 'privateJwk'>, maker: KeyMaker): Promise<void> {
+  if (current.next_kid) return;
+  try {
+    await addNextSigningKey(await makeKey(maker), current.kid);
+  } catch (error) {
+    if (!(error instanceof WriteConflictError)) throw error;
+  }
+}
+
+/**
+ * Gives every key without a certificate one (keys made before certificates existed): a key that
+ * still has its private half signs its own; an older one is certified by the current key.
+ * Only where a private half is at hand (local); on AWS the KMS key would have to sign (a gap).
+ */
+async function certifyKeys(current: SigningKeyRecord): Promise<void> {
+  if (!current.privateJwk) return;
+  const sign = privateJwkSigner(current.privateJwk);
+  for (const key of await listPublicSigningKeys()) {
+    if (key.cert) continue;
+    const self = key.kid === current.kid;
+    const cert = await issueCertificate(key.publicJwk, sign, commonName(), self ? {} : { issuerJwk: current.publicJwk });
+    await setSigningKeyCert(key.kid, cert);
+  }
+}
+
+/** Gives a key its self-signed certificate, signed by `sign` (a KMS key: through kms:Sign). */
+export async function certifyKey(kid: string, publicJwk: JWK, sign: SignBytes): Promise<void> {
+  await setSigningKeyCert(kid, await issueCertificate(publicJwk, sign, commonName()));
+  tenantChanged();
+}
+
+/**
+ * The seed's step (local): a current key with its certificate, a next key, and certificates for
+ * keys that lack one. Idempotent: an existing tenant keeps its keys and gains what is missing.
+ */
+export async function ensureSigningKeys(maker: KeyMaker = tableKeyMaker): Promise<void> {
+  let current = await findCurrentSigningKey({ withPrivateKey: true });
+  if (!current) {
+    const made = await makeKey(maker);
+    current = { ...made, current: true, current_since: made.created_at };
+    await putSigningKey(current);
+  }
+  await ensureNextKey(current, maker);
+  await certifyKeys(current);
+  tenantChanged();
+}
+
+export async function listSigningKeys(): Promise<WireSigningKey[]> {
+  return inListOrder(await listPublicSigningKeys()).map(toWireSigningKey);
+}
+
+export async function getSigningKey(kid: string): Promise<WireSigningKey> {
+  const key = await findSigningKey(kid);
+  if (!key) throw new SigningKeyNotFoundError();
+  return toWireSigningKey(key);
+}
+
+/** Rotation: answers the key that became current (Auth0 answers it, 201). */
+export async function rotateSigningKey(maker: KeyMaker = tableKeyMaker): Promise<WireSigningKey> {
+  if (onAws() && maker === tableKeyMaker) throw new SigningKeyRotationUnavailableError();
+  let current = await findCurrentSigningKey({ withPrivateKey: false });
+  if (!current) throw new Error('No current signing key: run the seed (npm start does it on first start)');
+  if (!current.next_kid) {
+    await ensureNextKey(current, maker); // a tenant seeded before next keys existed
+    current = await findCurrentSigningKey({ withPrivateKey: false });
+  }
+  const nextKid = current?.next_kid;
+  if (!current || !nextKid) throw new SigningKeysChangedError();
+  const newNext = await makeKey(maker);
+  try {
+    await rotateSigningKeys({ currentKid: current.kid, nextKid, newNext, at: new Date().toISOString() });
+  } catch (error) {
+    if (error instanceof WriteConflictError) throw new SigningKeysChangedError();
+    throw error;
+  }
+  tenantChanged();
+  return toWireSigningKey((await findSigningKey(nextKid))!);
+}
+
+/** Revocation of a previous key; its tokens stop verifying (docs/signing-keys.md for the bound). */
+export async function revokeSigningKey(kid: string, maker: KeyMaker = tableKeyMaker): Promise<WireSigningKey> {
+  let revoked;
+  try {
+    revoked = await revokeInTable(kid, new Date().toISOString());
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+    const found = error.current as SigningKeyRecord | undefined;
+    if (!found) throw new SigningKeyNotFoundError();
+    const state = stateOf(found);
+    if (state === 'previous') throw new SigningKeysChangedError();
+    throw new SigningKeyNotRevocableError(state);
+  }
+  tenantChanged();
+  await maker.retire(revoked);
+  return toWireSigningKey(revoked);
+}
