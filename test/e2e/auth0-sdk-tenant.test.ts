@@ -27,6 +27,7 @@ beforeAll(async () => {
     AUTH0_DOMAIN: service.domain,
     AUTH0_CLIENT_ID: service.credentials.management.client_id,
     AUTH0_CLIENT_SECRET: service.credentials.management.client_secret,
+    AUTH0_APP_CLIENT_ID: service.credentials.application.client_id,
   });
   if (run.code === 0) out = JSON.parse(run.stdout) as Record<string, Json>;
 }, 180_000);
@@ -206,7 +207,6 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
 
   it('connections: create a database connection, list by name and strategy (checkpoint paging), update options, enabled clients, 409, 404, delete 202', () => {
     const c = section('connections');
-    const a = section('applications');
     expect(c.created).toMatchObject({
       id: expect.stringMatching(/^con_[A-Za-z0-9]{16}$/),
       name: 'inventory-staff',
@@ -233,9 +233,9 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     expect(c.updated.options).not.toHaveProperty('password_complexity_options');
     expect(c.updated.options).not.toHaveProperty('validation');
 
-    expect(c.enabledBefore).toEqual([{ client_id: a.spa.client_id }]);
+    expect(c.enabledBefore).toEqual([{ client_id: service.credentials.application.client_id }]);
     expect(c.enabledUpdate).toBe(204);
-    expect(c.enabledAfter).toEqual([{ client_id: a.m2m.client_id }]);
+    expect(c.enabledAfter).toEqual([{ client_id: service.credentials.management.client_id }]);
 
     expect(c.duplicate).toEqual({
       name: 'ConflictError',
