@@ -322,3 +322,67 @@ export class UnknownEnabledClientError extends ManagementError {
     super(400, 'invalid_body', `Payload validation error: 'The client ${clientId} does not exist' on property enabled_clients.`);
   }
 }
+
+// ------------------------------------------------------ resource servers, client grants (issue 10)
+/** GET/PATCH/DELETE of an unknown API (errorCode seen in Auth0.NET's tests; the message is UNCONFIRMED). */
+export class ResourceServerNotFoundError extends ManagementError {
+  constructor() {
+    super(404, 'inexistent_resource_server', 'The resource server does not exist.');
+  }
+}
+
+/** An identifier taken by another API, the Management API's included (Auth0's words UNCONFIRMED). */
+export class ResourceServerConflictError extends ManagementError {
+  constructor() {
+    super(409, 'conflict', 'A resource server with the same identifier already exists');
+  }
+}
+
+/** The Management API is a system API: it is listed, never changed or deleted here. */
+export class SystemResourceServerError extends ManagementError {
+  constructor(action: 'changed' | 'deleted') {
+    super(403, 'operation_not_allowed', `The Auth0 Management API is a system API and cannot be ${action}.`);
+  }
+}
+
+/** A field of an API that fails a rule the schema alone cannot state (reserved identifier, lifetimes, size). */
+export class ResourceServerInvalidError extends ManagementError {
+  constructor(property: string, message: string) {
+    super(400, 'invalid_body', `Payload validation error: '${message}' on property ${property}.`);
+  }
+}
+
+/** GET/PATCH of an unknown client grant (go-auth0 TestClientGrantManager_Delete). */
+export class ClientGrantNotFoundError extends ManagementError {
+  constructor() {
+    super(404, 'inexistent_client_grant', 'The grant does not exist.');
+  }
+}
+
+/** A second grant for one client and audience (terraform-provider-auth0#255). */
+export class ClientGrantConflictError extends ManagementError {
+  constructor(clientId: string, audience: string) {
+    super(409, 'conflict', `A client grant already exists between ${clientId} and ${audience}`);
+  }
+}
+
+/** A grant for a client that does not exist (auth0-deploy-cli#144). */
+export class ClientGrantUnknownClientError extends ManagementError {
+  constructor() {
+    super(404, 'inexistent_client', 'Client not found');
+  }
+}
+
+/** A grant for an audience no API has (auth0-deploy-cli#59). */
+export class ClientGrantUnknownAudienceError extends ManagementError {
+  constructor(audience: string) {
+    super(404, 'inexistent_resource_server', `No resource with identifier ${audience}`);
+  }
+}
+
+/** Scopes the grant's API does not define (Auth0's words UNCONFIRMED). */
+export class ClientGrantUndefinedScopeError extends ManagementError {
+  constructor(audience: string, scopes: readonly string[]) {
+    super(400, 'invalid_body', `Payload validation error: 'The API ${audience} does not define the scopes: ${scopes.join(', ')}' on property scope.`);
+  }
+}

@@ -21,3 +21,6 @@ export const newUserIdPart = () => randomHex(12);
 export const newClientId = () => randomAlphanumeric(32);
 export const newClientSecret = () => randomBytes(48).toString('base64url');
 export const newConnectionId = () => `con_${randomAlphanumeric(16)}`;
+/** Auth0's resource server ids are 24 hex characters; client grant ids are `cgr_` and 16 alphanumerics. */
+export const newResourceServerId = () => randomHex(12);
+export const newClientGrantId = () => `cgr_${randomAlphanumeric(16)}`;
