@@ -13,7 +13,7 @@ import { startHttpsService, type HttpsService } from '#test/support/https-servic
  */
 const fixture = fileURLToPath(new URL('./fixtures/sdk-tenant-flow.mjs', import.meta.url));
 const API = 'https://inventory.example.com/api';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 type Json = any; // the fixture's JSON
 
@@ -226,6 +226,7 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     expect(c.fetched).toEqual(c.created);
     expect(c.byName).toEqual([c.created.id]);
     expect(c.byStrategy).toEqual(['Username-Password-Authentication', 'inventory-staff'].sort());
+    expect(c.someFields).toEqual([{ id: c.created.id, name: 'inventory-staff', strategy: 'auth0' }]);
     expect([...c.iterated].sort()).toEqual(['Username-Password-Authentication', 'inventory-staff'].sort());
 
     // A PATCH carrying options replaces the whole object (Auth0).
