@@ -8,7 +8,9 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EdgeDistribution } from '#infra/edge-distribution';
-import { AccountRootPrincipal, PolicyDocument, PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountRootPrincipal, ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal, type IRole,
+} from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -17,6 +19,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { accessProfileOf, describeProfile, type AccessProfile } from '#infra/access-profiles';
 import { entryFor, esbuildOptions, NATIVE_MODULES } from '#infra/bundling';
 import { tableDefinition } from '#shared/db/table';
 import { routes, type RouteDef } from '#shared/http/routes';
@@ -97,6 +100,8 @@ export class IdentityStack extends Stack {
   readonly jobs: NodejsFunction;
   /** Signs tokens (RS256); only the token-issuing functions may use it (docs/signing-keys.md). */
   readonly signingKey: Key;
+  /** The route functions' roles, one per access profile (infra/access-profiles.ts), by profile id. */
+  readonly roles = new Map<string, { profile: AccessProfile; role: Role }>();
 
   constructor(scope: Construct, id: string, props: IdentityStackProps = {}) {
     super(scope, id, props);
@@ -116,25 +121,14 @@ export class IdentityStack extends Stack {
     this.rulesRunner = this.rulesRunnerFunction();
     this.jobs = this.jobsFunction(issuer);
     this.signingKey = buildSigningKey(this);
-    const signers: IRole[] = [];
     const functions = new Map<string, NodejsFunction>();
     const table: readonly RouteDef[] = routes;
     for (const route of table) {
-      const fn = this.routeFunction(route, issuer);
-      if (route.data === 'write') this.table.grantReadWriteData(fn);
-      else this.table.grantReadData(fn);
-      if (route.runsExtensions) {
-        this.rulesRunner.grantInvoke(fn);
-        fn.addEnvironment('RULES_RUNNER_FUNCTION_NAME', this.rulesRunner.functionName);
-      }
-      if (route.launchesJobs) {
-        this.jobs.grantInvoke(fn);
-        fn.addEnvironment('JOBS_FUNCTION_NAME', this.jobs.functionName);
-      }
-      if (route.issuesTokens) {
-        signers.push(fn.role!);
-        fn.addEnvironment('SIGNING_KEY_KMS_ID', this.signingKey.keyArn);
-      }
+      const profile = accessProfileOf(route);
+      const fn = this.routeFunction(route, issuer, this.roleFor(profile));
+      if (profile.invokesRulesRunner) fn.addEnvironment('RULES_RUNNER_FUNCTION_NAME', this.rulesRunner.functionName);
+      if (profile.invokesJobs) fn.addEnvironment('JOBS_FUNCTION_NAME', this.jobs.functionName);
+      if (profile.signs) fn.addEnvironment('SIGNING_KEY_KMS_ID', this.signingKey.keyArn);
       new HttpRoute(this, `${pascal(route.id)}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -146,7 +140,7 @@ export class IdentityStack extends Stack {
       functions.set(route.id, fn);
     }
     this.functions = functions;
-    allowSigning(this.signingKey, signers);
+    allowSigning(this.signingKey, [...this.roles.values()].filter((r) => r.profile.signs).map((r) => r.role));
 
     // Export/import job files; no function is granted access until the jobs endpoints exist.
     this.jobFilesBucket = new Bucket(this, 'JobFiles', {
@@ -165,10 +159,33 @@ export class IdentityStack extends Stack {
     new CfnOutput(this, 'SigningKeyId', { value: this.signingKey.keyArn });
   }
 
-  private routeFunction(route: RouteDef, issuer: string): NodejsFunction {
+  /**
+   * The role of every route function with this profile, made and granted on first use. Grants go
+   * to the role, never through a function (a grant through one function would reach every
+   * function sharing its role).
+   */
+  private roleFor(profile: AccessProfile): Role {
+    const existing = this.roles.get(profile.id);
+    if (existing) return existing.role;
+    const role = new Role(this, `${pascal(profile.id)}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: describeProfile(profile),
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    if (profile.data === 'write') this.table.grantReadWriteData(role);
+    else this.table.grantReadData(role);
+    if (profile.invokesRulesRunner) this.rulesRunner.grantInvoke(role);
+    if (profile.invokesJobs) this.jobs.grantInvoke(role);
+    // kms:Sign is not an IAM grant: the key policy names the signing roles (allowSigning, below).
+    this.roles.set(profile.id, { profile, role });
+    return role;
+  }
+
+  private routeFunction(route: RouteDef, issuer: string, role: IRole): NodejsFunction {
     const name = pascal(route.id);
     return new NodejsFunction(this, `${name}Function`, {
       description: `${route.method} ${route.path}`,
+      role,
       entry: join(PROJECT_ROOT, entryFor(route.handler)),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),

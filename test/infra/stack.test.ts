@@ -3,9 +3,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { accessProfileOf } from '#infra/access-profiles';
+import { EdgeFirewallStack } from '#infra/edge-firewall';
 import { IdentityStack } from '#infra/stack';
 import { tableDefinition } from '#shared/db/table';
 import { routes, type RouteDef } from '#shared/http/routes';
@@ -145,6 +148,37 @@ describe('IdentityStack', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
     });
+  });
+
+  it('shares one role per access profile: a route function holds its profile role, and every function of a role has that profile', () => {
+    const profiles = new Set(ROUTES.map((r) => accessProfileOf(r).id));
+    expect([...stack.roles.keys()].sort()).toEqual([...profiles].sort());
+    // The profiles' roles, the rules runner's and the jobs function's: no other role in the template.
+    template.resourceCountIs('AWS::IAM::Role', profiles.size + 2);
+    template.resourceCountIs('AWS::IAM::Policy', profiles.size + 1); // the rules runner has no policy of its own
+    for (const route of ROUTES) {
+      const role = stack.roles.get(accessProfileOf(route).id)!.role;
+      const roleId = stack.getLogicalId(role.node.defaultChild as CfnRole);
+      expect(functionOf(route).props.Role, route.id).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    }
+    // A function waits for its role's policy, so it never runs before its grants exist.
+    for (const route of ROUTES) {
+      const { id } = functionOf(route);
+      const policyId = stack.getLogicalId(stack.roles.get(accessProfileOf(route).id)!.role.node.findChild('DefaultPolicy').node.defaultChild as CfnPolicy);
+      expect((resources[id] as Resource & { DependsOn?: string[] }).DependsOn, route.id).toContain(policyId);
+    }
+  });
+
+  it("gives the tenant's routes (issue 10) the profiles their table access and jobs call for", () => {
+    const tenant = ROUTES.filter((r) => /^(clients|resource-servers|client-grants|connections|signing-keys)-/.test(r.id));
+    expect(tenant).toHaveLength(27);
+    for (const route of tenant) {
+      const expected = route.method === 'GET' ? 'table-read' : route.id === 'connections-delete' ? 'table-write-jobs' : 'table-write';
+      expect(accessProfileOf(route).id, route.id).toBe(expected);
+    }
+    // Auth0's revoke is a PUT, the first PUT of a tenant route; it is routed like the others.
+    const byKey = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(byKey).toContain('PUT /api/v2/keys/signing/{kid}/revoke');
   });
 
   it('grants read-only routes no table writes, and write routes the writes', () => {
@@ -297,7 +331,7 @@ describe('IdentityStack: the jobs function', () => {
   });
 
   it('can be invoked by the routes that start jobs, which get its name, and by no other route', () => {
-    expect(jobRoutes().map((r) => r.id)).toEqual(['search-indexes-create', 'search-indexes-delete']);
+    expect(jobRoutes().map((r) => r.id)).toEqual(['search-indexes-create', 'search-indexes-delete', 'connections-delete']);
     const jobsArn = { 'Fn::GetAtt': [jobs().id, 'Arn'] };
     for (const route of ROUTES) {
       const invokes = allowedStatements(functionOf(route))
@@ -363,8 +397,12 @@ describe('IdentityStack: the signing key (KMS)', () => {
     expect(statement).toMatchObject({ Effect: 'Allow', Action: 'kms:Sign', Resource: '*' });
     expect(statement?.Condition).toEqual({ StringEquals: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' } });
     const principals = [statement?.Principal?.AWS].flat();
-    const tokenRoles = tokenRoutes().map((r) => ({ 'Fn::GetAtt': [roleOf(functionOf(r)), 'Arn'] }));
+    // The token functions share one role (their access profile); no other role is named.
+    const tokenRoles = [...new Set(tokenRoutes().map((r) => roleOf(functionOf(r))))].map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }));
     expect(principals).toEqual(tokenRoles);
+    for (const fn of everyFunction().filter((f) => !tokenRoutes().some((r) => functionOf(r).id === f.id))) {
+      expect(tokenRoles, fn.id).not.toContainEqual({ 'Fn::GetAtt': [roleOf(fn), 'Arn'] });
+    }
     // The roles of every other function hold no KMS permission at all (and so no way to sign).
     for (const fn of everyFunction()) {
       const kms = allowedStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('kms:'));
@@ -396,5 +434,54 @@ describe('IdentityStack: the signing key (KMS)', () => {
       const kms = sources.some((s) => s.includes('@aws-sdk/client-kms'));
       expect(kms, fn.id).toBe(tokenRoutes().some((r) => functionOf(r).id === fn.id));
     }
+  });
+});
+
+/**
+ * CloudFormation allows 500 resources per stack (and a 1 MB template). The project keeps every
+ * template under 450, so a feature's routes never meet the hard limit in the middle of a deploy
+ * (docs/deploying.md, "Resources per stack").
+ */
+describe('IdentityStack: resources per template', () => {
+  const LIMIT = 450;
+  const TEMPLATE_BYTES_LIMIT = 1_000_000;
+  /** What one route costs: its function, log group, API route, integration and invoke permission. */
+  const PER_ROUTE = ['AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration', 'AWS::Lambda::Permission'];
+
+  /** Every stack of the app as `cdk synth` builds it, with the edge option on or off (no bundling). */
+  function templatesOf(withEdge: boolean): { name: string; template: Record<string, unknown> }[] {
+    const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const firewall = withEdge
+      ? new EdgeFirewallStack(app, 'IdentityServiceEdge', { env: { ...env, region: 'us-east-1' }, crossRegionReferences: true })
+      : undefined;
+    new IdentityStack(app, 'IdentityService', {
+      env,
+      ...(firewall ? { crossRegionReferences: true, edge: { webAclArn: firewall.webAcl.attrArn } } : {}),
+    });
+    return app.synth().stacks.map((s) => ({ name: s.stackName, template: s.template as Record<string, unknown> }));
+  }
+
+  it('costs five resources per route, and none of them is a role or a policy', () => {
+    for (const type of PER_ROUTE) {
+      const extra = type === 'AWS::Lambda::Function' || type === 'AWS::Logs::LogGroup' ? 2 : 0; // rules runner, jobs
+      template.resourceCountIs(type, ROUTES.length + extra);
+    }
+    const perRoute = ofType('AWS::Lambda::Function').length - 2;
+    expect(ofType('AWS::IAM::Role').length).toBeLessThan(perRoute / 4);
+  });
+
+  it(`keeps every template of the app under ${LIMIT} resources and 1 MB, with and without the edge`, () => {
+    for (const withEdge of [false, true]) {
+      const templates = templatesOf(withEdge);
+      expect(templates.map((t) => t.name)).toEqual(withEdge ? ['IdentityServiceEdge', 'IdentityService'] : ['IdentityService']);
+      for (const { name, template: t } of templates) {
+        const count = Object.keys(t.Resources as object).length;
+        expect(count, `${name} (edge ${withEdge})`).toBeLessThan(LIMIT);
+        expect(JSON.stringify(t).length, `${name} (edge ${withEdge})`).toBeLessThan(TEMPLATE_BYTES_LIMIT);
+      }
+    }
+    // The bundled template the other tests read is the same size as the quick one.
+    expect(Object.keys(resources).length).toBe(Object.keys(templatesOf(false)[0]!.template.Resources as object).length);
   });
 });
