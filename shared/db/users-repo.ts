@@ -42,9 +42,16 @@ const entryWrites = ({ put, remove }: EntryChanges) => [
   ...remove.map((key) => ({ Delete: { TableName: tableName, Key: key } })),
 ];
 
-/** The user, its claims and its search index entries, in one transaction. */
-export async function insertUser(user: UserRecord, entries: IndexEntry[]): Promise<void> {
+/**
+ * The user, its claims and its search index entries, in one transaction. `liveConnection` (the
+ * connection's small directory item) must exist and not be marked deleted, or nothing is written
+ * (ConditionFailedError): a user cannot join a connection whose deletion has begun.
+ */
+export async function insertUser(user: UserRecord, entries: IndexEntry[], liveConnection?: Key): Promise<void> {
   const notExists = 'attribute_not_exists(pk)';
+  const check = liveConnection
+    ? [{ ConditionCheck: { TableName: tableName, Key: liveConnection, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleted_at)' } }]
+    : [];
   try {
     await db.send(
       new TransactWriteCommand({
@@ -54,10 +61,12 @@ export async function insertUser(user: UserRecord, entries: IndexEntry[]): Promi
             Put: { TableName: tableName, Item: claimItem(key, user), ConditionExpression: notExists },
           })),
           ...entryWrites({ put: entries, remove: [] }),
+          ...check,
         ],
       }),
     );
   } catch (error) {
+    if (check.length > 0 && failedConditions(error).at(-1) === true) throw new ConditionFailedError(undefined, false);
     if (isTransactionCanceled(error) && failedConditions(error).some(Boolean)) throw new ItemExistsError();
     if (tooLarge(error)) throw new ItemTooLargeError();
     throw error;

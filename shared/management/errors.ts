@@ -386,3 +386,17 @@ export class ClientGrantUndefinedScopeError extends ManagementError {
     super(400, 'invalid_body', `Payload validation error: 'The API ${audience} does not define the scopes: ${scopes.join(', ')}' on property scope.`);
   }
 }
+
+/** A new password (create or PATCH) on the connection's `password_dictionary`. */
+export class PasswordTooCommonError extends ManagementError {
+  constructor() {
+    super(400, 'invalid_password', 'PasswordDictionaryError: Password is too common');
+  }
+}
+
+/** A new password (create or PATCH) holding the user's own data, under `password_no_personal_info`. */
+export class PasswordHasUserInfoError extends ManagementError {
+  constructor() {
+    super(400, 'invalid_password', 'PasswordNoUserInfoError: Password is based on user information');
+  }
+}

@@ -2,6 +2,7 @@ import { runJobWith, type RunLimits, type RunOutcome } from '#shared/management/
 import type { JobSteps } from '#shared/management/jobs/steps';
 import { backfillStep } from '#shared/management/users/index-backfill-job';
 import { cleanupStep } from '#shared/management/search-indexes/cleanup-job';
+import { connectionDeleteStep } from '#shared/management/connections/delete-job';
 
 /**
  * Every job type and where its steps live. The job machinery (shared/management/jobs) runs any of
@@ -12,6 +13,7 @@ import { cleanupStep } from '#shared/management/search-indexes/cleanup-job';
 export const JOB_STEPS: JobSteps = {
   search_index_backfill: backfillStep,
   search_index_cleanup: cleanupStep,
+  connection_delete: connectionDeleteStep,
 };
 
 export const runJob = (id: string, limits: RunLimits = {}): Promise<RunOutcome> => runJobWith(JOB_STEPS, id, limits);

@@ -5,7 +5,17 @@ import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { MetadataLimitError, UserExistsError } from '#shared/management/errors';
 import { checkPassword, describePolicy, policyFor } from '#shared/tenant/passwords/policy';
 import type { SignupParams } from '#shared/authentication/dbconnections/body';
-import { InvalidSignupError, InvalidSignupParameterError, PasswordStrengthError } from '#shared/authentication/errors';
+import {
+  InvalidSignupError,
+  InvalidSignupParameterError,
+  InvalidUsernameLengthError,
+  PasswordDictionaryError,
+  PasswordNoUserInfoError,
+  PasswordStrengthError,
+  SignupDisabledError,
+} from '#shared/authentication/errors';
+import { passwordRuleFailure } from '#shared/tenant/passwords/rules';
+import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { readSignupInput, type SignupInput } from '#shared/authentication/dbconnections/input';
 import { signupUserMetadata } from '#shared/authentication/dbconnections/signup-metadata';
 import { insertDatabaseUser } from '#shared/management/users/create';
@@ -29,10 +39,14 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
   const user_metadata = signupUserMetadata(input.user_metadata);
   await assertKnownClient(input.client_id);
   const connection = await databaseConnection(input.connection);
+  if (connection.options.disable_signup === true) throw new SignupDisabledError();
   assertUsernameRule(connection, input.username);
   const policy = policyFor(connection.options);
   const report = checkPassword(policy, input.password);
   if (!report.verified) throw new PasswordStrengthError(report, describePolicy(policy));
+  const failure = passwordRuleFailure(connection.options, input.password, input);
+  if (failure === 'dictionary') throw new PasswordDictionaryError();
+  if (failure === 'personal_info') throw new PasswordNoUserInfoError();
   try {
     const user = await insertDatabaseUser(connection, { ...fieldsOf(input), user_metadata, app_metadata: {} });
     return signupResponse(user, input);
@@ -40,6 +54,8 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
     if (error instanceof UserExistsError) throw new InvalidSignupError();
     // A declared search index's type (user_metadata.age: number, and signup sends strings).
     if (error instanceof MetadataLimitError) throw new InvalidSignupParameterError(error.message);
+    // The connection's deletion began after this function's cached read of it.
+    if (error instanceof ConnectionNotFoundError) throw new InvalidSignupParameterError('The connection does not exist.');
     throw error;
   }
 }
@@ -67,6 +83,7 @@ function assertUsernameRule(connection: ConnectionRecord, username: string | und
   const requiresUsername = connection.options.requires_username === true;
   if (username !== undefined && !requiresUsername) throw new InvalidSignupParameterError('Cannot set username for connection without requires_username');
   if (username === undefined && requiresUsername) throw new InvalidSignupParameterError('username is required');
+  if (username !== undefined && usernameLengthProblem(connection.options, username)) throw new InvalidUsernameLengthError();
 }
 
 const PROFILE_FIELDS = ['given_name', 'family_name', 'name', 'nickname', 'picture'] as const;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import { emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
+import { connectionDirectoryKey, emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
 import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
 import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
 import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { UnknownConnectionError, UserBlockedError, WrongCredentialsError } from '#shared/authentication/errors';
-import { admitAttempt, clearAttempt, noteFailure, type Admission } from '#shared/authentication/login/brute-force';
+import { admitAttempt, clearAttempt, noteFailure, unguarded, type Admission } from '#shared/authentication/login/brute-force';
 import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
 
 /**
@@ -44,11 +44,15 @@ export async function authenticatePassword(realm: string, username: string, pass
   });
   const ref: CountersRef = { connection: connection.name, identifier: username, ip };
   const claimKeys = username.length <= MAX_IDENTIFIER_LENGTH ? claimKeysFor(connection, username) : [];
-  const read = await readLoginItems(claimKeys, counterKeys(ref));
+  // `brute_force_protection: false` turns the counters off for this connection (Auth0's option).
+  const guarded = connection.options.brute_force_protection !== false;
+  const read = await readLoginItems(claimKeys, guarded ? counterKeys(ref) : [], connectionDirectoryKey(connection.id));
+  // A deleted connection (or one deleted and made again: another id) refuses at once, even from a warm cache.
+  if (read.connectionEntry?.id !== connection.id || read.connectionEntry.deleted_at !== undefined) throw new UnknownConnectionError(realm);
   const userId = read.claims.find((id) => id !== undefined);
   const partition = (await findUserPartition(userId ?? DECOY_USER_ID, false)) ?? (userId ? await findUserPartition(userId, true) : undefined);
 
-  const admission = await admitAttempt(ref, countersIn(read.items, ref, Date.now()));
+  const admission = guarded ? await admitAttempt(ref, countersIn(read.items, ref, Date.now())) : unguarded(ref);
   const current = (await passwordMatches(partition, password)) ?? (await confirmWithStrongRead(partition, claimKeys, password));
   if (!current) {
     noteFailure(admission, undefined, partition?.user.user_id);

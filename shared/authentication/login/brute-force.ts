@@ -40,7 +40,12 @@ export interface Admission {
   ipCount: number;
   attempts: number;
   at: number;
+  /** False on a connection with `brute_force_protection: false`: nothing was reserved, nothing to clear. */
+  guarded?: false;
 }
+
+/** A connection without brute-force protection: an admission that counts nothing. */
+export const unguarded = (ref: CountersRef): Admission => ({ ref, ipCounted: false, ipCount: 0, attempts: 0, at: Date.now(), guarded: false });
 
 /**
  * Reserves one attempt, or throws 429 too_many_attempts. `seen` is the state the login read
@@ -95,6 +100,7 @@ async function reserve(ref: CountersRef, state: CounterState, policy: BruteForce
 
 /** A wrong password: the reservation already counted it; say when a limit starts. */
 export function noteFailure(admission: Admission, policy = configuredPolicy(), userId?: string): void {
+  if (admission.guarded === false) return;
   const { ref } = admission;
   if (admission.ipCounted && admission.ipCount >= policy.ipLimit) {
     log.warn('login blocked after failed attempts', { connection: ref.connection, ip: ref.ip, ...(userId ? { user_id: userId } : {}) });
@@ -105,5 +111,5 @@ export function noteFailure(admission: Admission, policy = configuredPolicy(), u
 }
 
 /** A correct password (whether or not the login then completes): its counters start again. */
-export const clearAttempt = (admission: Admission, policy = configuredPolicy()) =>
-  clearAttempts(admission.ref, admission.ipCounted, Date.now(), policy.ttlSeconds);
+export const clearAttempt = async (admission: Admission, policy = configuredPolicy()) =>
+  admission.guarded === false ? undefined : clearAttempts(admission.ref, admission.ipCounted, Date.now(), policy.ttlSeconds);

@@ -6,7 +6,7 @@ import { randomAlphanumeric } from '#shared/platform/ids';
  * (`GET /api/v2/jobs/{id}`) plus the progress of our own job types.
  */
 export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export type JobType = 'search_index_backfill' | 'search_index_cleanup';
+export type JobType = 'search_index_backfill' | 'search_index_cleanup' | 'connection_delete';
 
 /** Where a paged read stopped: opaque to the jobs (the repository's start key). */
 export type PageStart = Record<string, unknown>;
@@ -54,7 +54,19 @@ export interface CleanupJob extends JobCommon {
   deleted_entries: number;
 }
 
-export type JobRecord = BackfillJob | CleanupJob;
+/** Deletes a deleted connection's users (a Scan of the profiles, segment by segment), then the connection (management/connections/delete-job.ts). */
+export interface ConnectionDeleteJob extends JobCommon {
+  type: 'connection_delete';
+  connection_id: string;
+  /** The connection's name: users name their connection by it. */
+  connection: string;
+  cursor: { segment: number; start?: PageStart };
+  deleted_users: number;
+  scanned_done: number;
+  scanned_segment: number;
+}
+
+export type JobRecord = BackfillJob | CleanupJob | ConnectionDeleteJob;
 
 export const SCAN_SEGMENTS = 8;
 /** Finished jobs are kept this long (Auth0 deletes jobs after 24 h). */
@@ -96,6 +108,19 @@ export function newBackfillJob(index: { path?: string; generation: string }, now
   };
 }
 
+export function newConnectionDeleteJob(connection: { id: string; name: string }, now: Date): ConnectionDeleteJob {
+  return {
+    ...common('connection_delete', now, now.toISOString()),
+    type: 'connection_delete',
+    connection_id: connection.id,
+    connection: connection.name,
+    cursor: { segment: 0 },
+    deleted_users: 0,
+    scanned_done: 0,
+    scanned_segment: 0,
+  };
+}
+
 export function newCleanupJob(
   index: { path: string; generation: string; shards: number; job_id: string },
   now: Date,
@@ -130,8 +155,10 @@ export function percentageDone(job: JobRecord): number {
 export function toWireJob(job: JobRecord): Record<string, unknown> {
   const head = { type: job.type, status: job.status, created_at: job.created_at, id: job.id, percentage_done: job.percentage_done };
   const progress =
-    job.type === 'search_index_backfill'
-      ? { ...(job.path !== undefined ? { path: job.path } : { builtin: true }), processed_users: job.processed_users, type_mismatches: job.type_mismatches }
-      : { path: job.path, deleted_entries: job.deleted_entries };
+    job.type === 'connection_delete'
+      ? { connection_id: job.connection_id, connection: job.connection, deleted_users: job.deleted_users }
+      : job.type === 'search_index_backfill'
+        ? { ...(job.path !== undefined ? { path: job.path } : { builtin: true }), processed_users: job.processed_users, type_mismatches: job.type_mismatches }
+        : { path: job.path, deleted_entries: job.deleted_entries };
   return { ...head, ...progress, ...(job.status_details !== undefined ? { status_details: job.status_details } : {}) };
 }

@@ -1,7 +1,9 @@
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { insertUser } from '#shared/management/users/store';
-import { PasswordTooWeakError, UsernameNotAllowedError } from '#shared/management/errors';
+import { PasswordHasUserInfoError, PasswordTooCommonError, PasswordTooWeakError, UsernameNotAllowedError } from '#shared/management/errors';
+import { passwordRuleFailure, type PersonalInfo } from '#shared/tenant/passwords/rules';
+import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { InvalidBodyError } from '#shared/platform/errors';
 import { newUserIdPart } from '#shared/platform/ids';
 import { metadataLimits } from '#shared/management/metadata/limits';
@@ -12,7 +14,9 @@ import { checkPassword, policyFor } from '#shared/tenant/passwords/policy';
 import { defaultName, defaultNickname, defaultPicture } from '#shared/management/users/defaults';
 import { DATABASE_PROVIDER, indexedUser, type UserRecord } from '#shared/management/users/model';
 import type { CreateUserBody } from '#shared/management/users/schemas';
-import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
+import { connectionDirectoryKey, normaliseEmail, normaliseUsername } from '#shared/db/keys';
+import { ConditionFailedError } from '#shared/db/errors';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { assertDeclaredTypes, indexChanges } from '#shared/management/search-indexes/writes';
 
@@ -24,7 +28,8 @@ export async function createUser(body: CreateUserBody): Promise<UserRecord> {
   const requiresUsername = connection.options.requires_username === true;
   if (body.username && !requiresUsername) throw new UsernameNotAllowedError();
   if (!body.username && requiresUsername) throw new InvalidBodyError("'Missing required property: username'.");
-  assertPasswordMeetsPolicy(connection, body.password);
+  assertPasswordMeetsPolicy(connection, body.password, body);
+  assertUsernameLength(connection, body.username);
 
   const user_metadata = withoutNulls(body.user_metadata ?? {});
   const app_metadata = withoutNulls(body.app_metadata ?? {});
@@ -38,10 +43,19 @@ export async function createUser(body: CreateUserBody): Promise<UserRecord> {
  * The Management API's answer to a password the connection's policy refuses (on create and on a
  * PATCH, as on Auth0). Auth0 gives no details here; the signup endpoint reports the rules.
  */
-export function assertPasswordMeetsPolicy(connection: ConnectionRecord, password: string): void {
+export function assertPasswordMeetsPolicy(connection: ConnectionRecord, password: string, user: PersonalInfo): void {
   if (!checkPassword(policyFor(connection.options), password).verified) {
     throw new PasswordTooWeakError();
   }
+  const failure = passwordRuleFailure(connection.options, password, user);
+  if (failure === 'dictionary') throw new PasswordTooCommonError();
+  if (failure === 'personal_info') throw new PasswordHasUserInfoError();
+}
+
+/** The connection's `validation.username` length bounds (Auth0's message). */
+function assertUsernameLength(connection: ConnectionRecord, username: string | undefined): void {
+  const problem = username === undefined ? undefined : usernameLengthProblem(connection.options, username);
+  if (problem) throw new InvalidBodyError(`'${problem}' on property username (The user's username).`);
 }
 
 /** A new database user as the caller validated it (Management API or signup). */
@@ -96,7 +110,13 @@ export async function insertDatabaseUser(connection: ConnectionRecord, input: Ne
   const indexes = await loadSearchIndexes();
   const wire = indexedUser(user);
   assertDeclaredTypes(undefined, wire, indexes);
-  await insertUser(user, indexChanges(undefined, wire, indexes).put);
+  try {
+    await insertUser(user, indexChanges(undefined, wire, indexes).put, connectionDirectoryKey(connection.id));
+  } catch (error) {
+    // The connection's deletion began after it was read (a cached copy): it takes no new users.
+    if (error instanceof ConditionFailedError) throw new ConnectionNotFoundError();
+    throw error;
+  }
   return user;
 }
 

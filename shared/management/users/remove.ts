@@ -21,6 +21,11 @@ import { retryingOnRaces } from '#shared/management/users/preconditions';
  */
 export async function removeUser(caller: Caller, userId: string, expectedVersions: number[] | undefined): Promise<void> {
   assertCanDelete(caller, userId);
+  await deleteUserById(userId, expectedVersions);
+}
+
+/** The deletion itself, without a caller: the users of a deleted connection go this way (management/connections/delete-job.ts). */
+export async function deleteUserById(userId: string, expectedVersions?: number[]): Promise<void> {
   let deleted: UserRecord | undefined;
   await retryingOnRaces({ expectedVersions }, async () => {
     const partition = await findUserPartition(userId, true);

@@ -113,7 +113,7 @@ async function toChanges(body: UpdateUserBody, expectedVersions: number[] | unde
 async function checkPasswordReset(userId: string, password: string): Promise<UserRecord> {
   const partition = await findUserPartition(userId, true);
   if (!partition) throw new UserNotFoundError();
-  assertPasswordMeetsPolicy(await connectionByName(partition.user.connection), password);
+  assertPasswordMeetsPolicy(await connectionByName(partition.user.connection), password, partition.user);
   return partition.user;
 }
 
