@@ -5,7 +5,7 @@ import { createClient, loadClient } from '#shared/tenant/clients';
 import { config, managementAudience } from '#shared/platform/config';
 import { DEFAULT_CONNECTION } from '#shared/tenant/connections';
 import { putClientGrant } from '#shared/db/clients-repo';
-import { insertConnection } from '#shared/db/connections-repo';
+import { ensureDirectoryEntry, insertConnection } from '#shared/db/connections-repo';
 import { newConnectionId } from '#shared/platform/ids';
 import { ensureSearchIndexes } from '#shared/management/search-indexes/manage';
 import { ensureSigningKeys } from '#shared/tenant/signing-keys/lifecycle';
@@ -25,7 +25,7 @@ export interface BootstrapCredentials {
 }
 
 export async function seedTenant(): Promise<void> {
-  await insertConnection({
+  const created = await insertConnection({
     id: newConnectionId(),
     name: DEFAULT_CONNECTION,
     strategy: 'auth0',
@@ -35,6 +35,8 @@ export async function seedTenant(): Promise<void> {
     realms: [DEFAULT_CONNECTION],
     is_domain_connection: false,
   });
+  // A tenant seeded before connections had a directory item gets one (idempotent).
+  if (!created) await ensureDirectoryEntry(DEFAULT_CONNECTION);
   await ensureSigningKey();
   await ensureSearchIndexes();
 }
