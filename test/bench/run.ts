@@ -5,12 +5,14 @@
  * - users.ts: Management API operations over HTTP with DynamoDB's consumed capacity per request;
  * - logins.ts: password-realm and refresh_token grants with 0 and 3 small rules, the rules
  *   sandbox, argon2id and signing alone;
+ * - custom-api.ts: client_credentials for a custom API, and a login with and without its `audience`;
  * - spinning.ts: requests measured while two logins spin;
  * - search.ts: search over BENCH_SEARCH_USERS loaded users;
  * - bundles.ts: every route's Lambda bundle (size, cold import).
  * Prints the reports and the targets, writes everything to .bench/results.json.
  * `BENCH_ONLY=search` runs the search section alone (to .bench/results-search.json);
- * `BENCH_ONLY=spinning` the requests measured while two logins spin (.bench/results-spinning.json).
+ * `BENCH_ONLY=spinning` the requests measured while two logins spin (.bench/results-spinning.json);
+ * `BENCH_ONLY=custom-api` the custom API's tokens and logins (.bench/results-custom-api.json).
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { JavaMissingError } from '#infra/local/dynamodb-local';
 import * as bundles from '#test/bench/bundles';
 import { startSession, type RunContext, type ServiceContext, type TableContext } from '#test/bench/context';
+import * as customApi from '#test/bench/custom-api';
 import * as logins from '#test/bench/logins';
 import * as search from '#test/bench/search';
 import { targetLines, type RunInfo, type Section, type TargetCheck } from '#test/bench/section';
@@ -35,9 +38,10 @@ const loginsSection: Section<logins.LoginsResults, logins.LoginsContext> = login
 const spinningSection: Section<spinning.SpinningBench, ServiceContext> = spinning;
 const searchSection: Section<search.SearchResults, TableContext> = search;
 const bundlesSection: Section<bundles.BundlesResults, RunContext> = bundles;
+const customApiSection: Section<customApi.CustomApiResults, ServiceContext> = customApi;
 
 /** The sections that run alone; unset, everything. */
-const SECTIONS = [searchSection.name, spinningSection.name];
+const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name];
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
   throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are ${SECTIONS.join(', ')}`);
@@ -55,9 +59,11 @@ async function main(): Promise<void> {
     if (ONLY === searchSection.name) return await runAlone(searchSection, session.table, loadAtStart, seconds);
     const ctx = await session.startService();
     if (ONLY === spinningSection.name) return await runAlone(spinningSection, ctx, loadAtStart, seconds);
+    if (ONLY === customApiSection.name) return await runAlone(customApiSection, ctx, loadAtStart, seconds, customApi.json);
 
     const usersResults = await usersSection.run(ctx);
     const loginsResults = await loginsSection.run({ ...ctx, operations: usersResults.ops });
+    const customApiResults = await customApiSection.run(ctx);
     const spinningResults = await spinningSection.run(ctx);
     // Search last, since it loads the table with BENCH_SEARCH_USERS users.
     const searchResults = await searchSection.run(ctx);
@@ -71,12 +77,14 @@ async function main(): Promise<void> {
       ...usersSection.targets(usersResults, run),
       ...bundlesSection.targets(bundlesResults, run),
       ...loginsSection.targets(loginsResults, run),
+      ...customApiSection.targets(customApiResults, run),
       ...searchSection.targets(searchResults, run),
       ...spinningSection.targets(spinningResults, run),
     ];
     console.log(spinningSection.report(spinningResults, run));
     console.log(usersSection.report(usersResults, run));
     console.log(loginsSection.report(loginsResults, run));
+    console.log(customApiSection.report(customApiResults, run));
     console.log(searchSection.report(searchResults, run));
     console.log(bundlesSection.report(bundlesResults, run));
     printTargets(targets);
@@ -97,6 +105,7 @@ async function main(): Promise<void> {
       operations: u.operations,
       firstCalls: u.firstCalls,
       logins: logins.json(loginsResults),
+      customApi: customApi.json(customApiResults),
       search: searchResults,
       spinning: spinningResults,
       notes: u.notes,
@@ -111,7 +120,9 @@ async function main(): Promise<void> {
 }
 
 /** One section alone (`BENCH_ONLY`): its report and targets, to .bench/results-<name>.json. */
-async function runAlone<R, C extends TableContext>(section: Section<R, C>, ctx: C, loadAtStart: number[], seconds: () => number): Promise<void> {
+async function runAlone<R, C extends TableContext>(
+  section: Section<R, C>, ctx: C, loadAtStart: number[], seconds: () => number, toJson: (results: R) => unknown = (r) => r,
+): Promise<void> {
   const results = await section.run(ctx);
   const run: RunInfo = { records: ctx.records, load: { atStart: loadAtStart, atEnd: loadNow() } };
   console.log(section.report(results, run));
@@ -121,7 +132,7 @@ async function runAlone<R, C extends TableContext>(section: Section<R, C>, ctx: 
   writeResults(`results-${section.name}.json`, {
     timestamp: new Date().toISOString(),
     machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverageAtEnd: loadNow() },
-    [section.name]: results,
+    [section.name]: toJson(results),
     targets,
     totalSeconds: seconds(),
   });
