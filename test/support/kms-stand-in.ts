@@ -1,10 +1,10 @@
 import { createHash, generateKeyPairSync, privateEncrypt, sign, constants, type KeyObject } from 'node:crypto';
-import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GetPublicKeyCommand, ScheduleKeyDeletionCommand, SignCommand } from '@aws-sdk/client-kms';
 
 /**
  * A stand-in for AWS KMS (not for our storage): an object with the KMS client's `send` that
- * answers Sign and GetPublicKey the way the service documents them, with node:crypto keys. It
- * refuses what KMS refuses (a RAW message over 4,096 bytes, a DIGEST that is not 32 bytes, an
+ * answers Sign, GetPublicKey, CreateKey and ScheduleKeyDeletion the way the service documents
+ * them, with node:crypto keys. It refuses what KMS refuses (a RAW message over 4,096 bytes, a DIGEST that is not 32 bytes, an
  * unknown key, another algorithm), so the signer is tested against KMS's contract, and it records
  * every request so a test can check what was sent.
  */
@@ -30,6 +30,9 @@ export class KmsError extends Error {
 export class KmsStandIn {
   readonly keys = new Map<string, StandInKey>();
   readonly signRequests: SignCommand['input'][] = [];
+  readonly createRequests: CreateKeyCommand['input'][] = [];
+  /** Keys scheduled for deletion, by ARN, with the waiting period asked for. */
+  readonly deletions = new Map<string, number>();
 
   /** Creates an RSA 2048 signing key (or one of another spec/usage, to test refusals). */
   createKey(options: { keySpec?: string; keyUsage?: string } = {}): StandInKey {
@@ -58,7 +61,19 @@ export class KmsStandIn {
         SigningAlgorithms: key.keyUsage === 'SIGN_VERIFY' ? [KMS_ALGORITHM, 'RSASSA_PSS_SHA_256'] : undefined,
       };
     }
-    throw new KmsError('UnsupportedOperation', 'the stand-in answers Sign and GetPublicKey only');
+    if (command instanceof CreateKeyCommand) {
+      this.createRequests.push(command.input);
+      const key = this.createKey({ keySpec: command.input.KeySpec, keyUsage: command.input.KeyUsage });
+      return { KeyMetadata: { Arn: key.arn, KeyId: key.arn.split('/')[1], KeySpec: key.keySpec, KeyUsage: key.keyUsage } };
+    }
+    if (command instanceof ScheduleKeyDeletionCommand) {
+      const key = this.find(command.input.KeyId);
+      const days = command.input.PendingWindowInDays ?? 30;
+      if (days < 7 || days > 30) throw new KmsError('ValidationException', 'PendingWindowInDays must be between 7 and 30');
+      this.deletions.set(key.arn, days);
+      return { KeyId: key.arn, KeyState: 'PendingDeletion', PendingWindowInDays: days };
+    }
+    throw new KmsError('UnsupportedOperation', 'the stand-in answers Sign, GetPublicKey, CreateKey and ScheduleKeyDeletion only');
   }
 
   private sign(input: SignCommand['input']) {
