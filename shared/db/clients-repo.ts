@@ -1,7 +1,8 @@
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { withoutKeys } from '#shared/db/items';
-import { CLIENT_GRANT_SK_PREFIX, clientGrantKey, clientKey, clientPartition } from '#shared/db/keys';
+import { CLIENT_GRANT_SK_PREFIX, clientKey, clientPartition } from '#shared/db/keys';
+import { newGrantPuts, type StoredClientGrant } from '#shared/db/client-grants-repo';
 
 export interface ClientRecord {
   client_id: string;
@@ -14,10 +15,17 @@ export interface ClientRecord {
   created_at: string;
 }
 
+/** A grant as the token endpoint reads it (shared/db/client-grants-repo.ts writes and lists grants). */
 export interface ClientGrantRecord {
+  /** `cgr_…`; absent only on grant items written before grants were managed (the seed adopts them). */
+  id?: string;
   client_id: string;
   audience: string;
   scope: string[];
+  subject_type?: 'client' | 'user';
+  created_at?: string;
+  /** The seeded Management grant only: the scope catalogue it was last synced with (shared/management/client-grants/bootstrap.ts). */
+  seeded_scopes?: string[];
 }
 
 /** A client with its grants: one Query over the client's partition. */
@@ -38,7 +46,8 @@ export async function findClientWithGrants(
   return { client: withoutKeys<ClientRecord>(client), grants: grants.map((g) => withoutKeys<ClientGrantRecord>(g)) };
 }
 
-export async function insertClient(client: ClientRecord, grants: ClientGrantRecord[]): Promise<void> {
+/** The client and its grants (each with its directory item), in one transaction. */
+export async function insertClient(client: ClientRecord, grants: StoredClientGrant[]): Promise<void> {
   await db.send(
     new TransactWriteCommand({
       TransactItems: [
@@ -49,12 +58,8 @@ export async function insertClient(client: ClientRecord, grants: ClientGrantReco
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        ...grants.map((g) => ({ Put: { TableName: tableName, Item: { ...clientGrantKey(g.client_id, g.audience), ...g } } })),
+        ...grants.flatMap(newGrantPuts),
       ],
     }),
   );
-}
-
-export async function putClientGrant(grant: ClientGrantRecord): Promise<void> {
-  await db.send(new PutCommand({ TableName: tableName, Item: { ...clientGrantKey(grant.client_id, grant.audience), ...grant } }));
 }

@@ -6,7 +6,7 @@ import {
   type ClientGrantRecord,
   type ClientRecord,
 } from '#shared/db/clients-repo';
-import { newClientId, newClientSecret } from '#shared/platform/ids';
+import { newClientGrantId, newClientId, newClientSecret } from '#shared/platform/ids';
 
 /**
  * Applications (Auth0 "clients") and their grants to APIs. Secrets are shown once, at creation,
@@ -18,7 +18,8 @@ export interface NewClient {
   name: string;
   app_type: ClientRecord['app_type'];
   grant_types: string[];
-  grants?: { audience: string; scope: readonly string[] }[];
+  /** `seeded_scopes`: the seed's Management grant records the catalogue it holds (management/client-grants/bootstrap.ts). */
+  grants?: { audience: string; scope: readonly string[]; seeded_scopes?: readonly string[] }[];
 }
 
 export async function createClient(input: NewClient): Promise<{ client: ClientRecord; client_secret: string }> {
@@ -32,7 +33,10 @@ export async function createClient(input: NewClient): Promise<{ client: ClientRe
     is_first_party: true,
     created_at: new Date().toISOString(),
   };
-  const grants = (input.grants ?? []).map((g) => ({ client_id: client.client_id, audience: g.audience, scope: [...g.scope] }));
+  const grants = (input.grants ?? []).map((g) => ({
+    id: newClientGrantId(), client_id: client.client_id, audience: g.audience, scope: [...g.scope], created_at: client.created_at,
+    ...(g.seeded_scopes ? { seeded_scopes: [...g.seeded_scopes] } : {}),
+  }));
   await insertClient(client, grants);
   return { client, client_secret };
 }
