@@ -30,7 +30,7 @@ export async function passwordGrant(
   if (!username) throw new MissingParameterError('username');
   if (!password) throw new MissingParameterError('password');
   if (grantType === PASSWORD_REALM_GRANT && !realm) throw new MissingParameterError('realm');
-  const { scopes, audience } = negotiateScopes(client, req.params.scope, req.params.audience);
+  const { scopes, audience, accessTokenLifetime } = await negotiateScopes(client, req.params.scope, req.params.audience);
   // The plain password grant always uses the tenant's default connection; the realm grant names one.
   const connectionName = grantType === 'password' ? DEFAULT_CONNECTION : realm!;
   const { connection, partition, admission } = await authenticatePassword(connectionName, username, password, req.ip);
@@ -49,7 +49,9 @@ export async function passwordGrant(
   const offline = scopes.includes('offline_access');
   const key = offline ? newRefreshKey() : undefined;
   const now = new Date();
-  const lifetime = offline ? REFRESH_TOKEN_TTL_SECONDS : config.ACCESS_TOKEN_TTL_SECONDS;
+  // The session outlives every token of it: /userinfo and the Management API check it.
+  const tokenLifetime = accessTokenLifetime ?? config.ACCESS_TOKEN_TTL_SECONDS;
+  const lifetime = offline ? Math.max(REFRESH_TOKEN_TTL_SECONDS, tokenLifetime) : tokenLifetime;
   await Promise.all([
     putSession({
       sid, user_id: login.user.user_id, client_id: client.client_id, connection: connection.name, scope: scopes, audience,
@@ -59,5 +61,7 @@ export async function passwordGrant(
     recordLogin(login.user.user_id, req.ip, now.toISOString()),
     clearAttempt(admission),
   ]);
-  return signLoginTokens({ ...login, client, sid, scopes, audience, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}) });
+  return signLoginTokens({
+    ...login, client, sid, scopes, audience, accessTokenLifetime, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}),
+  });
 }

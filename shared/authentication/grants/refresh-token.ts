@@ -5,6 +5,7 @@ import { InvalidRefreshTokenError, MissingParameterError, RefreshScopesNotGrante
 import { log } from '#shared/platform/log';
 import { completeLogin } from '#shared/authentication/login/complete-login';
 import { isGenuine, parseRefreshToken, refreshToken } from '#shared/authentication/login/refresh-tokens';
+import { renegotiateScopes } from '#shared/authentication/login/scopes';
 import { signLoginTokens, type LoginTokens } from '#shared/authentication/login/tokens';
 import type { AuthenticatedClient } from '#shared/authentication/oauth/client-auth';
 import type { TokenRequest } from '#shared/authentication/oauth/token-request';
@@ -33,7 +34,8 @@ export async function refreshTokenGrant(req: TokenRequest, { client }: Authentic
   if (session.revoked || session.ttl < nowSeconds()) throw new InvalidRefreshTokenError();
   if (presented.generation !== session.refresh.generation) return reuseDetected(session, presented.generation);
 
-  const scopes = narrowedScopes(session, req.params.scope);
+  // The session's scopes (narrowed by `scope`) that its API still grants; the API's current lifetime.
+  const { scopes, accessTokenLifetime } = await renegotiateScopes(client, narrowedScopes(session, req.params.scope), session.audience);
   const partition = await findUserPartition(session.user_id, false) ?? (await findUserPartition(session.user_id, true));
   if (!partition) throw new InvalidRefreshTokenError();
   if (partition.user.blocked === true) throw new UserBlockedError();
@@ -49,7 +51,7 @@ export async function refreshTokenGrant(req: TokenRequest, { client }: Authentic
     return reuseDetected((await findSession(session.sid, true)) ?? session, presented.generation);
   }
   const next = refreshToken(session.refresh.key, session.sid, presented.generation + 1);
-  return signLoginTokens({ ...login, client, sid: session.sid, scopes, audience: session.audience, refreshToken: next });
+  return signLoginTokens({ ...login, client, sid: session.sid, scopes, audience: session.audience, accessTokenLifetime, refreshToken: next });
 }
 
 /**

@@ -32,6 +32,8 @@ export interface TokenFacts {
   idTokenClaims: Record<string, JsonValue>;
   accessTokenClaims: Record<string, JsonValue>;
   refreshToken?: string;
+  /** The API's token_lifetime; undefined: ACCESS_TOKEN_TTL_SECONDS. */
+  accessTokenLifetime?: number;
 }
 
 export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
@@ -40,13 +42,14 @@ export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
   const audiences = [facts.audience, openid ? userinfoAudience : undefined].filter((a): a is string => a !== undefined);
   if (audiences.length === 0) audiences.push(userinfoAudience);
   const scope = facts.scopes.join(' ');
+  const expiresIn = facts.accessTokenLifetime ?? config.ACCESS_TOKEN_TTL_SECONDS;
   const accessToken = signJwt({
     ...facts.accessTokenClaims,
     iss: config.ISSUER,
     sub: facts.user.user_id,
     aud: audiences.length === 1 ? audiences[0] : audiences,
     iat,
-    exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
+    exp: iat + expiresIn,
     scope,
     azp: facts.client.client_id,
     sid: facts.sid,
@@ -68,7 +71,7 @@ export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
     ...(idToken ? { id_token: await idToken } : {}),
     ...(facts.refreshToken ? { refresh_token: facts.refreshToken } : {}),
     scope,
-    expires_in: config.ACCESS_TOKEN_TTL_SECONDS,
+    expires_in: expiresIn,
     token_type: 'Bearer',
   };
 }
