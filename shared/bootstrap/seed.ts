@@ -4,7 +4,7 @@ import { MANAGEMENT_SCOPES } from '#shared/tenant/scopes';
 import { createClient, loadClient } from '#shared/tenant/clients';
 import { config, managementAudience } from '#shared/platform/config';
 import { DEFAULT_CONNECTION } from '#shared/tenant/connections';
-import { putClientGrant } from '#shared/db/clients-repo';
+import { syncManagementGrant } from '#shared/management/client-grants/bootstrap';
 import { ensureDirectoryEntry, insertConnection } from '#shared/db/connections-repo';
 import { newConnectionId } from '#shared/platform/ids';
 import { ensureSearchIndexes } from '#shared/management/search-indexes/manage';
@@ -60,7 +60,7 @@ export async function createBootstrapClients(): Promise<BootstrapCredentials> {
     name: 'Management API (bootstrap)',
     app_type: 'non_interactive',
     grant_types: ['client_credentials'],
-    grants: [{ audience: managementAudience, scope: MANAGEMENT_SCOPES }],
+    grants: [{ audience: managementAudience, scope: MANAGEMENT_SCOPES, seeded_scopes: MANAGEMENT_SCOPES }],
   });
   const application = await createClient({
     name: 'Default App',
@@ -75,11 +75,14 @@ export async function createBootstrapClients(): Promise<BootstrapCredentials> {
   };
 }
 
-/** Keeps saved credentials usable: the grant follows the current issuer and scope catalogue. */
+/**
+ * Keeps saved credentials usable: they follow the current issuer, and the Management grant gains
+ * scopes new to the catalogue, never one an operator removed (syncManagementGrant).
+ */
 export async function refreshBootstrap(saved: BootstrapCredentials): Promise<BootstrapCredentials | undefined> {
   const [management, application] = await Promise.all([loadClient(saved.management.client_id), loadClient(saved.application.client_id)]);
   if (!management || !application) return undefined;
-  await putClientGrant({ client_id: saved.management.client_id, audience: managementAudience, scope: [...MANAGEMENT_SCOPES] });
+  await syncManagementGrant(saved.management.client_id);
   return { ...saved, issuer: config.ISSUER, management: { ...saved.management, audience: managementAudience } };
 }
 
