@@ -70,7 +70,7 @@ export const DatabaseOptions = z
   .object({
     passwordPolicy: z.enum(PASSWORD_POLICY_LEVELS).nullable().optional().describe('Password strength level'),
     password_complexity_options: z
-      .object({ min_length: z.number().int().min(1).max(128).optional().describe('Minimum password length') })
+      .object({ min_length: z.number().int().min(1).max(128).optional() })
       .strict()
       .nullable()
       .optional(),
