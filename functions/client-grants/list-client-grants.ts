@@ -11,5 +11,5 @@ export const handler = managementRoute('client-grants-list', { query: ListClient
     return { body: { client_grants, ...(page.next ? { next: page.next } : {}) } };
   }
   if (!query.include_totals) return { body: client_grants };
-  return { body: { total: page.total, start: page.start, limit: page.limit, client_grants } };
+  return { body: { start: page.start, limit: page.limit, total: page.total, client_grants } };
 });

@@ -15,5 +15,5 @@ export const handler = managementRoute('resource-servers-list', { query: ListRes
   const page = await listApis(query, identifiers);
   const apis = page.apis.map((api) => projectApi(toWireApi(api), query.fields, query.include_fields));
   if (!query.include_totals) return { body: apis };
-  return { body: { total: page.total, start: page.start, limit: page.limit, resource_servers: apis } };
+  return { body: { start: page.start, limit: page.limit, total: page.total, resource_servers: apis } };
 });

@@ -51,7 +51,7 @@ export async function createGrant(body: CreateClientGrantBody): Promise<repo.Sto
     created_at: new Date().toISOString(),
   };
   try {
-    await repo.insertClientGrant(grant, found.storedId);
+    await insertRetrying(grant, found.storedId);
   } catch (error) {
     if (!(error instanceof repo.GrantRefusedError)) throw error instanceof WriteConflictError ? new ExtensionsChangedError() : error;
     if (error.reason === 'client_missing') throw new ClientGrantUnknownClientError();
@@ -60,6 +60,18 @@ export async function createGrant(body: CreateClientGrantBody): Promise<repo.Sto
   }
   tenantChanged();
   return grant;
+}
+
+/** Grants for one API made at once meet on the API's revision: DynamoDB cancels one, which tries again. */
+async function insertRetrying(grant: repo.StoredClientGrant, apiId: string | undefined): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await repo.insertClientGrant(grant, apiId);
+    } catch (error) {
+      if (!(error instanceof WriteConflictError) || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 20 * Math.random()));
+    }
+  }
 }
 
 export async function getGrant(id: string): Promise<repo.StoredClientGrant> {

@@ -58,27 +58,24 @@ const descriptions = {
   skip_consent: 'Whether to skip user consent for applications flagged as first party (true) or not (false).',
 };
 
+/** Every field but the identifier, each optional, with Auth0's description (shown in validation messages). */
 const fields = {
-  name: name.describe(descriptions.name),
-  scopes: scopes.describe(descriptions.scopes),
-  signing_alg: signingAlg.describe(descriptions.signing_alg),
-  token_lifetime: lifetime.describe(descriptions.token_lifetime),
-  token_lifetime_for_web: lifetime.describe(descriptions.token_lifetime_for_web),
-  allow_offline_access: z.boolean().describe(descriptions.allow_offline_access),
-  skip_consent_for_verifiable_first_party_clients: z.boolean().describe(descriptions.skip_consent),
-  enforce_policies: enforcePolicies,
-  token_dialect: tokenDialect,
+  name: name.optional().describe(descriptions.name),
+  scopes: scopes.optional().describe(descriptions.scopes),
+  signing_alg: signingAlg.optional().describe(descriptions.signing_alg),
+  token_lifetime: lifetime.optional().describe(descriptions.token_lifetime),
+  token_lifetime_for_web: lifetime.optional().describe(descriptions.token_lifetime_for_web),
+  allow_offline_access: z.boolean().optional().describe(descriptions.allow_offline_access),
+  skip_consent_for_verifiable_first_party_clients: z.boolean().optional().describe(descriptions.skip_consent),
+  enforce_policies: enforcePolicies.optional(),
+  token_dialect: tokenDialect.optional(),
 };
 
-export const CreateResourceServerBody = z
-  .object(fields)
-  .partial()
-  .extend({ identifier: identifier.describe(descriptions.identifier) })
-  .strict();
+export const CreateResourceServerBody = z.object({ identifier: identifier.describe(descriptions.identifier), ...fields }).strict();
 export type CreateResourceServerBody = z.output<typeof CreateResourceServerBody>;
 
 /** Everything but the identifier, which is immutable (sending it is a 400 naming it). */
-export const UpdateResourceServerBody = z.object(fields).partial().strict();
+export const UpdateResourceServerBody = z.object(fields).strict();
 export type UpdateResourceServerBody = z.output<typeof UpdateResourceServerBody>;
 
 /** An id (24 hex) or, for GET, an identifier (URL-encoded in the path). */
