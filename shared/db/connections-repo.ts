@@ -23,6 +23,7 @@ export interface ConnectionRecord {
   /** `auth0` is a database connection (users with passwords); other strategies are Auth0's social and enterprise ones. */
   strategy: string;
   display_name?: string;
+  show_as_button?: boolean;
   /** Auth0's option names, verbatim (`passwordPolicy` is camelCase on Auth0 too); validated by the management area. */
   options: ConnectionOptions;
   enabled_clients: string[];
@@ -155,7 +156,7 @@ export async function ensureDirectoryEntry(name: string): Promise<boolean> {
 }
 
 /** The fields a PATCH may change (Auth0's names); `undefined` leaves a field as it is. */
-export type ConnectionChanges = Partial<Pick<ConnectionRecord, 'display_name' | 'options' | 'configuration_tokens' | 'enabled_clients' | 'metadata' | 'is_domain_connection' | 'realms'>>;
+export type ConnectionChanges = Partial<Pick<ConnectionRecord, 'display_name' | 'show_as_button' | 'options' | 'configuration_tokens' | 'enabled_clients' | 'metadata' | 'is_domain_connection' | 'realms'>>;
 
 /**
  * Sets the given fields (names from a fixed list, values as placeholders) of a live connection and
@@ -185,7 +186,7 @@ export async function updateConnectionFields(record: ConnectionDirectoryEntry, c
     throw translated(error);
   }
 }
-const CHANGEABLE: readonly string[] = ['display_name', 'options', 'configuration_tokens', 'enabled_clients', 'metadata', 'is_domain_connection', 'realms'];
+const CHANGEABLE: readonly string[] = ['display_name', 'show_as_button', 'options', 'configuration_tokens', 'enabled_clients', 'metadata', 'is_domain_connection', 'realms'];
 
 /**
  * The deletion's first write, one transaction: marks the hot-path record and the directory item

@@ -55,6 +55,7 @@ export async function createConnection(body: CreateConnectionBody): Promise<Conn
     name: body.name,
     strategy: DATABASE_STRATEGY,
     ...(body.display_name !== undefined ? { display_name: body.display_name } : {}),
+    ...(body.show_as_button !== undefined ? { show_as_button: body.show_as_button } : {}),
     options,
     ...(tokens ? { configuration_tokens: tokens } : {}),
     enabled_clients: unique(body.enabled_clients ?? []),
@@ -104,13 +105,30 @@ export interface ConnectionPage {
 
 /** Filters, then Auth0's paging (per_page defaults to 100, its maximum). Sorted by name, as Auth0 lists them. */
 export async function listConnections(query: ListConnectionsQuery, strategies: string[]): Promise<ConnectionPage> {
-  const all = (await listConnectionRecords())
-    .filter((c) => strategies.length === 0 || strategies.includes(c.strategy))
-    .filter((c) => query.name === undefined || c.name === query.name)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const all = await filtered(query, strategies);
   const limit = query.per_page ?? 100;
   const start = (query.page ?? 0) * limit;
   return { connections: all.slice(start, start + limit), total: all.length, start, limit };
+}
+
+/**
+ * Auth0's checkpoint paging (`from`, `take`; take defaults to 50): `{connections, next}`, `next`
+ * present while more follow. The checkpoint is opaque to callers: the last name given, encoded.
+ */
+export async function listConnectionsFrom(query: ListConnectionsQuery, strategies: string[]): Promise<{ connections: ConnectionRecord[]; next?: string }> {
+  const after = query.from ? Buffer.from(query.from, 'base64url').toString('utf8') : undefined;
+  const rest = (await filtered(query, strategies)).filter((c) => after === undefined || c.name > after);
+  const take = query.take ?? 50;
+  const connections = rest.slice(0, take);
+  const last = connections.at(-1);
+  return rest.length > take && last ? { connections, next: Buffer.from(last.name, 'utf8').toString('base64url') } : { connections };
+}
+
+async function filtered(query: ListConnectionsQuery, strategies: string[]): Promise<ConnectionRecord[]> {
+  return (await listConnectionRecords())
+    .filter((c) => strategies.length === 0 || strategies.includes(c.strategy))
+    .filter((c) => query.name === undefined || c.name === query.name)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export async function updateConnection(id: string, body: UpdateConnectionBody): Promise<ConnectionRecord> {
@@ -129,6 +147,7 @@ export async function updateConnection(id: string, body: UpdateConnectionBody): 
     changes.enabled_clients = unique(body.enabled_clients);
   }
   if (body.display_name !== undefined) changes.display_name = body.display_name;
+  if (body.show_as_button !== undefined) changes.show_as_button = body.show_as_button;
   if (body.is_domain_connection !== undefined) changes.is_domain_connection = body.is_domain_connection;
   if (body.realms !== undefined) changes.realms = body.realms;
   if (body.metadata !== undefined) changes.metadata = body.metadata ?? {};

@@ -9,7 +9,7 @@ import type { ConnectionOptions, ConnectionRecord } from '#shared/db/connections
  * never destroys a secret. A token tells nothing of its value: it is random, not derived.
  */
 export const CONNECTION_FIELDS = [
-  'id', 'options', 'strategy', 'name', 'display_name', 'is_domain_connection', 'realms', 'enabled_clients', 'metadata',
+  'id', 'options', 'strategy', 'name', 'display_name', 'show_as_button', 'is_domain_connection', 'realms', 'enabled_clients', 'metadata',
 ] as const;
 
 /** The prefix Auth0's encrypted configuration values carry. */
@@ -26,6 +26,7 @@ export function toWireConnection(record: ConnectionRecord): Record<string, unkno
     name: record.name,
   };
   if (record.display_name !== undefined) out.display_name = record.display_name;
+  if (record.show_as_button !== undefined) out.show_as_button = record.show_as_button;
   out.is_domain_connection = record.is_domain_connection;
   out.realms = record.realms;
   out.enabled_clients = record.enabled_clients;

@@ -210,5 +210,7 @@ export const ListConnectionsQuery = GetConnectionQuery.extend({
   // Repeatable: the handler reads every occurrence; this checks the last.
   strategy: z.string().min(1).max(128).optional().describe('Provide strategies to only retrieve connections with such strategies'),
   name: z.string().min(1).max(128).optional().describe('Provide the name of the connection to retrieve'),
+  from: z.string().max(512).optional().describe('Optional Id from which to start selection'),
+  take: z.coerce.number().int().min(1).max(100).optional().describe('Number of results per page. Defaults to 50'),
 }).strict();
 export type ListConnectionsQuery = z.output<typeof ListConnectionsQuery>;

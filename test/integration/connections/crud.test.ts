@@ -45,6 +45,7 @@ describe('POST /api/v2/connections', () => {
     const res = await create({
       name,
       display_name: 'Full <b>one</b>',
+      show_as_button: true,
       options: { passwordPolicy: 'excellent', requires_username: true, validation: { username: { min: 3, max: 20 } }, disable_signup: true },
       enabled_clients: [app.client_id, app.client_id],
       is_domain_connection: true,
@@ -58,6 +59,7 @@ describe('POST /api/v2/connections', () => {
       strategy: 'auth0',
       name,
       display_name: 'Full <b>one</b>',
+      show_as_button: true,
       is_domain_connection: true,
       realms: ['example.com'],
       enabled_clients: [app.client_id],
@@ -179,11 +181,31 @@ describe('GET /api/v2/connections', () => {
     const page = await call('connections-list', { scopes: ['read:connections'], query: { per_page: '2', page: '1', include_totals: 'true', fields: 'name' } });
     expect(page.body).toEqual({ start: 2, limit: 2, total: all.body.length, connections: listed.slice(2, 4).map((name) => ({ name })) });
 
-    for (const query of [{ per_page: '101' }, { page: '-1' }, { include_totals: 'yes' }, { colour: 'red' }, { fields: 'name;drop' }]) {
+    for (const query of [{ per_page: '101' }, { page: '-1' }, { include_totals: 'yes' }, { colour: 'red' }, { fields: 'name;drop' }, { take: '0' }, { take: '101' }] as Record<string, string>[]) {
       const bad = await call('connections-list', { scopes: ['read:connections'], query });
       expect(bad.status).toBe(400);
       expect(bad.body.errorCode).toBe('invalid_query_string');
     }
+  });
+});
+
+describe('GET /api/v2/connections with from and take (checkpoint paging)', () => {
+  it('pages by name with an opaque next, absent on the last page', async () => {
+    const prefix = unique('ckpt');
+    for (const suffix of ['a', 'b', 'c']) expect((await create({ name: `${prefix}-${suffix}` })).status).toBe(201);
+    const names: string[] = [];
+    let from: string | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const res = await call('connections-list', { scopes: ['read:connections'], query: { take: '2', fields: 'name', ...(from ? { from } : {}) } });
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(res.body.next ? ['connections', 'next'] : ['connections']);
+      names.push(...res.body.connections.map((c: { name: string }) => c.name));
+      from = res.body.next;
+      if (!from) break;
+    }
+    const all = (await call('connections-list', { scopes: ['read:connections'], query: { fields: 'name' } })).body.map((c: { name: string }) => c.name);
+    expect(names).toEqual(all);
+    expect(names).toEqual(expect.arrayContaining([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]));
   });
 });
 
