@@ -1,19 +1,13 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import {
-  CreateKeyCommand,
-  GetPublicKeyCommand,
-  ScheduleKeyDeletionCommand,
-  SignCommand,
-  type KMSClient,
-} from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { JWK } from 'jose';
 import type { SignBytes } from '#shared/tenant/signing-keys/certificate';
-import { publicJwkWithKid, type KeyMaker } from '#shared/tenant/signing-keys/key-makers';
+import { publicJwkWithKid } from '#shared/tenant/signing-keys/key-makers';
 
 /**
  * KMS asymmetric signing keys (AWS): the private half never leaves KMS. What the token signer
- * (authentication/tokens/kms-signer.ts), the AWS seed and key rotation share: signing, reading
- * the public half, and making and retiring keys. We hand KMS the signing input and it returns a
+ * (authentication/tokens/kms-signer.ts), the AWS seed and key rotation (kms-key-maker.ts) share:
+ * signing and reading the public half. We hand KMS the signing input and it returns a
  * PKCS #1 v1.5 signature over its SHA-256: RS256 for a JWS, sha256WithRSAEncryption for a certificate.
  */
 export type KmsClient = Pick<KMSClient, 'send'>;
@@ -23,8 +17,6 @@ const KEY_SPEC = 'RSA_2048';
 const KEY_USAGE = 'SIGN_VERIFY';
 /** KMS signs a RAW message of at most 4,096 bytes; a longer one is sent as its SHA-256 digest. */
 export const KMS_RAW_MAX_BYTES = 4096;
-/** The tag that marks the keys this stack made and may sign with (the IAM condition names it). */
-export const SIGNING_KEY_TAG = 'identity-service:signing-key';
 
 /** A KMS key that cannot sign RS256 (a deployment fault: the operator named the wrong key). */
 export class UnsuitableKmsKeyError extends Error {
@@ -70,33 +62,4 @@ export async function kmsPublicKey(client: KmsClient, keyId: string): Promise<Km
   }
   const jwk = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
   return { keyId: out.KeyId, ...(await publicJwkWithKid(jwk as JWK)) };
-}
-
-/**
- * New keys made in KMS (CreateKey RSA_2048/SIGN_VERIFY, tagged SIGNING_KEY_TAG=`stack`, with the
- * key policy `policy` when given), their certificate signed through KMS; a revoked key is
- * scheduled for deletion after KMS's shortest waiting period (7 days).
- */
-export function kmsKeyMaker(client: KmsClient, options: { stack: string; policy?: string }): KeyMaker {
-  return {
-    kind: 'kms',
-    async create() {
-      const created = await client.send(
-        new CreateKeyCommand({
-          KeySpec: KEY_SPEC,
-          KeyUsage: KEY_USAGE,
-          Description: 'Signs the identity service tokens (RS256); made by signing key rotation',
-          Tags: [{ TagKey: SIGNING_KEY_TAG, TagValue: options.stack }],
-          ...(options.policy ? { Policy: options.policy } : {}),
-        }),
-      );
-      const arn = created.KeyMetadata?.Arn;
-      if (!arn) throw new Error('KMS CreateKey returned no key ARN');
-      const { keyId, kid, publicJwk } = await kmsPublicKey(client, arn);
-      return { kid, publicJwk, kms_key_id: keyId, sign: kmsSign(client, keyId) };
-    },
-    async retire(record) {
-      if (record.kms_key_id) await client.send(new ScheduleKeyDeletionCommand({ KeyId: record.kms_key_id, PendingWindowInDays: 7 }));
-    },
-  };
 }

@@ -5,7 +5,7 @@ import { findCurrentSigningKey, findSigningKey } from '#shared/db/signing-keys-r
 import { signerFor } from '#shared/authentication/tokens/current-signer';
 import { registerKmsSigningKey } from '#shared/authentication/tokens/kms-signing-key';
 import { signJwtWith } from '#shared/authentication/tokens/sign';
-import { kmsKeyMaker, SIGNING_KEY_TAG } from '#shared/tenant/signing-keys/kms-keys';
+import { kmsKeyMaker, SIGNING_KEY_TAG } from '#shared/tenant/signing-keys/kms-key-maker';
 import { revokeSigningKey, rotateSigningKey } from '#shared/tenant/signing-keys/lifecycle';
 import { call } from '#test/support/api';
 import { KmsStandIn } from '#test/support/kms-stand-in';
