@@ -19,6 +19,8 @@ export type DeleteOutcome = { status: 202; deleted_at: string } | { status: 204 
 
 /** A job whose item has not moved for this long died with its runner (a Lambda runs 15 min at most). */
 const STALE_JOB_MS = 16 * 60_000;
+/** A job still `pending` this long after it was written was never launched (the launch failed). */
+const UNLAUNCHED_JOB_MS = 60_000;
 
 export async function deleteConnection(id: string): Promise<DeleteOutcome> {
   const live = await findConnectionById(id);
@@ -36,6 +38,7 @@ async function pending(id: string): Promise<DeleteOutcome> {
   const entry = await findConnectionEntry(id);
   if (!entry?.deleted_at) return { status: 204 };
   const job = entry.delete_job_id ? await findJob(entry.delete_job_id) : undefined;
-  if (job && !isFinished(job) && Date.now() - Date.parse(job.updated_at) > STALE_JOB_MS) await resumeJob(job.id);
+  const idle = job ? Date.now() - Date.parse(job.updated_at) : 0;
+  if (job && !isFinished(job) && (idle > STALE_JOB_MS || (job.status === 'pending' && idle > UNLAUNCHED_JOB_MS))) await resumeJob(job.id);
   return { status: 202, deleted_at: entry.deleted_at };
 }
