@@ -47,8 +47,10 @@ export async function authenticatePassword(realm: string, username: string, pass
   // `brute_force_protection: false` turns the counters off for this connection (Auth0's option).
   const guarded = connection.options.brute_force_protection !== false;
   const read = await readLoginItems(claimKeys, guarded ? counterKeys(ref) : [], connectionDirectoryKey(connection.id));
-  // A deleted connection (or one deleted and made again: another id) refuses at once, even from a warm cache.
-  if (read.connectionEntry?.id !== connection.id || read.connectionEntry.deleted_at !== undefined) throw new UnknownConnectionError(realm);
+  // A connection being deleted refuses at once, even from a warm cache. A missing entry is not a
+  // refusal: the deletion removes it only after every user is gone, and an install from before
+  // directory entries has none until its next seed (docs/connections.md).
+  if (read.connectionEntry?.deleted_at !== undefined) throw new UnknownConnectionError(realm);
   const userId = read.claims.find((id) => id !== undefined);
   const partition = (await findUserPartition(userId ?? DECOY_USER_ID, false)) ?? (userId ? await findUserPartition(userId, true) : undefined);
 
