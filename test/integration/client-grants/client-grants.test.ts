@@ -160,6 +160,15 @@ describe('GET /api/v2/client-grants and /{id}', () => {
     expect(seen).toEqual(all.map((g) => g.id));
   });
 
+  it('answers 400 for an overlong id and 404 for odd ones, never a 500', async () => {
+    expect((await call('client-grants-get', { scopes: ALL, params: { id: 'x'.repeat(65) } })).body.errorCode).toBe('invalid_uri');
+    for (const id of ['../x', '<script>', '__proto__', 'GRANT#x']) {
+      expect((await call('client-grants-get', { scopes: ALL, params: { id } })).status, id).toBe(404);
+      expect((await call('client-grants-update', { scopes: ALL, params: { id }, body: { scope: [] } })).status, id).toBe(404);
+      expect((await call('client-grants-delete', { scopes: ALL, params: { id } })).status, id).toBe(204);
+    }
+  });
+
   it('refuses unknown or malformed query parameters', async () => {
     const extra = await call('client-grants-list', { scopes: ALL, query: { q: '1' } });
     expect(extra.body).toEqual({ statusCode: 400, error: 'Bad Request', message: "Query validation error: 'Additional properties not allowed: q'.", errorCode: 'invalid_query_string' });

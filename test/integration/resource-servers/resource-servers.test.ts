@@ -186,6 +186,16 @@ describe('GET /api/v2/resource-servers and /{id}', () => {
     expect(one.body.map((a: { identifier: string }) => a.identifier)).toEqual([all[1]!.identifier]);
   });
 
+  it('answers 400 for an overlong id and 404 for odd ones, never a 500', async () => {
+    const long = await call('resource-servers-get', { scopes: ALL, params: { id: 'x'.repeat(601) } });
+    expect(long.status).toBe(400);
+    expect(long.body.errorCode).toBe('invalid_uri');
+    for (const id of ['../../etc/passwd', '<script>', '\u202eevil', 'IDENTIFIER#x', '__proto__']) {
+      const res = await call('resource-servers-get', { scopes: ALL, params: { id } });
+      expect(res.status, id).toBe(404);
+    }
+  });
+
   it('refuses unknown query parameters and fields', async () => {
     const extra = await call('resource-servers-list', { scopes: ALL, query: { q: 'x' } });
     expect(extra.body).toEqual({ statusCode: 400, error: 'Bad Request', message: "Query validation error: 'Additional properties not allowed: q'.", errorCode: 'invalid_query_string' });
