@@ -242,6 +242,6 @@ export async function removeConnectionItems(record: ConnectionDirectoryEntry): P
 
 function translated(error: unknown): unknown {
   if (isTransactionCanceled(error) && conflictedWithAnother(error)) return new WriteConflictError();
-  if ((error as Error).name === 'ValidationException' && /size/i.test((error as Error).message)) return new ItemTooLargeError();
+  if ((error as Error).name === 'ValidationException' && /size.*exceeded/i.test((error as Error).message)) return new ItemTooLargeError();
   return error;
 }

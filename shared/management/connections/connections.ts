@@ -8,7 +8,7 @@ import {
   type ConnectionOptions,
   type ConnectionRecord,
 } from '#shared/db/connections-repo';
-import { ConditionFailedError, ItemExistsError } from '#shared/db/errors';
+import { ConditionFailedError, ItemExistsError, ItemTooLargeError } from '#shared/db/errors';
 import { tenantChanged } from '#shared/platform/cache';
 import { newConnectionId } from '#shared/platform/ids';
 import { parseBody } from '#shared/platform/validation';
@@ -68,7 +68,7 @@ export async function createConnection(body: CreateConnectionBody): Promise<Conn
     await createConnectionItems(record);
   } catch (error) {
     if (error instanceof ItemExistsError) throw new ConnectionConflictError();
-    throw error;
+    tooLarge(error);
   }
   tenantChanged();
   return record;
@@ -158,7 +158,7 @@ export async function updateConnection(id: string, body: UpdateConnectionBody): 
     return updated;
   } catch (error) {
     if (error instanceof ConditionFailedError) throw new InexistentConnectionError();
-    throw error;
+    tooLarge(error);
   }
 }
 
@@ -183,10 +183,23 @@ function withConfigurationTokens(options: ConnectionOptions, current: Connection
 
 const newConfigurationToken = () => `${CONFIGURATION_TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
 
+/** Each id read through the clients cache, 20 at a time; the first unknown one is named. */
 async function assertClientsExist(clientIds: readonly string[]): Promise<void> {
-  for (const clientId of unique(clientIds)) {
-    if (!(await loadClient(clientId))) throw new UnknownEnabledClientError(clientId);
+  const ids = unique(clientIds);
+  for (let i = 0; i < ids.length; i += 20) {
+    const chunk = ids.slice(i, i + 20);
+    const found = await Promise.all(chunk.map((id) => loadClient(id)));
+    const missing = chunk.find((_, j) => !found[j]);
+    if (missing !== undefined) throw new UnknownEnabledClientError(missing);
   }
+}
+
+/** DynamoDB's 400 KB item limit, reached by options and enabled_clients together. */
+function tooLarge(error: unknown): never {
+  if (error instanceof ItemTooLargeError) {
+    throw new UnsupportedConnectionOptionError("Payload validation error: 'The connection would be larger than DynamoDB allows (400 KB)'.");
+  }
+  throw error;
 }
 
 const unique = (values: readonly string[]) => [...new Set(values)];
