@@ -1,5 +1,4 @@
 import * as repo from '#shared/db/client-grants-repo';
-import { findClientWithGrants } from '#shared/db/clients-repo';
 import { ConditionFailedError, WriteConflictError } from '#shared/db/errors';
 import { findResourceServerByIdentifier } from '#shared/db/resource-servers-repo';
 import { tenantChanged } from '#shared/platform/cache';
@@ -36,12 +35,11 @@ function assertDefined(api: Api, scope: readonly string[]): void {
 }
 
 export async function createGrant(body: CreateClientGrantBody): Promise<repo.StoredClientGrant> {
-  const [client, found] = await Promise.all([findClientWithGrants(body.client_id), apiOf(body.audience)]);
-  if (!client) throw new ClientGrantUnknownClientError();
+  // The client's existence and the pair's uniqueness are decided by the transaction itself (strongly).
+  const found = await apiOf(body.audience);
   if (!found) throw new ClientGrantUnknownAudienceError(body.audience);
   const scope = [...new Set(body.scope)];
   assertDefined(found.api, scope);
-  if (client.grants.some((g) => g.audience === body.audience)) throw new ClientGrantConflictError(body.client_id, body.audience);
   const grant: repo.StoredClientGrant = {
     id: newClientGrantId(),
     client_id: body.client_id,
