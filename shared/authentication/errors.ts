@@ -11,7 +11,8 @@ import type { PolicyReport } from '#shared/tenant/passwords/policy';
  * `server_error` (any other error, HiddenServerError included).
  *
  * POST /oauth/token
- *   400 invalid_request         InvalidRequestError, MissingParameterError, UnknownConnectionError
+ *   400 invalid_request         InvalidRequestError, MissingParameterError, UnknownConnectionError,
+ *                               ConnectionDisabledError
  *   400 unsupported_grant_type  UnsupportedGrantTypeError
  *   401 access_denied           InvalidClientError (client authentication), LoginDeniedError (a rule or action)
  *   401 unauthorized            UserBlockedError
@@ -26,7 +27,7 @@ import type { PolicyReport } from '#shared/tenant/passwords/policy';
  *   403 insufficient_scope      OpenidScopeRequiredError
  *
  * POST /dbconnections/signup
- *   400 BadRequestError         InvalidSignupParameterError, InvalidSignupError
+ *   400 BadRequestError         InvalidSignupParameterError, InvalidSignupError, ConnectionNotEnabledForSignupError
  *   400 PasswordStrengthError   PasswordStrengthError
  *   415 UnsupportedMediaTypeError  UnsupportedMediaTypeError
  *
@@ -269,5 +270,25 @@ export class PasswordNoUserInfoError extends SignupError {
 export class InvalidUsernameLengthError extends SignupError {
   constructor() {
     super(400, 'BadRequestError', 'invalid_username', 'The username provided is in an invalid format');
+  }
+}
+
+// ---- enabled clients (issue 10, applications) ---------------------------------------------------
+
+/**
+ * A login through a connection the application is not enabled on (its `enabled_clients`).
+ * Auth0's Authentication API error table: 400 invalid_request "the connection was disabled"
+ * ("The connection is not active or not enabled for your client_id").
+ */
+export class ConnectionDisabledError extends InvalidRequestError {
+  constructor() {
+    super('the connection was disabled');
+  }
+}
+
+/** A signup through a connection the application is not enabled on (Auth0's words for signup and user creation). */
+export class ConnectionNotEnabledForSignupError extends InvalidSignupParameterError {
+  constructor(clientId: string, connection: string) {
+    super(`Connection must be enabled for this client to perform single user creation and signup operations (client_id: ${clientId} - connection: ${connection})`);
   }
 }

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MANAGEMENT_SCOPES } from '#shared/tenant/scopes';
-import { createClient, loadClient } from '#shared/tenant/clients';
+import { createClient, ensureClientEnabled, loadClient } from '#shared/tenant/clients';
+import { ensureClientDirectoryEntry } from '#shared/db/clients-repo';
 import { config, managementAudience } from '#shared/platform/config';
 import { DEFAULT_CONNECTION } from '#shared/tenant/connections';
 import { syncManagementGrant } from '#shared/management/client-grants/bootstrap';
@@ -83,6 +84,9 @@ export async function refreshBootstrap(saved: BootstrapCredentials): Promise<Boo
   const [management, application] = await Promise.all([loadClient(saved.management.client_id), loadClient(saved.application.client_id)]);
   if (!management || !application) return undefined;
   await syncManagementGrant(saved.management.client_id);
+  // Clients saved before the directory get their directory item; the application stays enabled on the seeded connection.
+  await Promise.all([ensureClientDirectoryEntry(saved.management.client_id), ensureClientDirectoryEntry(saved.application.client_id)]);
+  await ensureClientEnabled(DEFAULT_CONNECTION, saved.application.client_id);
   return { ...saved, issuer: config.ISSUER, management: { ...saved.management, audience: managementAudience } };
 }
 

@@ -400,3 +400,39 @@ export class PasswordHasUserInfoError extends ManagementError {
     super(400, 'invalid_password', 'PasswordNoUserInfoError: Password is based on user information');
   }
 }
+
+// ------------------------------------------------------- applications, enabled clients (issue 10)
+/** GET/PATCH/rotate of an unknown client (Auth0's 404). */
+export class ClientNotFoundError extends ManagementError {
+  constructor() {
+    super(404, 'inexistent_client', 'The client does not exist');
+  }
+}
+
+/** `client_id` in a create body: an id is Auth0's to give (auth0-deploy-cli#36; status and code UNCONFIRMED). */
+export class ClientIdNotAllowedError extends ManagementError {
+  constructor() {
+    super(403, 'operation_not_supported', 'This operation must be authorized by Auth0');
+  }
+}
+
+/** A client field that is well formed but refused as a whole (metadata count, refresh token lifetimes). */
+export class InvalidClientFieldError extends ManagementError {
+  constructor(property: string, detail: string) {
+    super(400, 'invalid_body', `Payload validation error: '${detail}' on property ${property}.`);
+  }
+}
+
+/** Other writers kept changing the client (or a connection's list) while this one retried. */
+export class ClientChangedError extends ManagementError {
+  constructor() {
+    super(409, 'conflict', 'The client was changed by another request; try again');
+  }
+}
+
+/** PATCH /connections/{id}/clients naming a client that does not exist. */
+export class EnabledClientNotFoundError extends ManagementError {
+  constructor(clientId: string) {
+    super(404, 'inexistent_client', `The client does not exist: ${clientId.slice(0, 64)}`);
+  }
+}

@@ -1,11 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { TENANT_CACHE_TTL_MS, tenantCache, ttlCache } from '#shared/platform/cache';
+import { TENANT_CACHE_TTL_MS, tenantCache, tenantChanged, ttlCache } from '#shared/platform/cache';
 import {
   findClientWithGrants,
   insertClient,
   type ClientGrantRecord,
   type ClientRecord,
 } from '#shared/db/clients-repo';
+import type { StoredClientGrant } from '#shared/db/client-grants-repo';
+import { listLiveConnectionRefs, readEnabledClients, replaceEnabledClients } from '#shared/db/enabled-clients-repo';
+import { ConditionFailedError, WriteConflictError } from '#shared/db/errors';
 import { newClientGrantId, newClientId, newClientSecret } from '#shared/platform/ids';
 
 /**
@@ -37,9 +40,62 @@ export async function createClient(input: NewClient): Promise<{ client: ClientRe
     id: newClientGrantId(), client_id: client.client_id, audience: g.audience, scope: [...g.scope], created_at: client.created_at,
     ...(g.seeded_scopes ? { seeded_scopes: [...g.seeded_scopes] } : {}),
   }));
-  await insertClient(client, grants);
+  await storeNewClient(client, grants);
   return { client, client_secret };
 }
+
+/**
+ * Auth0's `enable_client_connections` (on by default): a new client is enabled on every
+ * connection, in the transaction that creates it (the directory's connections first, as many as
+ * the transaction holds; any beyond that right after, by the list's own conditional write).
+ * A connection created or deleted meanwhile cancels the transaction: listed again, tried again.
+ */
+const MAX_ENABLE_IN_TRANSACTION = 60;
+
+export async function storeNewClient(client: ClientRecord, grants: StoredClientGrant[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const connections = await listLiveConnectionRefs();
+    const inline = connections.slice(0, Math.max(0, MAX_ENABLE_IN_TRANSACTION - grants.length * 2));
+    try {
+      await insertClient(client, grants, inline);
+      for (const ref of connections.slice(inline.length)) await enableClientOn(ref, client.client_id);
+      tenantChanged();
+      return;
+    } catch (error) {
+      if (!(error instanceof WriteConflictError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+/**
+ * The seed's: a saved application stays enabled on the seeded connection, also in an install
+ * whose connection predates enabled clients (its list is []). Idempotent.
+ */
+export async function ensureClientEnabled(connectionName: string, clientId: string): Promise<void> {
+  const ref = (await listLiveConnectionRefs()).find((c) => c.name === connectionName);
+  if (!ref) return;
+  await enableClientOn(ref, clientId);
+  tenantChanged();
+}
+
+/** Adds one client to one connection's list (conditional read-modify-write, retried on a conflict). */
+async function enableClientOn(ref: { id: string; name: string }, clientId: string): Promise<void> {
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    const current = await readEnabledClients(ref);
+    if (!current || current.enabled_clients.includes(clientId)) return;
+    try {
+      await replaceEnabledClients(current, [...current.enabled_clients, clientId]);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+  }
+  throw new WriteConflictError();
+}
+
+/** Whether an application may use a connection (Auth0's enabled clients), from the record already read. */
+export const isClientEnabled = (connection: { enabled_clients?: readonly string[] }, clientId: string) =>
+  Array.isArray(connection.enabled_clients) && connection.enabled_clients.includes(clientId);
 
 /**
  * Clients are read on every token request; a warm Lambda keeps each found client for

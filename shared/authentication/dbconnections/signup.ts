@@ -1,4 +1,4 @@
-import { loadClient } from '#shared/tenant/clients';
+import { isClientEnabled, loadClient } from '#shared/tenant/clients';
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { ConnectionNotFoundError } from '#shared/tenant/errors';
@@ -6,6 +6,7 @@ import { MetadataLimitError, UserExistsError } from '#shared/management/errors';
 import { checkPassword, describePolicy, policyFor } from '#shared/tenant/passwords/policy';
 import type { SignupParams } from '#shared/authentication/dbconnections/body';
 import {
+  ConnectionNotEnabledForSignupError,
   InvalidSignupError,
   InvalidSignupParameterError,
   InvalidUsernameLengthError,
@@ -39,6 +40,7 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
   const user_metadata = signupUserMetadata(input.user_metadata);
   await assertKnownClient(input.client_id);
   const connection = await databaseConnection(input.connection);
+  if (!isClientEnabled(connection, input.client_id)) throw new ConnectionNotEnabledForSignupError(input.client_id, connection.name);
   if (connection.options.disable_signup === true) throw new SignupDisabledError();
   assertUsernameRule(connection, input.username);
   const policy = policyFor(connection.options);

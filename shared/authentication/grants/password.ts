@@ -33,7 +33,7 @@ export async function passwordGrant(
   const { scopes, audience, accessTokenLifetime } = await negotiateScopes(client, req.params.scope, req.params.audience);
   // The plain password grant always uses the tenant's default connection; the realm grant names one.
   const connectionName = grantType === 'password' ? DEFAULT_CONNECTION : realm!;
-  const { connection, partition, admission } = await authenticatePassword(connectionName, username, password, req.ip);
+  const { connection, partition, admission } = await authenticatePassword(connectionName, username, password, req.ip, client.client_id);
 
   const sid = newSessionId();
   const protocol = grantType === 'password' ? 'oauth2-password' : 'oauth2-resource-owner';

@@ -1,7 +1,8 @@
 import { connectionByName } from '#shared/tenant/connections';
 import { findUserPartition } from '#shared/db/logins-repo';
 import { findSession, revokeSession, rotateRefresh, type SessionRecord } from '#shared/db/sessions-repo';
-import { InvalidRefreshTokenError, MissingParameterError, RefreshScopesNotGrantedError, UserBlockedError } from '#shared/authentication/errors';
+import { ConnectionDisabledError, InvalidRefreshTokenError, MissingParameterError, RefreshScopesNotGrantedError, UserBlockedError } from '#shared/authentication/errors';
+import { isClientEnabled } from '#shared/tenant/clients';
 import { log } from '#shared/platform/log';
 import { completeLogin } from '#shared/authentication/login/complete-login';
 import { isGenuine, parseRefreshToken, refreshToken } from '#shared/authentication/login/refresh-tokens';
@@ -42,6 +43,7 @@ export async function refreshTokenGrant(req: TokenRequest, { client }: Authentic
   const connection = await connectionByName(session.connection).catch(() => {
     throw new InvalidRefreshTokenError(); // the session's connection was deleted
   });
+  if (!isClientEnabled(connection, client.client_id)) throw new ConnectionDisabledError();
   const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
   const login = await completeLogin({
     ...partition, client, connection, protocol: 'oauth2-refresh-token', sid: session.sid, scopes, audience: session.audience, request,

@@ -5,7 +5,8 @@ import { connectionDirectoryKey, emailClaimKey, type Key, usernameClaimKey } fro
 import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
 import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
 import { ConnectionNotFoundError } from '#shared/tenant/errors';
-import { UnknownConnectionError, UserBlockedError, WrongCredentialsError } from '#shared/authentication/errors';
+import { ConnectionDisabledError, UnknownConnectionError, UserBlockedError, WrongCredentialsError } from '#shared/authentication/errors';
+import { isClientEnabled } from '#shared/tenant/clients';
 import { admitAttempt, clearAttempt, noteFailure, unguarded, type Admission } from '#shared/authentication/login/brute-force';
 import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
 
@@ -37,11 +38,13 @@ export interface PasswordLogin {
   admission: Admission;
 }
 
-export async function authenticatePassword(realm: string, username: string, password: string, ip: string): Promise<PasswordLogin> {
+export async function authenticatePassword(realm: string, username: string, password: string, ip: string, clientId: string): Promise<PasswordLogin> {
   const connection = await connectionByName(realm).catch((error: unknown) => {
     if (error instanceof ConnectionNotFoundError) throw new UnknownConnectionError(realm);
     throw error;
   });
+  // An application not enabled on the connection is refused before any credential is looked at.
+  if (!isClientEnabled(connection, clientId)) throw new ConnectionDisabledError();
   const ref: CountersRef = { connection: connection.name, identifier: username, ip };
   const claimKeys = username.length <= MAX_IDENTIFIER_LENGTH ? claimKeysFor(connection, username) : [];
   // `brute_force_protection: false` turns the counters off for this connection (Auth0's option).

@@ -61,7 +61,8 @@ export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
         iss: config.ISSUER,
         aud: facts.client.client_id,
         iat,
-        exp: iat + ID_TOKEN_TTL_SECONDS,
+        // The application's jwt_configuration.lifetime_in_seconds (Auth0's default 36,000 s).
+        exp: iat + (facts.client.jwt_configuration?.lifetime_in_seconds ?? ID_TOKEN_TTL_SECONDS),
         sub: facts.user.user_id,
         sid: facts.sid,
       })

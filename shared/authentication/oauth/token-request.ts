@@ -8,6 +8,8 @@ export interface TokenRequest {
   params: Record<string, string>;
   clientId: string | undefined;
   clientSecret: string | undefined;
+  /** How the secret came, if one did: the Authorization header or the body. */
+  authMethod: 'client_secret_basic' | 'client_secret_post' | undefined;
   /** The caller's address (brute-force protection, rules' context.request.ip). */
   ip: string;
   userAgent: string | undefined;
@@ -35,6 +37,7 @@ export function readTokenRequest(input: TokenRequestInput): TokenRequest {
     params,
     clientId: basic?.id ?? params.client_id,
     clientSecret: basic?.secret ?? params.client_secret,
+    authMethod: basic ? 'client_secret_basic' : params.client_secret !== undefined ? 'client_secret_post' : undefined,
     ip: input.ip,
     userAgent: input.userAgent,
   };

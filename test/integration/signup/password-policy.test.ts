@@ -16,7 +16,7 @@ let clientId: string;
 beforeAll(async () => {
   const { client } = await createClient({ name: 'Signup policy', app_type: 'spa', grant_types: ['password'] });
   clientId = client.client_id;
-  const base = { strategy: 'auth0', enabled_clients: [], is_domain_connection: false };
+  const base = { strategy: 'auth0', enabled_clients: [clientId], is_domain_connection: false };
   await insertConnection({ ...base, id: 'con_sp_fair', name: FAIR, options: { passwordPolicy: 'fair' }, realms: [FAIR] });
   await insertConnection({
     ...base, id: 'con_sp_excellent', name: EXCELLENT_12, realms: [EXCELLENT_12],

@@ -19,7 +19,7 @@ let clientId: string;
 beforeAll(async () => {
   const { client } = await createClient({ name: 'Signup errors', app_type: 'spa', grant_types: ['password'] });
   clientId = client.client_id;
-  const base = { enabled_clients: [], is_domain_connection: false };
+  const base = { enabled_clients: [clientId], is_domain_connection: false };
   await insertConnection({ ...base, id: 'con_se_usernames', name: USERNAMES, strategy: 'auth0', options: { requires_username: true }, realms: [USERNAMES] });
   await insertConnection({ ...base, id: 'con_se_social', name: SOCIAL, strategy: 'google-oauth2', options: {}, realms: [] });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   clientId = client.client_id;
   await insertConnection({
     id: 'con_signup_usernames', name: USERNAMES, strategy: 'auth0', options: { requires_username: true, passwordPolicy: 'good' },
-    enabled_clients: [], realms: [USERNAMES], is_domain_connection: false,
+    enabled_clients: [clientId], realms: [USERNAMES], is_domain_connection: false,
   });
 });
 
