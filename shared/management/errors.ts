@@ -324,10 +324,10 @@ export class UnknownEnabledClientError extends ManagementError {
 }
 
 // ------------------------------------------------------ resource servers, client grants (issue 10)
-/** GET/PATCH/DELETE of an unknown API (errorCode seen in Auth0.NET's tests; the message is UNCONFIRMED). */
+/** GET/PATCH of an unknown API (errorCode seen in Auth0.NET's tests; the message as the SDK e2e test expects it, UNCONFIRMED). */
 export class ResourceServerNotFoundError extends ManagementError {
   constructor() {
-    super(404, 'inexistent_resource_server', 'The resource server does not exist.');
+    super(404, 'inexistent_resource_server', 'The resource server does not exist');
   }
 }
 

@@ -76,16 +76,15 @@ function tooLarge(error: unknown): unknown {
   return error;
 }
 
-/** A stored API by id, or (GET only, as on Auth0) by identifier. */
-async function findRecord(idOrIdentifier: string, byIdentifier: boolean): Promise<repo.ResourceServerRecord | undefined> {
+/** A stored API by id or by identifier: GET, PATCH and DELETE take either, as on Auth0. */
+async function findRecord(idOrIdentifier: string): Promise<repo.ResourceServerRecord | undefined> {
   const byId = HEX_ID.test(idOrIdentifier) ? await repo.findResourceServer(idOrIdentifier) : undefined;
-  if (byId || !byIdentifier) return byId;
-  return repo.findResourceServerByIdentifier(idOrIdentifier);
+  return byId ?? repo.findResourceServerByIdentifier(idOrIdentifier);
 }
 
 export async function getApi(idOrIdentifier: string): Promise<Api> {
   if (isSystemApi(idOrIdentifier)) return managementApi();
-  const record = await findRecord(idOrIdentifier, true);
+  const record = await findRecord(idOrIdentifier);
   if (!record) throw new ResourceServerNotFoundError();
   return apiFromRecord(record);
 }
@@ -112,7 +111,7 @@ export async function listApis(query: ListResourceServersQuery, identifiers: rea
 export async function updateApi(id: string, body: UpdateResourceServerBody): Promise<Api> {
   if (isSystemApi(id)) throw new SystemResourceServerError('changed');
   for (let attempt = 1; ; attempt += 1) {
-    const before = await findRecord(id, false);
+    const before = await findRecord(id);
     if (!before) throw new ResourceServerNotFoundError();
     const token_lifetime = body.token_lifetime ?? before.token_lifetime;
     const after: repo.ResourceServerRecord = {
@@ -144,7 +143,7 @@ export async function updateApi(id: string, body: UpdateResourceServerBody): Pro
 export async function deleteApi(id: string): Promise<void> {
   if (isSystemApi(id)) throw new SystemResourceServerError('deleted');
   for (let attempt = 1; ; attempt += 1) {
-    const api = await findRecord(id, false);
+    const api = await findRecord(id);
     if (!api) return;
     const grants = (await listClientGrants()).filter((g) => g.audience === api.identifier);
     try {

@@ -157,7 +157,7 @@ describe('GET /api/v2/resource-servers and /{id}', () => {
     expect(byIdentifier.body).toEqual(api);
     const missing = await call('resource-servers-get', { scopes: ALL, params: { id: '000000000000000000000000' } });
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'The resource server does not exist.', errorCode: 'inexistent_resource_server' });
+    expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'The resource server does not exist', errorCode: 'inexistent_resource_server' });
     const projected = await call('resource-servers-get', { scopes: ALL, params: { id: api.id }, query: { fields: 'id,identifier' } });
     expect(projected.body).toEqual({ id: api.id, identifier: api.identifier });
   });
@@ -223,6 +223,14 @@ describe('PATCH /api/v2/resource-servers/{id}', () => {
     });
     const read = await call('resource-servers-get', { scopes: ALL, params: { id: api.id } });
     expect(read.body).toEqual(res.body);
+  });
+
+  it('takes the identifier in place of the id, as GET and DELETE do', async () => {
+    const api = await createApi();
+    const res = await call('resource-servers-update', { scopes: ALL, params: { id: api.identifier }, body: { name: 'By identifier' } });
+    expect(res.body).toMatchObject({ id: api.id, name: 'By identifier' });
+    expect((await call('resource-servers-delete', { scopes: ALL, params: { id: api.identifier } })).status).toBe(204);
+    expect((await call('resource-servers-get', { scopes: ALL, params: { id: api.id } })).status).toBe(404);
   });
 
   it('refuses the identifier (immutable), unknown fields, an unknown id, and a web lifetime above the token lifetime', async () => {
