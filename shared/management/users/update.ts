@@ -1,4 +1,6 @@
 import type { Caller } from '#shared/tenant/caller';
+import { InvalidBodyError } from '#shared/platform/errors';
+import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { connectionByName } from '#shared/tenant/connections';
 import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { findUserPartition } from '#shared/db/logins-repo';
@@ -131,6 +133,8 @@ async function identifierChanges(before: UserRecord, body: UpdateUserBody, base:
   if (body.username !== undefined) {
     const connection = await connectionByName(before.connection);
     if (connection.options.requires_username !== true) throw new UsernameNotAllowedError();
+    const problem = usernameLengthProblem(connection.options, body.username);
+    if (problem) throw new InvalidBodyError(`'${problem}' on property username (The user's username).`);
     set.username = normaliseUsername(body.username);
   }
   return { ...base, set };

@@ -132,6 +132,11 @@ describe('options: enforced', () => {
     const long = await createUser(bounded.name, { username: 'abcdefghi' });
     expect(long.status).toBe(400);
     expect(long.body.message).toBe("Payload validation error: 'String is too long (9 chars), maximum 8' on property username (The user's username).");
+    const user = await createUser(bounded.name, { username: 'abcde' });
+    expect(user.status).toBe(201);
+    const renamed = await call('users-update', { scopes: ['update:users'], params: { id: user.body.user_id }, body: { username: 'ab', connection: bounded.name } });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.message).toBe("Payload validation error: 'String is too short (2 chars), minimum 4' on property username (The user's username).");
 
     const defaults = await connectionWith({ requires_username: true });
     expect((await signup(defaults.name, { username: 'a'.repeat(16) })).status).toBe(400);
