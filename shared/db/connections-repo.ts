@@ -10,12 +10,13 @@ import type { PasswordPolicyLevel } from '#shared/tenant/passwords/policy';
 /**
  * A connection is two items written in one transaction:
  * - the hot-path item, connectionKey(name): the whole record (options may hold custom scripts:
- *   up to ~300 KB), read by signup and login through a cache;
+ *   up to ~350 KB), read by signup and login through a cache;
  * - the directory item, connectionDirectoryKey(id): `{id, name}` (neither ever changes) and the
  *   deletion mark: found by id, listed with one Query, and read (≈ 100 bytes, 0.5 RCU) in every
  *   login's first BatchGetItem, so a deleted connection refuses logins everywhere at once.
- * Everything that changes (options, enabled_clients, deleted_at, ...) lives on the hot-path item
- * only, so a writer of one field (e.g. the enabled-clients relation) updates one item.
+ * Everything that changes (options, enabled_clients, ...) lives on the hot-path item only, so a
+ * writer of one field (e.g. the enabled-clients relation) updates one item; only the deletion
+ * mark is written on both (markConnectionDeleted).
  */
 export interface ConnectionRecord {
   id: string;
