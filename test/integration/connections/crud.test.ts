@@ -90,6 +90,9 @@ describe('POST /api/v2/connections', () => {
     ['a name starting with -', { name: '-bad' }, 'String does not match pattern'],
     ['a name with a space', { name: 'bad name' }, 'String does not match pattern'],
     ['a name with <script>', { name: '<script>alert(1)</script>' }, 'String does not match pattern'],
+    ['a name with odd unicode', { name: 'caf\u00e9-\u202e-x' }, 'String does not match pattern'],
+    ['a display_name over 128', { name: 'ok', display_name: 'd'.repeat(129) }, 'String is too long (129 chars), maximum 128'],
+    ['realms of 11', { name: 'ok', realms: Array.from({ length: 11 }, (_, i) => `r${i}`) }, 'Array is too long (11), maximum 10'],
     ['a name over 128', { name: 'a'.repeat(129) }, 'String is too long (129 chars), maximum 128'],
     ['an unknown field', { name: 'ok', colour: 'red' }, "Payload validation error: 'Additional properties not allowed: colour'."],
     ['__proto__ at the root', JSON.parse('{"name":"ok","__proto__":{"admin":true}}'), "Payload validation error: 'Additional properties not allowed: __proto__'."],
@@ -105,6 +108,16 @@ describe('POST /api/v2/connections', () => {
     expect(res.status).toBe(400);
     expect(res.body.errorCode).toBe('invalid_body');
     expect(res.body.message).toContain(message);
+  });
+
+  it('keeps odd unicode and markup in display_name and metadata verbatim (JSON-escaped, never interpreted)', async () => {
+    const odd = '\u202e<img src=x onerror=alert(1)>\u0000\ud83d\udca5';
+    const res = await create({ name: unique('odd'), display_name: odd, metadata: { note: odd } });
+    expect(res.status).toBe(201);
+    const got = await call('connections-get', { scopes: ['read:connections'], params: { id: res.body.id } });
+    expect(got.body.display_name).toBe(odd);
+    expect(got.body.metadata).toEqual({ note: odd });
+    expect(got.headers['content-type']).toContain('application/json');
   });
 
   it('refuses an enabled client that does not exist', async () => {
