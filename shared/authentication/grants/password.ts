@@ -51,7 +51,7 @@ export async function passwordGrant(
   const now = new Date();
   // The session outlives every token of it: /userinfo and the Management API check it.
   const tokenLifetime = accessTokenLifetime ?? config.ACCESS_TOKEN_TTL_SECONDS;
-  const lifetime = offline ? Math.max(REFRESH_TOKEN_TTL_SECONDS, tokenLifetime) : tokenLifetime;
+  const lifetime = offline ? Math.max(refreshLifetime(client), tokenLifetime) : tokenLifetime;
   await Promise.all([
     putSession({
       sid, user_id: login.user.user_id, client_id: client.client_id, connection: connection.name, scope: scopes, audience,
@@ -64,4 +64,15 @@ export async function passwordGrant(
   return signLoginTokens({
     ...login, client, sid, scopes, audience, accessTokenLifetime, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}),
   });
+}
+
+/**
+ * The application's absolute refresh token lifetime (`refresh_token.token_lifetime` when
+ * `expiration_type` is `expiring` and the lifetime is not infinite); else REFRESH_TOKEN_TTL_SECONDS
+ * (Auth0's non-expiring tokens do not expire; ours end after 30 days: docs/applications.md).
+ */
+function refreshLifetime(client: AuthenticatedClient['client']): number {
+  const settings = client.refresh_token;
+  if (settings?.expiration_type === 'expiring' && !settings.infinite_token_lifetime) return settings.token_lifetime;
+  return REFRESH_TOKEN_TTL_SECONDS;
 }

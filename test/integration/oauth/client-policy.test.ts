@@ -3,6 +3,7 @@ import { managementAudience } from '#shared/platform/config';
 import { call, type CallResult } from '#test/support/api';
 import { claimsOf, PASSWORD, REALM_GRANT, seedLoginUser } from '#test/support/logins';
 import { CONNECTION } from '#test/support/users';
+import { findSession } from '#shared/db/sessions-repo';
 
 /**
  * /oauth/token under the application's policy, set through the Management API: its grant_types
@@ -94,5 +95,26 @@ describe('jwt_configuration.lifetime_in_seconds', () => {
     const plain = await app({ app_type: 'regular_web', grant_types: [REALM_GRANT] });
     const byDefault = claimsOf((await token(realmLogin({ client_id: plain.id, client_secret: plain.secret, scope: 'openid' }))).body.id_token);
     expect((byDefault.exp as number) - (byDefault.iat as number)).toBe(36_000);
+  });
+});
+
+describe('refresh_token.token_lifetime', () => {
+  const sessionLife = async (c: { id: string; secret: string }) => {
+    const res = await token(realmLogin({ client_id: c.id, client_secret: c.secret, scope: 'openid offline_access' }));
+    expect(res.status).toBe(200);
+    expect(res.body.refresh_token).toEqual(expect.any(String));
+    const sid = claimsOf(res.body.access_token).sid as string;
+    const session = await findSession(sid, true);
+    return session!.ttl - Math.floor(Date.now() / 1000);
+  };
+
+  it('ends the refresh token (its session) after token_lifetime when expiring; 30 days otherwise', async () => {
+    const expiring = await app({
+      app_type: 'regular_web', grant_types: [REALM_GRANT, 'refresh_token'],
+      refresh_token: { expiration_type: 'expiring', token_lifetime: 90_000, idle_token_lifetime: 3_600 },
+    });
+    expect(Math.abs((await sessionLife(expiring)) - 90_000)).toBeLessThan(5);
+    const plain = await app({ app_type: 'regular_web', grant_types: [REALM_GRANT, 'refresh_token'] });
+    expect(Math.abs((await sessionLife(plain)) - 30 * 86_400)).toBeLessThan(5);
   });
 });
