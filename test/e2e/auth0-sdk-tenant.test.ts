@@ -98,6 +98,9 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     expect(new Set(a.iterated).size).toBe(4);
     expect(a.iterated).toEqual(expect.arrayContaining([a.m2m.client_id, a.spa.client_id, service.credentials.management.client_id]));
     expect(a.spaOnly).toEqual(['Storefront']);
+    expect([...a.namesOnly].sort((x: Json, y: Json) => x.name.localeCompare(y.name))).toEqual(
+      ['Default App', 'Inventory Sync', 'Management API (bootstrap)', 'Storefront'].map((name) => ({ name })),
+    );
 
     expect(a.updated).toMatchObject({ client_id: a.m2m.client_id, description: 'Reads and writes stock levels', client_metadata: { team: 'stock', region: 'eu' } });
     expect(a.afterUpdate).toEqual(without(a.updated, 'client_secret'));
@@ -125,6 +128,7 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     expect(r.api).not.toHaveProperty('is_system'); // Auth0: custom APIs carry no is_system key
     expect(r.fetched).toEqual(r.api);
     expect(r.byIdentifier).toEqual({ value: r.api });
+    expect(r.byIdentifiers).toEqual([r.api.id]);
 
     expect(r.paging).toEqual({ envelope: { start: 0, limit: 1, total: 2, resource_servers: 1 }, count: 1, hasNextPage: true });
     expect([...r.identifiers].sort()).toEqual([API, managementAudience()].sort());
@@ -180,6 +184,7 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
       gty: 'client-credentials',
     });
     expect(g.claims.payload.exp - g.claims.payload.iat).toBe(7200);
+    expect(g.sdkToken).toEqual({ scope: 'read:stock', token_type: 'Bearer', aud: API });
 
     expect(g.updated).toMatchObject({ id: g.grant.id, scope: ['read:stock', 'write:stock'] });
     expect(g.widenedScope).toBe('read:stock write:stock');
@@ -235,6 +240,8 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     expect(c.updated.options).not.toHaveProperty('validation');
 
     expect(c.enabledBefore).toEqual([{ client_id: service.credentials.application.client_id }]);
+    // The seeded application stays enabled on the seeded connection.
+    expect(c.seededEnabled).toContain(service.credentials.application.client_id);
     expect(c.enabledUpdate).toBe(204);
     expect(c.enabledAfter).toEqual([{ client_id: service.credentials.management.client_id }]);
 
