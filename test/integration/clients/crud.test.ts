@@ -121,6 +121,14 @@ describe('POST /api/v2/clients', () => {
     }
   });
 
+  it('refuses an oversized body (413) and one that is not JSON (400)', async () => {
+    const huge = await create({ name: 'big', client_metadata: { k: 'v' }, description: 'x'.repeat(1024 * 1024) });
+    expect(huge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Payload content length greater than maximum allowed: 1048576', errorCode: 'payload_too_large' });
+    const notJson = await call('clients-create', { scopes: ['create:clients'], rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.errorCode).toBe('invalid_body');
+  });
+
   it('keeps odd unicode in names as given', async () => {
     const name = 'Ünïcødé 🚀 app ‮';
     const res = await create({ name });
