@@ -229,6 +229,11 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
       },
     });
     expect(c.fetched).toEqual(c.created);
+    // configuration values are secrets: never read back as sent (Auth0 answers them encrypted), nor logged.
+    expect(Object.keys(c.created.options.configuration)).toEqual(['WAREHOUSE_DB_PASSWORD']);
+    expect(c.created.options.configuration.WAREHOUSE_DB_PASSWORD).toEqual(expect.any(String));
+    expect(JSON.stringify(out)).not.toContain('hunter2-not-for-logs');
+    expect(service.output()).not.toContain('hunter2-not-for-logs');
     expect(c.byName).toEqual([c.created.id]);
     expect(c.byStrategy).toEqual(['Username-Password-Authentication', 'inventory-staff'].sort());
     expect(c.someFields).toEqual([{ id: c.created.id, name: 'inventory-staff', strategy: 'auth0' }]);
@@ -256,15 +261,17 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     expect(c.afterDelete).toEqual(notFound('The connection does not exist', 'inexistent_connection'));
   });
 
-  it('deletes an application and an API: 204, then 404, and 204 again', () => {
+  it('deletes an application and an API (204, then 404, and 204 again), their client grants with them', () => {
     const d = section('cleanup');
     expect(d).toEqual({
       clientDeleted: 204,
       clientAfter: notFound('The client does not exist', 'inexistent_client'),
       clientDeletedAgain: 204,
+      grantsOfDeletedClient: [],
       apiDeleted: 204,
       apiAfter: notFound('The resource server does not exist', 'inexistent_resource_server'),
       apiDeletedAgain: 204,
+      grantsOfDeletedApi: [],
     });
   });
 
