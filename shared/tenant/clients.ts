@@ -62,7 +62,9 @@ export async function storeNewClient(client: ClientRecord, grants: StoredClientG
       tenantChanged();
       return;
     } catch (error) {
-      if (!(error instanceof WriteConflictError) || attempt >= 5) throw error;
+      if (!(error instanceof WriteConflictError) || attempt >= 10) throw error;
+      // Creations racing for the same connection items: back off a little, with jitter.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
     }
   }
 }

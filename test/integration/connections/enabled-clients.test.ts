@@ -56,6 +56,15 @@ describe('a new application', () => {
   });
 });
 
+describe('applications created at once', () => {
+  it('are each enabled on every connection (their transactions race for the same lists)', async () => {
+    const conn = await connection();
+    const apps = await Promise.all(Array.from({ length: 12 }, () => app()));
+    expect(apps.every((a) => /^[A-Za-z0-9]{32}$/.test(a.id))).toBe(true);
+    expect(await enabledIds(conn.id)).toEqual(expect.arrayContaining(apps.map((a) => a.id)));
+  });
+});
+
 describe('PATCH /api/v2/connections/{id}/clients', () => {
   it('enables and disables (204, no body); a later entry for the same client wins; disabling twice is a no-op', async () => {
     const conn = await connection();
