@@ -46,8 +46,9 @@ const RULES_RUNNER_TIMEOUT = Duration.seconds(30);
 const LOGIN_TIMEOUT_SECONDS = 29;
 
 /**
- * Background jobs (search index backfills and clean-ups): Lambda's longest timeout; the runner
- * stops a minute before it and invokes itself to go on. arm64: it ships no native addon.
+ * Background jobs (search index backfills and clean-ups, the users of a deleted connection):
+ * Lambda's longest timeout; the runner stops a minute before it and invokes itself to go on.
+ * arm64: it ships no native addon.
  */
 const JOBS_ENTRY = 'functions/jobs/run-job.ts';
 const JOBS_TIMEOUT = Duration.minutes(15);
@@ -233,7 +234,7 @@ export class IdentityStack extends Stack {
     const functionName = `${this.stackName.slice(0, 59)}-jobs`;
     const fn = new NodejsFunction(this, 'JobsFunction', {
       functionName,
-      description: 'Runs background jobs: search index backfills and clean-ups',
+      description: "Runs background jobs: search index backfills and clean-ups, a deleted connection's users",
       entry: join(PROJECT_ROOT, JOBS_ENTRY),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
