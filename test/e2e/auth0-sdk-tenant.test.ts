@@ -125,7 +125,10 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
       allow_offline_access: false,
       skip_consent_for_verifiable_first_party_clients: true,
     });
-    expect(r.api).not.toHaveProperty('is_system'); // Auth0: custom APIs carry no is_system key
+    // Exactly the keys of Auth0's answer (go-auth0 recording TestClientGrantManager_Create): no is_system on a custom API.
+    expect(Object.keys(r.api).sort()).toEqual(
+      ['allow_offline_access', 'id', 'identifier', 'name', 'scopes', 'signing_alg', 'skip_consent_for_verifiable_first_party_clients', 'token_lifetime', 'token_lifetime_for_web'],
+    );
     expect(r.fetched).toEqual(r.api);
     expect(r.byIdentifier).toEqual({ value: r.api });
     expect(r.byIdentifiers).toEqual([r.api.id]);
@@ -161,7 +164,8 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
     const g = section('grants');
     const a = section('applications');
     const m2m = a.m2m.client_id;
-    expect(g.grant).toMatchObject({ id: expect.stringMatching(/^cgr_/), client_id: m2m, audience: API, scope: ['read:stock'] });
+    // Auth0's answer, exactly (go-auth0 recording TestClientGrantManager_Create).
+    expect(g.grant).toEqual({ id: expect.stringMatching(/^cgr_[A-Za-z0-9]{16}$/), client_id: m2m, audience: API, scope: ['read:stock'] });
     expect(g.fetched).toEqual({ value: g.grant });
     expect(g.byAudience).toEqual([g.grant]);
     expect(g.byClient).toEqual([g.grant]);
