@@ -148,7 +148,8 @@ describe('a newcomer registers an API and an M2M application, and rotates the si
     const NEXT = second.body.access_token as string;
     const newKid = decodeProtectedHeader(NEXT).kid;
     expect(newKid).not.toBe(oldKid);
-    // JWKS published the next key before the rotation: the verifier's cached set already knows it.
+    // JWKS published the next key before the rotation: the verifier's cached set already knows it
+    // (jose refetches a set on an unknown kid at most every 30 s, so a missing next key would fail here).
     expect((await verify(NEXT)).payload.scope).toBe('read:stock');
     expect((await verify(ACCESS)).payload.sub).toBe(`${APP_ID}@clients`);
 
