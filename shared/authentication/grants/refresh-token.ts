@@ -33,6 +33,7 @@ export async function refreshTokenGrant(req: TokenRequest, { client }: Authentic
     throw new InvalidRefreshTokenError();
   }
   if (session.revoked || session.ttl < nowSeconds()) throw new InvalidRefreshTokenError();
+  if (idleTooLong(client, session)) throw new InvalidRefreshTokenError();
   if (presented.generation !== session.refresh.generation) return reuseDetected(session, presented.generation);
 
   // The session's scopes (narrowed by `scope`) that its API still grants; the API's current lifetime.
@@ -82,4 +83,15 @@ function narrowedScopes(session: SessionRecord, scope: string | undefined): stri
   const extra = asked.filter((s) => !session.scope.includes(s));
   if (extra.length > 0) throw new RefreshScopesNotGrantedError(extra);
   return session.scope.filter((s) => asked.includes(s));
+}
+
+/**
+ * The application's `refresh_token.idle_token_lifetime` (when expiring and not infinite): a
+ * refresh token unused for longer is refused (its last use is its rotation, or the login).
+ */
+function idleTooLong(client: AuthenticatedClient['client'], session: SessionRecord): boolean {
+  const settings = client.refresh_token;
+  if (settings?.expiration_type !== 'expiring' || settings.infinite_idle_token_lifetime) return false;
+  const lastUse = session.refresh?.rotated_at ?? Date.parse(session.created_at);
+  return Date.now() - lastUse > settings.idle_token_lifetime * 1000;
 }

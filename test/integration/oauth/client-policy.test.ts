@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { managementAudience } from '#shared/platform/config';
 import { call, type CallResult } from '#test/support/api';
 import { claimsOf, PASSWORD, REALM_GRANT, seedLoginUser } from '#test/support/logins';
@@ -116,5 +116,27 @@ describe('refresh_token.token_lifetime', () => {
     expect(Math.abs((await sessionLife(expiring)) - 90_000)).toBeLessThan(5);
     const plain = await app({ app_type: 'regular_web', grant_types: [REALM_GRANT, 'refresh_token'] });
     expect(Math.abs((await sessionLife(plain)) - 30 * 86_400)).toBeLessThan(5);
+  });
+});
+
+describe('refresh_token.idle_token_lifetime', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refuses a refresh token unused for longer than idle_token_lifetime (expiring tokens only)', async () => {
+    const idle = await app({
+      app_type: 'regular_web', grant_types: [REALM_GRANT, 'refresh_token'],
+      refresh_token: { expiration_type: 'expiring', token_lifetime: 86_400, idle_token_lifetime: 600 },
+    });
+    const refresh = (refresh_token: string) =>
+      token({ grant_type: 'refresh_token', refresh_token, client_id: idle.id, client_secret: idle.secret });
+    const first = await token(realmLogin({ client_id: idle.id, client_secret: idle.secret, scope: 'openid offline_access' }));
+    // Used within the idle time: a new token, whose idle time starts again.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 500_000 });
+    const second = await refresh(first.body.refresh_token);
+    expect(second.status).toBe(200);
+    vi.setSystemTime(Date.now() + 601_000);
+    expect(await refresh(second.body.refresh_token)).toMatchObject({ status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } });
   });
 });
