@@ -28,6 +28,11 @@ export interface RouteDef {
   launchesJobs?: boolean;
   /** The function signs tokens: in AWS it alone may use the KMS signing key (kms:Sign). */
   issuesTokens?: boolean;
+  /**
+   * Signing keys in KMS (AWS), only keys tagged for the stack: 'create' makes one, reads its public
+   * half and certifies it (rotation); 'retire' schedules its deletion (revocation).
+   */
+  kmsKeys?: 'create' | 'retire';
 }
 
 export const routes = [
@@ -244,7 +249,7 @@ export const routes = [
   },
   {
     id: 'signing-keys-rotate', method: 'POST', path: '/api/v2/keys/signing/rotate', handler: 'keys/rotate-signing-key',
-    api: 'management', scopes: ['create:signing_keys', 'update:signing_keys'], data: 'write',
+    api: 'management', scopes: ['create:signing_keys', 'update:signing_keys'], data: 'write', kmsKeys: 'create',
   },
   {
     id: 'signing-keys-get', method: 'GET', path: '/api/v2/keys/signing/{kid}', handler: 'keys/get-signing-key',
@@ -252,7 +257,7 @@ export const routes = [
   },
   {
     id: 'signing-keys-revoke', method: 'PUT', path: '/api/v2/keys/signing/{kid}/revoke', handler: 'keys/revoke-signing-key',
-    api: 'management', scopes: ['update:signing_keys'], data: 'write',
+    api: 'management', scopes: ['update:signing_keys'], data: 'write', kmsKeys: 'retire',
   },
 ] as const satisfies readonly RouteDef[];
 
