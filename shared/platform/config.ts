@@ -115,6 +115,13 @@ const ConfigSchema = z
         'must be a KMS key ARN, key id or alias (the SigningKeyId stack output)')
       .optional(),
     /**
+     * Signing key rotation in KMS (AWS; docs/signing-keys.md): the value of the tag
+     * `identity-service:signing-key` that new keys carry and the stack's IAM conditions name (the
+     * stack's name). Set by CDK on the rotate and revoke functions only; unset, rotation makes
+     * table keys (local), which Lambda refuses.
+     */
+    SIGNING_KEY_KMS_TAG: z.string().regex(/^[\w.:/=+@ -]{1,256}$/, 'must be a KMS tag value (the stack name)').optional(),
+    /**
      * In-process rate limits (token buckets per IP and per client, docs/rate-limits.md). The stack
      * sets 'off' in Lambda, where each warm container would count alone; the edge limits there.
      */
