@@ -37,7 +37,9 @@ export function managementRoute<
     const caller = await verifyManagementToken(header(base.event, 'authorization'));
     // Only a verified token names the client: an unverified azp would let anyone drain another's bucket.
     base.limits?.admitClient(caller.clientId ?? caller.subject);
-    if (!hasAnyScope(caller, accepted)) throw new InsufficientScopeError(scopes);
+    if (route.requiresAllScopes) {
+      if (!scopes.every((s) => caller.scopes.has(s))) throw new InsufficientScopeError(scopes, true);
+    } else if (!hasAnyScope(caller, accepted)) throw new InsufficientScopeError(scopes);
     const params = schemas.params ? parsePath(schemas.params, base.params) : undefined;
     const query = schemas.query ? parseQuery(schemas.query, queryParams(base.event)) : undefined;
     const body = schemas.body ? parseBody(schemas.body, jsonBody(base.event) ?? {}) : undefined;

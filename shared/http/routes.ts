@@ -16,6 +16,8 @@ export interface RouteDef {
   api: 'management' | 'oauth' | 'signup' | 'public';
   /** Management routes: a token needs any one of these scopes (Auth0's list, named in a 403). */
   scopes?: readonly string[];
+  /** The token needs every one of `scopes`, not any one (Auth0's key rotation needs create and update). */
+  requiresAllScopes?: boolean;
   /** Further scopes that also pass the route check (the domain narrows what they allow). */
   alsoAccepts?: readonly string[];
   /** Table access the function needs; read-only functions get read-only grants. */
@@ -249,7 +251,7 @@ export const routes = [
   },
   {
     id: 'signing-keys-rotate', method: 'POST', path: '/api/v2/keys/signing/rotate', handler: 'keys/rotate-signing-key',
-    api: 'management', scopes: ['create:signing_keys', 'update:signing_keys'], data: 'write', kmsKeys: 'create',
+    api: 'management', scopes: ['create:signing_keys', 'update:signing_keys'], requiresAllScopes: true, data: 'write', kmsKeys: 'create',
   },
   {
     id: 'signing-keys-get', method: 'GET', path: '/api/v2/keys/signing/{kid}', handler: 'keys/get-signing-key',

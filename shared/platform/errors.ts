@@ -57,8 +57,8 @@ export class BadAuthorizationHeaderError extends ManagementError {
 }
 
 export class InsufficientScopeError extends ManagementError {
-  constructor(expected: readonly string[]) {
-    super(403, 'insufficient_scope', `Insufficient scope, expected any of: ${expected.join(',')}`);
+  constructor(expected: readonly string[], all = false) {
+    super(403, 'insufficient_scope', `Insufficient scope, expected ${all ? 'all' : 'any'} of: ${expected.join(',')}`);
   }
 }
 

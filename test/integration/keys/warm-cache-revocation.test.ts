@@ -39,7 +39,7 @@ describe('a key revoked while a warm cache holds it', () => {
     // A previous key with a token of its own: rotate (through the API), keep the old key's token.
     const oldToken = await managementToken({ scopes: SCOPES });
     const oldKid = decodeProtectedHeader(oldToken).kid!;
-    expect((await call('signing-keys-rotate', { scopes: ['create:signing_keys'] })).status).toBe(201);
+    expect((await call('signing-keys-rotate', { scopes: ['create:signing_keys', 'update:signing_keys'] })).status).toBe(201);
 
     const t0 = Date.now();
     vi.useFakeTimers({ toFake: ['Date'], now: t0 });
