@@ -41,10 +41,10 @@ export function toWireClient(record: ClientRecord, secret?: string): Record<stri
   return out;
 }
 
-/** Auth0's `fields`/`include_fields`, then what the caller's scopes may see. */
-export function projectClient(wire: Record<string, unknown>, fields: string[] | undefined, include: boolean, summaryOnly: boolean): Record<string, unknown> {
+/** Auth0's `fields`/`include_fields`, then what the caller's scopes may see (`visible`; undefined: all). */
+export function projectClient(wire: Record<string, unknown>, fields: string[] | undefined, include: boolean, visible: readonly string[] | undefined): Record<string, unknown> {
   let out = wire;
   if (fields && fields.length > 0) out = Object.fromEntries(Object.entries(out).filter(([key]) => fields.includes(key) === include));
-  if (summaryOnly) out = Object.fromEntries(Object.entries(out).filter(([key]) => (SUMMARY_FIELDS as readonly string[]).includes(key)));
+  if (visible) out = Object.fromEntries(Object.entries(out).filter(([key]) => visible.includes(key)));
   return out;
 }
