@@ -17,16 +17,28 @@ export interface AccessProfile {
   invokesRulesRunner: boolean;
   /** May invoke the jobs function (routes that start background jobs). */
   invokesJobs: boolean;
-  /** Named in the signing key's policy for kms:Sign, RS256 only (docs/signing-keys.md). */
+  /**
+   * Signs tokens: named in the stack key's policy for kms:Sign, and may kms:Sign keys tagged for
+   * the stack (those rotation made), RS256 only (docs/signing-keys.md).
+   */
   signs: boolean;
+  /**
+   * Signing keys in KMS, only those tagged for the stack: 'create' may make one (CreateKey and
+   * TagResource with the stack's tag), read its public half and sign its certificate; 'retire' may
+   * schedule its deletion. Unset: no KMS right at all.
+   */
+  kmsKeys: 'create' | 'retire' | undefined;
 }
 
 export function accessProfileOf(route: RouteDef): AccessProfile {
   const invokesRulesRunner = route.runsExtensions === true;
   const invokesJobs = route.launchesJobs === true;
   const signs = route.issuesTokens === true;
-  const id = [`table-${route.data}`, invokesRulesRunner && 'rules', invokesJobs && 'jobs', signs && 'sign'].filter(Boolean).join('-');
-  return { id, data: route.data, invokesRulesRunner, invokesJobs, signs };
+  const kmsKeys = route.kmsKeys;
+  const id = [`table-${route.data}`, invokesRulesRunner && 'rules', invokesJobs && 'jobs', signs && 'sign', kmsKeys && `kms-${kmsKeys}`]
+    .filter(Boolean)
+    .join('-');
+  return { id, data: route.data, invokesRulesRunner, invokesJobs, signs, kmsKeys };
 }
 
 /** The role's description in IAM: what its functions may do, in words. */
@@ -35,7 +47,9 @@ export function describeProfile(profile: AccessProfile): string {
     profile.data === 'write' ? 'reads and writes the table' : 'reads the table (no writes)',
     profile.invokesRulesRunner && 'invokes the rules runner',
     profile.invokesJobs && 'invokes the jobs function',
-    profile.signs && 'signs tokens with the KMS key',
+    profile.signs && 'signs tokens with the KMS keys',
+    profile.kmsKeys === 'create' && 'makes, reads and certifies KMS signing keys tagged for the stack',
+    profile.kmsKeys === 'retire' && 'schedules the deletion of KMS signing keys tagged for the stack',
   ].filter(Boolean);
   return `Identity service route functions (${profile.id}): ${can.join(', ')}`;
 }

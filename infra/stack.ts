@@ -22,6 +22,7 @@ import type { Construct } from 'constructs';
 import { accessProfileOf, describeProfile, type AccessProfile } from '#infra/access-profiles';
 import { entryFor, esbuildOptions, NATIVE_MODULES } from '#infra/bundling';
 import { tableDefinition } from '#shared/db/table';
+import { SIGNING_KEY_TAG } from '#shared/tenant/signing-keys/kms-key-maker';
 import { routes, type RouteDef } from '#shared/http/routes';
 
 /** Resolved from this file, so synth does not depend on the directory it is started from. */
@@ -130,6 +131,7 @@ export class IdentityStack extends Stack {
       if (profile.invokesRulesRunner) fn.addEnvironment('RULES_RUNNER_FUNCTION_NAME', this.rulesRunner.functionName);
       if (profile.invokesJobs) fn.addEnvironment('JOBS_FUNCTION_NAME', this.jobs.functionName);
       if (profile.signs) fn.addEnvironment('SIGNING_KEY_KMS_ID', this.signingKey.keyArn);
+      if (profile.kmsKeys) fn.addEnvironment('SIGNING_KEY_KMS_TAG', this.stackName);
       new HttpRoute(this, `${pascal(route.id)}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -177,7 +179,10 @@ export class IdentityStack extends Stack {
     else this.table.grantReadData(role);
     if (profile.invokesRulesRunner) this.rulesRunner.grantInvoke(role);
     if (profile.invokesJobs) this.jobs.grantInvoke(role);
-    // kms:Sign is not an IAM grant: the key policy names the signing roles (allowSigning, below).
+    // kms:Sign on the stack's own key is not an IAM grant: its key policy names the signing roles
+    // (allowSigning, below). Keys made by rotation have KMS's default key policy, which lets IAM
+    // grant their use: these statements, each held to keys carrying the stack's tag.
+    for (const statement of kmsStatements(this, profile)) role.addToPolicy(statement);
     this.roles.set(profile.id, { profile, role });
     return role;
   }
@@ -301,6 +306,46 @@ function allowSigning(key: Key, roles: IRole[]): void {
       conditions: { StringEquals: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' } },
     }),
   );
+}
+
+/**
+ * The IAM side of the signing keys rotation makes (docs/signing-keys.md): every statement names
+ * only keys tagged `identity-service:signing-key=<stack name>`, or, for CreateKey and TagResource
+ * (which KMS authorizes on "*"), requests that set exactly that tag. RS256 only for kms:Sign.
+ */
+function kmsStatements(stack: Stack, profile: AccessProfile): PolicyStatement[] {
+  const tagged = { [`aws:ResourceTag/${SIGNING_KEY_TAG}`]: stack.stackName };
+  const keys = [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })];
+  const rs256 = { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' };
+  const sign = new PolicyStatement({ sid: 'SignTaggedKeys', actions: ['kms:Sign'], resources: keys, conditions: { StringEquals: { ...tagged, ...rs256 } } });
+  const statements: PolicyStatement[] = [];
+  if (profile.signs) statements.push(sign);
+  if (profile.kmsKeys === 'create') {
+    const onlyOurTag = {
+      StringEquals: { [`aws:RequestTag/${SIGNING_KEY_TAG}`]: stack.stackName },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [SIGNING_KEY_TAG] },
+    };
+    statements.push(
+      new PolicyStatement({
+        sid: 'CreateTaggedSigningKeys',
+        actions: ['kms:CreateKey'],
+        resources: ['*'], // CreateKey names no key
+        conditions: {
+          ...onlyOurTag,
+          StringEquals: { ...onlyOurTag.StringEquals, 'kms:KeySpec': 'RSA_2048', 'kms:KeyUsage': 'SIGN_VERIFY', 'kms:KeyOrigin': 'AWS_KMS' },
+          Bool: { 'kms:MultiRegion': 'false' },
+        },
+      }),
+      // Tags given at CreateKey need kms:TagResource in IAM on every key of the account and Region.
+      new PolicyStatement({ sid: 'TagNewSigningKeys', actions: ['kms:TagResource'], resources: ['*'], conditions: onlyOurTag }),
+      new PolicyStatement({ sid: 'ReadTaggedKeys', actions: ['kms:GetPublicKey'], resources: keys, conditions: { StringEquals: tagged } }),
+      sign,
+    );
+  }
+  if (profile.kmsKeys === 'retire') {
+    statements.push(new PolicyStatement({ sid: 'DeleteTaggedKeys', actions: ['kms:ScheduleKeyDeletion'], resources: keys, conditions: { StringEquals: tagged } }));
+  }
+  return statements;
 }
 
 function buildTable(scope: Construct): Table {

@@ -173,7 +173,12 @@ describe('IdentityStack', () => {
     const tenant = ROUTES.filter((r) => /^(clients|resource-servers|client-grants|connections|signing-keys)-/.test(r.id));
     expect(tenant).toHaveLength(27);
     for (const route of tenant) {
-      const expected = route.method === 'GET' ? 'table-read' : route.id === 'connections-delete' ? 'table-write-jobs' : 'table-write';
+      const special: Record<string, string> = {
+        'connections-delete': 'table-write-jobs',
+        'signing-keys-rotate': 'table-write-kms-create',
+        'signing-keys-revoke': 'table-write-kms-retire',
+      };
+      const expected = route.method === 'GET' ? 'table-read' : (special[route.id] ?? 'table-write');
       expect(accessProfileOf(route).id, route.id).toBe(expected);
     }
     // Auth0's revoke is a PUT, the first PUT of a tenant route; it is routed like the others.
@@ -368,6 +373,7 @@ describe('IdentityStack: the signing key (KMS)', () => {
   const roleOf = (fn: { props: Record<string, unknown> }) => (fn.props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   const everyFunction = () => [...ROUTES.map(functionOf), resourceOf(stack.rulesRunner), resourceOf(stack.jobs)];
   const signs = (s: Statement) => actionsOf(s).some((a) => a === 'kms:Sign' || a === 'kms:*' || a === '*');
+  const runnerOf = () => resourceOf(stack.rulesRunner);
 
   it('is one RSA_2048 SIGN_VERIFY key, kept when the stack is deleted or the key replaced', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
@@ -389,13 +395,20 @@ describe('IdentityStack: the signing key (KMS)', () => {
     }
   });
 
-  it('lets exactly the token functions sign, through the key policy, with RS256 only; no IAM policy grants kms:Sign', () => {
-    const signing = allStatements(resources).filter(signs) as KeyStatement[];
-    expect(signing).toHaveLength(1);
-    const [statement] = signing;
-    expect(keyPolicy()).toContainEqual(statement);
+  const TAG = 'identity-service:signing-key';
+  const tagged = { [`aws:ResourceTag/${TAG}`]: 'IdentityService' };
+  const RS256 = { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' };
+  const route = (id: string) => ROUTES.find((r) => r.id === id)!;
+  const kmsStatementsOf = (fn: { props: Record<string, unknown> }) =>
+    (allowedStatements(fn) as KeyStatement[]).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+  const accountKeys = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':key/*']] };
+
+  it("lets the token functions sign the stack's key through its key policy, with RS256 only", () => {
+    const inKeyPolicy = keyPolicy().filter(signs);
+    expect(inKeyPolicy).toHaveLength(1);
+    const [statement] = inKeyPolicy;
     expect(statement).toMatchObject({ Effect: 'Allow', Action: 'kms:Sign', Resource: '*' });
-    expect(statement?.Condition).toEqual({ StringEquals: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1_V1_5_SHA_256' } });
+    expect(statement?.Condition).toEqual({ StringEquals: RS256 });
     const principals = [statement?.Principal?.AWS].flat();
     // The token functions share one role (their access profile); no other role is named.
     const tokenRoles = [...new Set(tokenRoutes().map((r) => roleOf(functionOf(r))))].map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }));
@@ -403,10 +416,50 @@ describe('IdentityStack: the signing key (KMS)', () => {
     for (const fn of everyFunction().filter((f) => !tokenRoutes().some((r) => functionOf(r).id === f.id))) {
       expect(tokenRoles, fn.id).not.toContainEqual({ 'Fn::GetAtt': [roleOf(fn), 'Arn'] });
     }
-    // The roles of every other function hold no KMS permission at all (and so no way to sign).
+  });
+
+  it('grants KMS in IAM to three roles only: the token role signs tagged keys, rotation makes them, revocation deletes them', () => {
+    const token = functionOf(route('oauth-token'));
+    const rotate = functionOf(route('signing-keys-rotate'));
+    const revoke = functionOf(route('signing-keys-revoke'));
+    const holders = [token, rotate, revoke].map(roleOf);
+    expect(new Set(holders).size).toBe(3);
+    const signTagged = { Effect: 'Allow', Action: 'kms:Sign', Resource: accountKeys, Condition: { StringEquals: { ...tagged, ...RS256 } } };
+    expect(kmsStatementsOf(token)).toEqual([expect.objectContaining(signTagged)]);
+    const onlyOurTag = { StringEquals: { [`aws:RequestTag/${TAG}`]: 'IdentityService' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG] } };
+    expect(kmsStatementsOf(rotate)).toEqual([
+      expect.objectContaining({
+        Action: 'kms:CreateKey',
+        Resource: '*',
+        Condition: {
+          ...onlyOurTag,
+          StringEquals: { ...onlyOurTag.StringEquals, 'kms:KeySpec': 'RSA_2048', 'kms:KeyUsage': 'SIGN_VERIFY', 'kms:KeyOrigin': 'AWS_KMS' },
+          Bool: { 'kms:MultiRegion': 'false' },
+        },
+      }),
+      expect.objectContaining({ Action: 'kms:TagResource', Resource: '*', Condition: onlyOurTag }),
+      expect.objectContaining({ Action: 'kms:GetPublicKey', Resource: accountKeys, Condition: { StringEquals: tagged } }),
+      expect.objectContaining(signTagged),
+    ]);
+    expect(kmsStatementsOf(revoke)).toEqual([
+      expect.objectContaining({ Action: 'kms:ScheduleKeyDeletion', Resource: accountKeys, Condition: { StringEquals: tagged } }),
+    ]);
+    // Every IAM statement naming a KMS action is one of those, each held to the stack's tag.
+    const iamKms = ofType('AWS::IAM::Policy')
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: KeyStatement[] }).Statement)
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('kms:')));
+    expect(iamKms).toHaveLength(6);
+    for (const st of iamKms) expect(JSON.stringify(st.Condition)).toContain(`/${TAG}":"IdentityService"`);
+    // Every other role (the other routes, read routes included, the rules runner, the jobs function): none.
+    for (const fn of everyFunction().filter((f) => !holders.includes(roleOf(f)))) expect(kmsStatementsOf(fn), fn.id).toEqual([]);
+    expect(kmsStatementsOf(runnerOf())).toEqual([]);
+  });
+
+  it('names the tag value (the stack name) to the rotate and revoke functions only', () => {
     for (const fn of everyFunction()) {
-      const kms = allowedStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('kms:'));
-      expect(kms, fn.id).toEqual([]);
+      const env = (fn.props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      const holds = ['signing-keys-rotate', 'signing-keys-revoke'].some((id) => functionOf(route(id)).id === fn.id);
+      expect(env.SIGNING_KEY_KMS_TAG, fn.id).toBe(holds ? 'IdentityService' : undefined);
     }
   });
 
@@ -428,11 +481,12 @@ describe('IdentityStack: the signing key (KMS)', () => {
     template.hasOutput('SigningKeyId', { Value: { 'Fn::GetAtt': [keyId(), 'Arn'] } });
   });
 
-  it('bundles the KMS client into the token function only', () => {
+  it('bundles the KMS client into the token, rotate and revoke functions only', () => {
+    const withKms = ['oauth-token', 'signing-keys-rotate', 'signing-keys-revoke'].map((id) => functionOf(route(id)).id);
     for (const fn of everyFunction()) {
       const { sources } = JSON.parse(readFileSync(join(assetDirOf(fn), 'index.mjs.map'), 'utf8')) as { sources: string[] };
       const kms = sources.some((s) => s.includes('@aws-sdk/client-kms'));
-      expect(kms, fn.id).toBe(tokenRoutes().some((r) => functionOf(r).id === fn.id));
+      expect(kms, fn.id).toBe(withKms.includes(fn.id));
     }
   });
 });
