@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '#shared/db/client';
+import { db, itemFromError, tableName } from '#shared/db/client';
 import { ConditionFailedError, ItemExistsError, ItemTooLargeError, WriteConflictError } from '#shared/db/errors';
 import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { connectionDirectoryKey, connectionKey, CONNECTIONS_PK, jobKey } from '#shared/db/keys';
@@ -161,10 +161,12 @@ export type ConnectionChanges = Partial<Pick<ConnectionRecord, 'display_name' | 
 
 /**
  * Sets the given fields (names from a fixed list, values as placeholders) of a live connection and
- * returns the record as written; ConditionFailedError when it is gone or being deleted. Fields
- * not named keep what other writers (the enabled-clients relation) put there.
+ * returns the record as written; ConditionFailedError when it is gone or being deleted, and
+ * WriteConflictError when its revision is no longer `record.revision` (another writer came
+ * between the caller's read and this write: every writer of the item bumps it). Fields not
+ * named keep what other writers (the enabled-clients relation) put there.
  */
-export async function updateConnectionFields(record: ConnectionDirectoryEntry, changes: ConnectionChanges): Promise<ConnectionRecord> {
+export async function updateConnectionFields(record: Pick<ConnectionRecord, 'id' | 'name' | 'revision'>, changes: ConnectionChanges): Promise<ConnectionRecord> {
   const fields = (Object.keys(changes) as (keyof ConnectionChanges)[]).filter((f) => changes[f] !== undefined && CHANGEABLE.includes(f));
   const names = Object.fromEntries(fields.map((f, i) => [`#f${i}`, f]));
   const values = Object.fromEntries(fields.map((f, i) => [`:v${i}`, changes[f]]));
@@ -175,15 +177,20 @@ export async function updateConnectionFields(record: ConnectionDirectoryEntry, c
         TableName: tableName,
         Key: connectionKey(record.name),
         UpdateExpression: `SET ${[...sets, '#rev = if_not_exists(#rev, :zero) + :one'].join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleted_at) AND id = :id',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleted_at) AND id = :id AND (#rev = :expected OR (attribute_not_exists(#rev) AND :expected = :zero))',
         ExpressionAttributeNames: { ...names, '#rev': 'revision' },
-        ExpressionAttributeValues: { ...values, ':id': record.id, ':zero': 0, ':one': 1 },
+        ExpressionAttributeValues: { ...values, ':id': record.id, ':expected': record.revision ?? 0, ':zero': 0, ':one': 1 },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ReturnValues: 'ALL_NEW',
       }),
     );
     return withoutKeys<ConnectionRecord>(out.Attributes ?? {});
   } catch (error) {
-    if (isConditionFailed(error)) throw new ConditionFailedError(undefined, false);
+    if (isConditionFailed(error)) {
+      const current = itemFromError(error);
+      const live = current !== undefined && current.id === record.id && current.deleted_at === undefined;
+      throw live ? new WriteConflictError() : new ConditionFailedError(undefined, false);
+    }
     throw translated(error);
   }
 }

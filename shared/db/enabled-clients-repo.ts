@@ -9,7 +9,8 @@ import { queryAll } from '#shared/db/query-all';
  * Which applications may use a connection: `enabled_clients` on the connection's hot-path item
  * (connectionKey(name)), read with the connection by signup and login (cached, no extra read).
  * Changed by a conditional read-modify-write (`enabled_clients = :old`), so two writers never
- * lose each other's change: the loser's condition fails and it reads again.
+ * lose each other's change: the loser's condition fails and it reads again. Every write here
+ * bumps the connection's `revision` too, so a connection PATCH read before it retries.
  */
 export interface ConnectionRef {
   id: string;
@@ -67,10 +68,12 @@ export async function replaceEnabledClients(current: EnabledClients, next: reado
       new UpdateCommand({
         TableName: tableName,
         Key: connectionKey(current.name),
-        UpdateExpression: 'SET enabled_clients = :next',
+        UpdateExpression: 'SET enabled_clients = :next, revision = if_not_exists(revision, :none) + :one',
         ConditionExpression: `attribute_exists(pk) AND id = :id AND attribute_not_exists(deleted_at) AND ${unchanged}`,
         ExpressionAttributeValues: {
           ':next': [...next],
+          ':none': 0,
+          ':one': 1,
           ':old': current.enabled_clients,
           ':id': current.id,
           ...(current.enabled_clients.length === 0 ? { ':zero': 0 } : {}),
@@ -92,9 +95,9 @@ export function enableOnConnectionUpdates(clientId: string, connections: readonl
     Update: {
       TableName: tableName,
       Key: connectionKey(c.name),
-      UpdateExpression: 'SET enabled_clients = list_append(if_not_exists(enabled_clients, :empty), :me)',
+      UpdateExpression: 'SET enabled_clients = list_append(if_not_exists(enabled_clients, :empty), :me), revision = if_not_exists(revision, :none) + :one',
       ConditionExpression: 'attribute_exists(pk) AND id = :id AND attribute_not_exists(deleted_at)',
-      ExpressionAttributeValues: { ':empty': [], ':me': [clientId], ':id': c.id },
+      ExpressionAttributeValues: { ':empty': [], ':me': [clientId], ':id': c.id, ':none': 0, ':one': 1 },
     },
   }));
 }

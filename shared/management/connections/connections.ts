@@ -8,7 +8,7 @@ import {
   type ConnectionOptions,
   type ConnectionRecord,
 } from '#shared/db/connections-repo';
-import { ConditionFailedError, ItemExistsError, ItemTooLargeError } from '#shared/db/errors';
+import { ConditionFailedError, ItemExistsError, ItemTooLargeError, WriteConflictError } from '#shared/db/errors';
 import { tenantChanged } from '#shared/platform/cache';
 import { newConnectionId } from '#shared/platform/ids';
 import { parseBody } from '#shared/platform/validation';
@@ -16,6 +16,7 @@ import { DATABASE_STRATEGY } from '#shared/tenant/connections';
 import { loadClient } from '#shared/tenant/clients';
 import {
   ConnectionConflictError,
+  ExtensionsChangedError,
   InexistentConnectionError,
   UnknownEnabledClientError,
   UnsupportedConnectionOptionError,
@@ -131,19 +132,51 @@ async function filtered(query: ListConnectionsQuery, strategies: string[]): Prom
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * A PATCH computes its changes from a read (configuration tokens resolve against the stored
+ * values) and writes them only if the connection's revision is still the one read; otherwise it
+ * reads again and recomputes, up to RETRIES times, then answers 409. A configuration token that
+ * was current on the first read but no longer is (another PATCH changed that value meanwhile) is
+ * a 409 too: the caller's view is stale, and keeping either value would be a guess.
+ */
+const RETRIES = 5;
+
 export async function updateConnection(id: string, body: UpdateConnectionBody): Promise<ConnectionRecord> {
-  const current = await getConnection(id);
+  let firstKept: string | undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await getConnection(id);
+    const { changes, kept } = await changesFor(body, current, attempt === 1);
+    firstKept ??= kept;
+    if (kept !== firstKept) throw new ExtensionsChangedError();
+    if (Object.keys(changes).length === 0) return current;
+    try {
+      const updated = await updateConnectionFields(current, changes);
+      tenantChanged();
+      return updated;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) throw new InexistentConnectionError();
+      if (!(error instanceof WriteConflictError)) tooLarge(error);
+      if (attempt >= RETRIES) throw new ExtensionsChangedError();
+      await new Promise((resolve) => setTimeout(resolve, attempt * 20 * Math.random()));
+    }
+  }
+}
+
+/** The fields the PATCH sets, and which configuration keys it keeps by token (sorted, joined). */
+async function changesFor(body: UpdateConnectionBody, current: ConnectionRecord, firstAttempt: boolean): Promise<{ changes: ConnectionChanges; kept: string }> {
   const changes: ConnectionChanges = {};
+  let kept = '';
   if (body.options !== undefined) {
     // A PATCH carrying options replaces the whole object, as on Auth0 (null empties it).
     const given = (body.options ?? {}) as ConnectionOptions;
     assertHonoured(given);
-    const { options, tokens } = withConfigurationTokens(given, current);
-    changes.options = options;
-    changes.configuration_tokens = tokens ?? {};
+    const resolved = withConfigurationTokens(given, current);
+    changes.options = resolved.options;
+    changes.configuration_tokens = resolved.tokens ?? {};
+    kept = resolved.kept.sort().join('\u0000');
   }
   if (body.enabled_clients !== undefined) {
-    await assertClientsExist(body.enabled_clients);
+    if (firstAttempt) await assertClientsExist(body.enabled_clients);
     changes.enabled_clients = unique(body.enabled_clients);
   }
   if (body.display_name !== undefined) changes.display_name = body.display_name;
@@ -151,34 +184,31 @@ export async function updateConnection(id: string, body: UpdateConnectionBody): 
   if (body.is_domain_connection !== undefined) changes.is_domain_connection = body.is_domain_connection;
   if (body.realms !== undefined) changes.realms = body.realms;
   if (body.metadata !== undefined) changes.metadata = body.metadata ?? {};
-  if (Object.keys(changes).length === 0) return current;
-  try {
-    const updated = await updateConnectionFields(current, changes);
-    tenantChanged();
-    return updated;
-  } catch (error) {
-    if (error instanceof ConditionFailedError) throw new InexistentConnectionError();
-    tooLarge(error);
-  }
+  return { changes, kept };
 }
 
 /**
  * Gives each configuration value its token: a value sent back as the token it was shown as keeps
  * the stored value (and its token); a new value gets a new random token.
  */
-function withConfigurationTokens(options: ConnectionOptions, current: ConnectionRecord | undefined): { options: ConnectionOptions; tokens?: Record<string, string> } {
+function withConfigurationTokens(
+  options: ConnectionOptions,
+  current: ConnectionRecord | undefined,
+): { options: ConnectionOptions; tokens?: Record<string, string>; kept: string[] } {
   const configuration = options.configuration as Record<string, string> | undefined;
-  if (!configuration) return { options };
+  if (!configuration) return { options, kept: [] };
   const stored = (current?.options.configuration ?? {}) as Record<string, string>;
   const storedTokens = current?.configuration_tokens ?? {};
   const values: Record<string, string> = Object.create(null);
   const tokens: Record<string, string> = Object.create(null);
+  const keptKeys: string[] = [];
   for (const [key, value] of Object.entries(configuration)) {
     const kept = storedTokens[key] !== undefined && value === storedTokens[key] && Object.hasOwn(stored, key);
     values[key] = kept ? stored[key]! : value;
     tokens[key] = kept ? storedTokens[key]! : newConfigurationToken();
+    if (kept) keptKeys.push(key);
   }
-  return { options: { ...options, configuration: { ...values } }, tokens: { ...tokens } };
+  return { options: { ...options, configuration: { ...values } }, tokens: { ...tokens }, kept: keptKeys };
 }
 
 const newConfigurationToken = () => `${CONFIGURATION_TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
