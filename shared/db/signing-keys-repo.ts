@@ -21,6 +21,8 @@ export interface SigningKeyRecord {
   privateJwk?: JWK;
   /** The KMS key's ARN: this key signs through kms:Sign. */
   kms_key_id?: string;
+  /** A KMS key made by rotation: the stack whose tag it carries (revocation schedules its deletion). */
+  kms_key_stack?: string;
   current: boolean;
   next?: boolean;
   /** On the current key: the kid of the next key. */
@@ -41,7 +43,7 @@ const NAMES = { '#current': 'current', '#next': 'next', '#revoked': 'revoked' };
 /** Everything but the private half: what verifiers, JWKS, the KMS signer and the Management API read. */
 const PUBLIC_FIELDS = {
   ProjectionExpression:
-    'kid, alg, publicJwk, kms_key_id, #current, #next, next_kid, #revoked, current_since, current_until, revoked_at, cert, created_at',
+    'kid, alg, publicJwk, kms_key_id, kms_key_stack, #current, #next, next_kid, #revoked, current_since, current_until, revoked_at, cert, created_at',
   ExpressionAttributeNames: NAMES,
 };
 

@@ -34,14 +34,3 @@ export class SigningKeysChangedError extends ManagementError {
     super(409, 'concurrent_update', 'The signing keys were changed by another request while this one was applied; try again.');
   }
 }
-
-/** Rotation where this deployment cannot make a key (AWS, KMS keys: docs/signing-keys.md). */
-export class SigningKeyRotationUnavailableError extends ManagementError {
-  constructor() {
-    super(
-      501,
-      'not_implemented',
-      'Signing key rotation through the API is not available on the AWS deployment yet: rotate the KMS key with the seed (docs/signing-keys.md).',
-    );
-  }
-}

@@ -33,6 +33,25 @@ export class KmsStandIn {
   readonly createRequests: CreateKeyCommand['input'][] = [];
   /** Keys scheduled for deletion, by ARN, with the waiting period asked for. */
   readonly deletions = new Map<string, number>();
+  /** Tags given at CreateKey, by ARN. */
+  readonly tags = new Map<string, Record<string, string>>();
+  /**
+   * Operations answered with AccessDeniedException, as KMS answers a caller whose IAM policy does
+   * not allow them ('CreateKey', 'GetPublicKey', 'Sign', 'ScheduleKeyDeletion'); a count refuses
+   * that many calls, then lets them through (a grant that takes a moment to count).
+   */
+  readonly refusals = new Map<string, number>();
+
+  refuse(operation: string, times = Number.POSITIVE_INFINITY): void {
+    this.refusals.set(operation, times);
+  }
+
+  private checkAccess(operation: string): void {
+    const left = this.refusals.get(operation) ?? 0;
+    if (left <= 0) return;
+    this.refusals.set(operation, left - 1);
+    throw new KmsError('AccessDeniedException', `User: arn:aws:sts::111122223333:assumed-role/test is not authorized to perform: kms:${operation}`);
+  }
 
   /** Creates an RSA 2048 signing key (or one of another spec/usage, to test refusals). */
   createKey(options: { keySpec?: string; keyUsage?: string } = {}): StandInKey {
@@ -50,6 +69,8 @@ export class KmsStandIn {
   }
 
   async send(command: unknown): Promise<unknown> {
+    const operation = (command as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
+    this.checkAccess(operation);
     if (command instanceof SignCommand) return this.sign(command.input);
     if (command instanceof GetPublicKeyCommand) {
       const key = this.find(command.input.KeyId);
@@ -64,6 +85,7 @@ export class KmsStandIn {
     if (command instanceof CreateKeyCommand) {
       this.createRequests.push(command.input);
       const key = this.createKey({ keySpec: command.input.KeySpec, keyUsage: command.input.KeyUsage });
+      this.tags.set(key.arn, Object.fromEntries((command.input.Tags ?? []).map((t) => [t.TagKey!, t.TagValue!])));
       return { KeyMetadata: { Arn: key.arn, KeyId: key.arn.split('/')[1], KeySpec: key.keySpec, KeyUsage: key.keyUsage } };
     }
     if (command instanceof ScheduleKeyDeletionCommand) {

@@ -14,7 +14,8 @@ import { certifyKey } from '#shared/tenant/signing-keys/lifecycle';
 /**
  * The AWS seed's signing key step, run with the operator's credentials (kms:GetPublicKey): the
  * KMS key's public half goes into the table, so JWKS and every verifier read it from there and
- * never call KMS. The key becomes current; a key it replaces stays published (its tokens verify
+ * never call KMS. The key becomes current (unless it was registered before and the tenant has
+ * rotated since: then nothing changes); a key it replaces stays published (its tokens verify
  * until they expire) but loses its private half, that key's next key (a table key, never used)
  * is revoked, and no private key is left in the table. Then the key's certificate is signed
  * through KMS, if these credentials may kms:Sign (the stack's key policy lets only the token
@@ -26,8 +27,14 @@ export async function registerKmsSigningKey(client: KmsClient, keyId: string): P
   const current = await findCurrentSigningKey({ withPrivateKey: false });
   if (current?.kid !== kid) {
     const known = (await listPublicSigningKeys()).some((k) => k.kid === kid);
-    // Going back to a key registered earlier would need its record flipped, not a new one.
-    if (known) throw new Error(`KMS key ${arn} (kid ${kid}) is registered but not current; rotating back is not supported`);
+    if (known) {
+      // Registered earlier and rotated away from (through the API, or by a newer stack key): the
+      // tenant's current key stays. The seed runs after every deploy, so this is the usual case
+      // once a tenant has rotated; going back to an older key is not what it does.
+      await dropPrivateSigningKeys();
+      console.log(`KMS key ${arn} is registered and no longer current (rotated since); the current key ${current?.kid ?? '(none)'} stays`);
+      return;
+    }
     const now = new Date().toISOString();
     const record = { kid, alg: SIGNING_ALG as typeof SIGNING_ALG, publicJwk, kms_key_id: arn, current: true, current_since: now, created_at: now };
     await replaceCurrentSigningKey(record, current?.kid, current?.next_kid);

@@ -15,6 +15,8 @@ export interface NewKey {
   privateJwk?: JWK;
   /** The KMS key's ARN. */
   kms_key_id?: string;
+  /** A KMS key made by rotation: the stack whose tag it carries. */
+  kms_key_stack?: string;
   sign: SignBytes;
 }
 
@@ -22,10 +24,22 @@ export interface KeyMaker {
   readonly kind: 'table' | 'kms';
   create(): Promise<NewKey>;
   /** After revocation: the private half can go (a KMS key is scheduled for deletion). */
-  retire(record: { kms_key_id?: string }): Promise<void>;
+  retire(record: { kms_key_id?: string; kms_key_stack?: string }): Promise<void>;
 }
 
 export const SIGNING_ALG = 'RS256';
+
+/**
+ * This function may not make signing keys where it runs: in AWS only the rotate function makes
+ * them, in KMS (SIGNING_KEY_KMS_TAG, set by CDK); a table key, whose private half any function's
+ * table grant could read, is never made there. A deployment fault: a 500, the message in the log.
+ */
+export class SigningKeyMakerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
 
 /** The kid of every key, table or KMS: the RFC 7638 thumbprint of its public JWK. */
 export async function publicJwkWithKid(jwk: JWK): Promise<{ kid: string; publicJwk: JWK }> {

@@ -26,6 +26,20 @@ export class UnsuitableKmsKeyError extends Error {
   }
 }
 
+/**
+ * KMS refused a call for lack of permission (AccessDeniedException): the function's role does not
+ * hold it, or the key does not carry the stack's tag (docs/signing-keys.md). A deployment fault:
+ * the request answers a 500 and this message goes to the log.
+ */
+export class KmsAccessDeniedError extends Error {
+  constructor(action: string, keyId: string | undefined, what: string) {
+    super(`KMS refused ${action}${keyId ? ` on ${keyId}` : ''} (AccessDeniedException): ${what}`);
+    this.name = new.target.name;
+  }
+}
+
+export const isAccessDenied = (error: unknown) => (error as { name?: string } | undefined)?.name === 'AccessDeniedException';
+
 export function kmsSign(client: KmsClient, keyId: string): SignBytes {
   return async (input) => {
     // An ID token with large custom claims can pass 4 KB. DIGEST signs the same bytes: KMS only

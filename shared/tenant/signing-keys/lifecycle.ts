@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { config } from '#shared/platform/config';
 import { tenantChanged } from '#shared/platform/cache';
+import { log } from '#shared/platform/log';
 import { ConditionFailedError, WriteConflictError } from '#shared/db/errors';
 import {
   addNextSigningKey,
@@ -16,11 +17,17 @@ import {
 import {
   SigningKeyNotFoundError,
   SigningKeyNotRevocableError,
-  SigningKeyRotationUnavailableError,
   SigningKeysChangedError,
 } from '#shared/tenant/errors';
 import { issueCertificate, type SignBytes } from '#shared/tenant/signing-keys/certificate';
-import { privateJwkSigner, SIGNING_ALG, tableKeyMaker, type KeyMaker } from '#shared/tenant/signing-keys/key-makers';
+import {
+  privateJwkSigner,
+  SIGNING_ALG,
+  SigningKeyMakerUnavailableError,
+  tableKeyMaker,
+  type KeyMaker,
+  type NewKey,
+} from '#shared/tenant/signing-keys/key-makers';
 import { inListOrder, stateOf } from '#shared/tenant/signing-keys/model';
 import { toWireSigningKey, type WireSigningKey } from '#shared/tenant/signing-keys/wire';
 
@@ -37,32 +44,60 @@ const commonName = () => new URL(config.ISSUER).hostname;
 
 /**
  * AWS: the current key is a KMS key (the seed registers it; SIGNING_KEY_KMS_ID) and a Lambda never
- * holds a private key, so a table key cannot be made here. Rotation by KMS is not wired yet.
+ * holds a private key, so a table key cannot be made here: rotation makes KMS keys (kmsKeyMaker).
  */
-const onAws = () =>
+export const onAws = () =>
   Boolean(config.SIGNING_KEY_KMS_ID) || process.env.BUNDLED_FOR_LAMBDA === 'true' || Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
 
-async function makeKey(maker: KeyMaker): Promise<SigningKeyRecord> {
+/**
+ * A KMS key made but never registered (its certificate or the rotation's transaction failed):
+ * the rotate function may not delete keys, so the log names it for the operator.
+ */
+function leftBehind(key: NewKey, error: unknown): void {
+  if (!key.kms_key_id) return;
+  log.error('signing key made in KMS but not registered; schedule its deletion', {
+    kms_key_id: key.kms_key_id,
+    kid: key.kid,
+    reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
+}
+
+/**
+ * A new key with its certificate. Nothing is written here: the record exists only once the key
+ * exists and is certified (a refused kms:Sign leaves no half-made key in the table).
+ */
+async function makeKey(maker: KeyMaker): Promise<{ record: SigningKeyRecord; key: NewKey }> {
   const key = await maker.create();
   const now = new Date();
-  return {
+  let cert: string;
+  try {
+    cert = await issueCertificate(key.publicJwk, key.sign, commonName(), { now });
+  } catch (error) {
+    leftBehind(key, error);
+    throw error;
+  }
+  const record: SigningKeyRecord = {
     kid: key.kid,
     alg: SIGNING_ALG,
     publicJwk: key.publicJwk,
     ...(key.privateJwk ? { privateJwk: key.privateJwk } : {}),
     ...(key.kms_key_id ? { kms_key_id: key.kms_key_id } : {}),
+    ...(key.kms_key_stack ? { kms_key_stack: key.kms_key_stack } : {}),
     current: false,
-    cert: await issueCertificate(key.publicJwk, key.sign, commonName(), { now }),
+    cert,
     created_at: now.toISOString(),
   };
+  return { record, key };
 }
 
 /** Adds a next key to the current key if it has none; a concurrent addition wins quietly. */
 async function ensureNextKey(current: SigningKeyRecord | Omit<SigningKeyRecord, 'privateJwk'>, maker: KeyMaker): Promise<void> {
   if (current.next_kid) return;
+  const { record, key } = await makeKey(maker);
   try {
-    await addNextSigningKey(await makeKey(maker), current.kid);
+    await addNextSigningKey(record, current.kid);
   } catch (error) {
+    leftBehind(key, error);
     if (!(error instanceof WriteConflictError)) throw error;
   }
 }
@@ -96,7 +131,7 @@ export async function certifyKey(kid: string, publicJwk: JWK, sign: SignBytes): 
 export async function ensureSigningKeys(maker: KeyMaker = tableKeyMaker): Promise<void> {
   let current = await findCurrentSigningKey({ withPrivateKey: true });
   if (!current) {
-    const made = await makeKey(maker);
+    const { record: made } = await makeKey(maker);
     current = { ...made, current: true, current_since: made.created_at };
     await putSigningKey(current);
   }
@@ -117,7 +152,9 @@ export async function getSigningKey(kid: string): Promise<WireSigningKey> {
 
 /** Rotation: answers the key that became current (Auth0 answers it, 201). */
 export async function rotateSigningKey(maker: KeyMaker = tableKeyMaker): Promise<WireSigningKey> {
-  if (onAws() && maker === tableKeyMaker) throw new SigningKeyRotationUnavailableError();
+  if (onAws() && maker.kind === 'table') {
+    throw new SigningKeyMakerUnavailableError('A table key (its private half in the table) is never made in AWS: rotation makes KMS keys');
+  }
   let current = await findCurrentSigningKey({ withPrivateKey: false });
   if (!current) throw new Error('No current signing key: run the seed (npm start does it on first start)');
   if (!current.next_kid) {
@@ -126,10 +163,11 @@ export async function rotateSigningKey(maker: KeyMaker = tableKeyMaker): Promise
   }
   const nextKid = current?.next_kid;
   if (!current || !nextKid) throw new SigningKeysChangedError();
-  const newNext = await makeKey(maker);
+  const { record: newNext, key } = await makeKey(maker);
   try {
     await rotateSigningKeys({ currentKid: current.kid, nextKid, newNext, at: new Date().toISOString() });
   } catch (error) {
+    leftBehind(key, error);
     if (error instanceof WriteConflictError) throw new SigningKeysChangedError();
     throw error;
   }
@@ -151,6 +189,17 @@ export async function revokeSigningKey(kid: string, maker: KeyMaker = tableKeyMa
     throw new SigningKeyNotRevocableError(state);
   }
   tenantChanged();
-  await maker.retire(revoked);
+  // The revocation stands whatever KMS answers (its tokens are refused from now on); a key whose
+  // deletion could not be scheduled is named in the log. A 500 here could not be retried: the
+  // key is revoked, and a second revoke answers 400.
+  try {
+    await maker.retire(revoked);
+  } catch (error) {
+    log.error('signing key revoked, but its KMS key was not scheduled for deletion', {
+      kid: revoked.kid,
+      kms_key_id: revoked.kms_key_id,
+      reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+  }
   return toWireSigningKey(revoked);
 }

@@ -14,8 +14,8 @@ import { managementClaims } from '#test/support/tokens';
 /**
  * The lifecycle with KMS keys (kmsKeyMaker), against a stand-in for AWS KMS: rotation makes keys
  * with CreateKey (tagged for the stack), certifies each through kms:Sign, and revocation
- * schedules the KMS key's deletion. The stack does not grant these calls yet, so the rotate route
- * answers 501 in AWS (docs/signing-keys.md); this proves the part that does not depend on it.
+ * schedules the KMS key's deletion. The same through the routes, configured as the stack
+ * configures its functions: kms-rotation-aws.test.ts.
  */
 const kms = new KmsStandIn();
 const maker = kmsKeyMaker(kms as never, { stack: 'IdentityService' });
@@ -54,13 +54,21 @@ describe('rotation and revocation of KMS keys', () => {
     const newToken = await kmsToken();
     for (const token of [oldToken, newToken]) expect((await call('users-list', { token })).status).toBe(200);
 
+    // The registered key is the stack's own (not tagged, retained by the stack): revoked, not deleted.
     const revoked = await revokeSigningKey(registered!.kid, maker);
     expect(revoked).toMatchObject({ kid: registered!.kid, revoked: true });
-    expect([...kms.deletions]).toEqual([[first.arn, 7]]);
+    expect(kms.deletions.size).toBe(0);
     expect((await call('users-list', { token: oldToken })).status).toBe(401);
     expect((await call('users-list', { token: newToken })).status).toBe(200);
     const jwks = await call<{ keys: JWK[] }>('jwks');
     // Current, next, and the seed's table key (previous since the KMS key was registered).
     expect(jwks.body.keys.map((k) => k.kid)).toEqual([current!.kid, next!.kid, seeded!.kid]);
+
+    // A key rotation made carries the stack's tag: revoking it schedules its deletion.
+    expect(current).toMatchObject({ kms_key_stack: 'IdentityService' });
+    await rotateSigningKey(maker);
+    await revokeSigningKey(current!.kid, maker);
+    expect([...kms.deletions]).toEqual([[current!.kms_key_id, 7]]);
+    expect((await call('users-list', { token: newToken })).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, type JWK } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { SIGNING_KEYS_PK } from '#shared/db/keys';
@@ -195,13 +195,21 @@ describe('POST /api/v2/keys/signing/rotate', () => {
     expect(items.filter((i) => 'privateJwk' in i).map((i) => i.kid).sort()).toEqual([current.kid, current.next_kid].sort());
   });
 
-  it('answers 501 in AWS, where a Lambda cannot make a table key and KMS rotation is not wired', async () => {
+  it('answers 500 in a Lambda the stack did not give SIGNING_KEY_KMS_TAG: no table key is made there, and the log says why', async () => {
     const before = await signingKeyItems();
     const token = await managementToken({ scopes: ROTATE }); // minted before: a Lambda here may not sign
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'IdentityService-SigningKeysRotateFunction';
-    const res = await call('signing-keys-rotate', { token });
-    expect(res.status).toBe(501);
-    expect(res.body).toMatchObject({ statusCode: 501, error: 'Not Implemented', errorCode: 'not_implemented' });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const res = await call('signing-keys-rotate', { token });
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({ statusCode: 500, error: 'Internal Server Error', errorCode: 'server_error' });
+      const logged = stderr.mock.calls.map(([line]) => String(line)).join('');
+      expect(logged).toContain('"name":"SigningKeyMakerUnavailableError"');
+      expect(logged).toContain('This function may not make or retire signing keys: in AWS only the rotate and revoke functions do, in KMS, with SIGNING_KEY_KMS_TAG');
+    } finally {
+      stderr.mockRestore();
+    }
     expect(await signingKeyItems()).toEqual(before);
   });
 });
