@@ -7,7 +7,7 @@ import {
   type ClientRecord,
 } from '#shared/db/clients-repo';
 import type { StoredClientGrant } from '#shared/db/client-grants-repo';
-import { listLiveConnectionRefs, readEnabledClients, replaceEnabledClients } from '#shared/db/enabled-clients-repo';
+import { listLiveConnectionRefs, readEnabledClients, replaceEnabledClients, type ConnectionRef } from '#shared/db/enabled-clients-repo';
 import { ConditionFailedError, WriteConflictError } from '#shared/db/errors';
 import { newClientGrantId, newClientId, newClientSecret } from '#shared/platform/ids';
 
@@ -46,25 +46,55 @@ export async function createClient(input: NewClient): Promise<{ client: ClientRe
 
 /**
  * Auth0's `enable_client_connections` (on by default): a new client is enabled on every
- * connection, in the transaction that creates it (the directory's connections first, as many as
- * the transaction holds; any beyond that right after, by the list's own conditional write).
+ * connection. As many as its transaction holds are in the transaction that creates it; any beyond
+ * are written FIRST, each by the list's own conditional write (idempotent: an id already there is
+ * left). The client exists only once its transaction commits, so a fault or crash part way never
+ * leaves a client enabled on only some connections; at worst its id stays on some lists with no
+ * client behind it (removed here when the failure is known; docs/applications.md).
  * A connection created or deleted meanwhile cancels the transaction: listed again, tried again.
  */
 const MAX_ENABLE_IN_TRANSACTION = 60;
 
 export async function storeNewClient(client: ClientRecord, grants: StoredClientGrant[]): Promise<void> {
+  const enabledBefore = new Map<string, ConnectionRef>();
   for (let attempt = 1; ; attempt++) {
     const connections = await listLiveConnectionRefs();
-    const inline = connections.slice(0, Math.max(0, MAX_ENABLE_IN_TRANSACTION - grants.length * 2));
+    // A connection already enabled on an earlier attempt stays out of the transaction (its append would repeat the id).
+    const pending = connections.filter((c) => !enabledBefore.has(c.id));
+    const inline = pending.slice(0, Math.max(0, MAX_ENABLE_IN_TRANSACTION - grants.length * 2));
+    try {
+      for (const ref of pending.slice(inline.length)) {
+        await enableClientOn(ref, client.client_id);
+        enabledBefore.set(ref.id, ref);
+      }
+    } catch (error) {
+      await undoEnabled([...enabledBefore.values()], client.client_id);
+      throw error;
+    }
     try {
       await insertClient(client, grants, inline);
-      for (const ref of connections.slice(inline.length)) await enableClientOn(ref, client.client_id);
       tenantChanged();
       return;
     } catch (error) {
-      if (!(error instanceof WriteConflictError) || attempt >= 10) throw error;
+      // Any other failure may hide a committed transaction: the ids stay rather than half-enable a client.
+      if (!(error instanceof WriteConflictError)) throw error;
+      if (attempt >= 10) {
+        await undoEnabled([...enabledBefore.values()], client.client_id);
+        throw error;
+      }
       // Creations racing for the same connection items: back off a little, with jitter.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
+    }
+  }
+}
+
+/** Best effort: takes a client that was never created off the lists it was put on (a failure here leaves a harmless id). */
+async function undoEnabled(refs: readonly ConnectionRef[], clientId: string): Promise<void> {
+  for (const ref of refs) {
+    try {
+      await changeEnabled(ref, (ids) => (ids.includes(clientId) ? ids.filter((id) => id !== clientId) : undefined));
+    } catch {
+      // The original failure is the one to answer.
     }
   }
 }
@@ -80,13 +110,18 @@ export async function ensureClientEnabled(connectionName: string, clientId: stri
   tenantChanged();
 }
 
-/** Adds one client to one connection's list (conditional read-modify-write, retried on a conflict). */
-async function enableClientOn(ref: { id: string; name: string }, clientId: string): Promise<void> {
+/** Adds one client to one connection's list (idempotent). */
+const enableClientOn = (ref: ConnectionRef, clientId: string) =>
+  changeEnabled(ref, (ids) => (ids.includes(clientId) ? undefined : [...ids, clientId]));
+
+/** One connection's list changed by `next` (undefined: no change), a conditional read-modify-write retried on a conflict. */
+async function changeEnabled(ref: ConnectionRef, next: (ids: readonly string[]) => string[] | undefined): Promise<void> {
   for (let attempt = 1; attempt <= 10; attempt++) {
     const current = await readEnabledClients(ref);
-    if (!current || current.enabled_clients.includes(clientId)) return;
+    const changed = current && next(current.enabled_clients);
+    if (!current || !changed) return;
     try {
-      await replaceEnabledClients(current, [...current.enabled_clients, clientId]);
+      await replaceEnabledClients(current, changed);
       return;
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
