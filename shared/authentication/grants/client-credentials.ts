@@ -46,7 +46,8 @@ export async function clientCredentialsGrant(req: TokenRequest, { client, grants
 async function grantFor(grants: ClientGrantRecord[], audience: string | undefined): Promise<{ api: Api; grant: ClientGrantRecord }> {
   if (!audience) throw new AudienceRequiredError();
   const api = await apiFor(audience);
-  const grant = grants.find((g) => g.audience === api.identifier);
+  // Only a grant to the client itself: one with subject_type "user" (user access) authorises no machine token.
+  const grant = grants.find((g) => g.audience === api.identifier && (g.subject_type ?? 'client') === 'client');
   if (grant) return { api, grant };
   throw new NoClientGrantError(audience);
 }

@@ -1,6 +1,7 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are 264 KB).
 import * as z from 'zod';
 import { queryBoolean } from '#shared/platform/query-schemas';
+import { identifierBytes } from '#shared/management/resource-servers/schemas';
 
 /** Request shapes for /api/v2/client-grants (docs/apis-and-grants.md). */
 
@@ -10,14 +11,19 @@ const scopeList = z
   .max(1000)
   .describe('Scopes allowed for this client grant.');
 const clientId = z.string().min(1).max(128).describe('ID of the client.');
-const audience = z.string().min(1).max(600).describe('The audience (API identifier) of this client grant');
+const audience = identifierBytes(z.string().min(1).max(600)).describe('The audience (API identifier) of this client grant');
 
 export const CreateClientGrantBody = z
   .object({
     client_id: clientId,
     audience,
     scope: scopeList,
-    subject_type: z.enum(['client', 'user']).optional().describe('Defines the type of subject for this grant.'),
+    // No user-access grants here (docs/apis-and-grants.md): "user" is refused, not stored as a client grant.
+    subject_type: z
+      .enum(['client', 'user'])
+      .refine((v) => v === 'client', { error: 'subject_type "user" (user access) is not supported by this service; use client' })
+      .optional()
+      .describe('Defines the type of subject for this grant.'),
   })
   .strict();
 export type CreateClientGrantBody = z.output<typeof CreateClientGrantBody>;

@@ -15,6 +15,7 @@ import { apiFromRecord, isSystemApi, managementApi, userinfoAudience, type Api }
 import {
   DEFAULT_TOKEN_LIFETIME,
   DEFAULT_TOKEN_LIFETIME_FOR_WEB,
+  fitsIdentifierBytes,
   type CreateResourceServerBody,
   type ListResourceServersQuery,
   type UpdateResourceServerBody,
@@ -76,8 +77,13 @@ function tooLarge(error: unknown): unknown {
   return error;
 }
 
-/** A stored API by id or by identifier: GET, PATCH and DELETE take either, as on Auth0. */
+/**
+ * A stored API by id or by identifier: GET, PATCH and DELETE take either, as on Auth0. An
+ * identifier wider than any that can be stored names no API: no table read (its key would be
+ * over DynamoDB's limit).
+ */
 async function findRecord(idOrIdentifier: string): Promise<repo.ResourceServerRecord | undefined> {
+  if (!fitsIdentifierBytes(idOrIdentifier)) return undefined;
   const byId = HEX_ID.test(idOrIdentifier) ? await repo.findResourceServer(idOrIdentifier) : undefined;
   return byId ?? repo.findResourceServerByIdentifier(idOrIdentifier);
 }

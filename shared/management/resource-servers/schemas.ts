@@ -17,9 +17,22 @@ export const DEFAULT_TOKEN_LIFETIME_FOR_WEB = 7_200;
 const matching = (base: z.ZodString, pattern: RegExp, what: string) =>
   base.refine((v) => pattern.test(v), { error: (i) => `String does not match pattern ${what}: ${String(i.input)}` });
 
+/**
+ * An identifier (audience) is part of DynamoDB keys (`IDENTIFIER#…`, `GRANT#…`), whose sort keys
+ * hold at most 1,024 bytes: it is capped at 600 bytes of UTF-8 (600 ASCII characters, 200 CJK
+ * ones), which leaves room for the prefixes.
+ */
+export const MAX_IDENTIFIER_BYTES = 600;
+export const fitsIdentifierBytes = (value: string): boolean => Buffer.byteLength(value, 'utf8') <= MAX_IDENTIFIER_BYTES;
+export const identifierBytes = (base: z.ZodString) =>
+  base.refine(fitsIdentifierBytes, {
+    error: (i) => `String is too long (${Buffer.byteLength(String(i.input), 'utf8')} bytes in UTF-8), maximum ${MAX_IDENTIFIER_BYTES} bytes`,
+    abort: true,
+  });
+
 /** No whitespace or control characters: an audience travels in `aud` and in space-separated lists. */
 const VISIBLE = /^[^\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
-const identifier = matching(z.string().min(1).max(600), VISIBLE, '^[^\\s]+$');
+const identifier = matching(identifierBytes(z.string().min(1).max(600)), VISIBLE, '^[^\\s]+$');
 /** Auth0's name pattern refuses `<` and `>`. */
 const name = matching(z.string().min(1).max(200), /^[^<>\p{Cc}]+$/u, '^[^<>]+$');
 const scopeValue = matching(z.string().min(1).max(280), VISIBLE, '^[^\\s]+$');

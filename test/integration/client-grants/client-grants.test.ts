@@ -59,6 +59,28 @@ describe('POST /api/v2/client-grants', () => {
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
+  it('refuses subject_type "user" (no user-access grants here: 400 naming it), accepts "client"', async () => {
+    const client = await newMachine('User access');
+    const user = await call('client-grants-create', { scopes: ALL, body: { client_id: client, audience: API, scope: [], subject_type: 'user' } });
+    expect(user.body).toEqual({
+      statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body',
+      message: `Payload validation error: 'subject_type "user" (user access) is not supported by this service; use client' on property subject_type (Defines the type of subject for this grant.).`,
+    });
+    expect(await item(clientGrantKey(client, API))).toBeUndefined();
+    const machine = await call('client-grants-create', { scopes: ALL, body: { client_id: client, audience: API, scope: [], subject_type: 'client' } });
+    expect(machine.status, machine.text).toBe(201);
+    expect(machine.body).toMatchObject({ client_id: client, audience: API, subject_type: 'client' });
+  });
+
+  it('refuses an audience over 600 bytes in UTF-8 (400 naming it), never a 500', async () => {
+    const client = await newMachine('Wide audience');
+    const res = await call('client-grants-create', { scopes: ALL, body: { client_id: client, audience: '一'.repeat(590), scope: [] } });
+    expect(res.body).toEqual({
+      statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body',
+      message: "Payload validation error: 'String is too long (1770 bytes in UTF-8), maximum 600 bytes' on property audience (The audience (API identifier) of this client grant).",
+    });
+  });
+
   it('accepts an empty scope list, and refuses scopes the API does not define (400)', async () => {
     const empty = await grant(otherClientId, []);
     expect(empty.scope).toEqual([]);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '#shared/tenant/clients';
 import { managementAudience } from '#shared/platform/config';
 import { db, tableName } from '#shared/db/client';
-import { clientKey } from '#shared/db/keys';
+import { clientGrantKey, clientKey } from '#shared/db/keys';
+import { tenantChanged } from '#shared/platform/cache';
 import { call, type CallResult } from '#test/support/api';
 
 /**
@@ -269,6 +270,30 @@ describe('POST /oauth/token (client_credentials): request refusals', () => {
   it('answers 403 access_denied for an unknown audience', async () => {
     const res = await json(post(machine, { audience: 'https://other.example/' }));
     expectOAuthError(res, 403, 'access_denied', 'Service not found: https://other.example/');
+  });
+
+  it('answers 403 for an over-long audience, which never reaches a key (DynamoDB: 1,024 bytes)', async () => {
+    const audience = '一'.repeat(590);
+    expectOAuthError(await json(post(machine, { audience })), 403, 'access_denied', `Service not found: ${audience}`);
+  });
+
+  it('does not let a grant with subject_type "user" authorise client_credentials', async () => {
+    const { client, client_secret } = await createClient({
+      name: 'Machine with a user-access grant',
+      app_type: 'non_interactive',
+      grant_types: ['client_credentials'],
+      grants: [{ audience: managementAudience, scope: GRANTED }],
+    });
+    // Such a grant cannot be made through the API any more (400); one stored anyway is not a client grant.
+    await db.send(new UpdateCommand({ TableName: tableName, Key: clientGrantKey(client.client_id, managementAudience), UpdateExpression: 'SET subject_type = :user', ExpressionAttributeValues: { ':user': 'user' } }));
+    tenantChanged();
+    const res = await json(post({ id: client.client_id, secret: client_secret }));
+    expectOAuthError(
+      res,
+      403,
+      'access_denied',
+      'Client is not authorized to access "https://tenant.example.test/api/v2/". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants',
+    );
   });
 
   it('answers 403 access_denied for a client without a grant for the Management API', async () => {

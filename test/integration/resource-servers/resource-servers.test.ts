@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { config, managementAudience } from '#shared/platform/config';
 import { MANAGEMENT_SCOPES } from '#shared/tenant/scopes';
 import { createClient } from '#shared/tenant/clients';
-import { call } from '#test/support/api';
+import type { RequestRecord } from '#shared/http/handler';
+import { call, observeRequests } from '#test/support/api';
 
 /**
  * /api/v2/resource-servers through the route table: Auth0's shapes, the Management API as the
@@ -194,6 +195,34 @@ describe('GET /api/v2/resource-servers and /{id}', () => {
       const res = await call('resource-servers-get', { scopes: ALL, params: { id } });
       expect(res.status, id).toBe(404);
     }
+  });
+
+  it('refuses an identifier over 600 bytes in UTF-8 (400 naming it); a path id that wide is 404 (204 on DELETE) with no table read', async () => {
+    const wide = '一'.repeat(590);
+    const created = await call('resource-servers-create', { scopes: ALL, body: { identifier: wide, name: 'Wide' } });
+    expect(created.body).toEqual(
+      invalidBody(
+        `Payload validation error: 'String is too long (1770 bytes in UTF-8), maximum 600 bytes' on property identifier (Unique identifier for the API used as the audience parameter on authorization calls. Can not be changed once set.).`,
+      ),
+    );
+    const notFound = { statusCode: 404, error: 'Not Found', message: 'The resource server does not exist', errorCode: 'inexistent_resource_server' };
+    await call('resource-servers-get', { scopes: ALL, params: { id: 'warm-up' } });
+    const seen: RequestRecord[] = [];
+    const stop = observeRequests((r) => seen.push(r));
+    const get = await call('resource-servers-get', { scopes: ALL, params: { id: wide } });
+    const patch = await call('resource-servers-update', { scopes: ALL, params: { id: wide }, body: { name: 'x' } });
+    const del = await call('resource-servers-delete', { scopes: ALL, params: { id: wide } });
+    stop();
+    expect(get.body).toEqual(notFound);
+    expect(patch.body).toEqual(notFound);
+    expect(del.status, del.text).toBe(204);
+    expect(seen.flatMap((r) => r.db.commands)).toEqual([]);
+    // Exactly 600 bytes is an identifier like any other.
+    const edge = `https://${'é'.repeat(296)}`;
+    expect(Buffer.byteLength(edge)).toBe(600);
+    const made = await call('resource-servers-create', { scopes: ALL, body: { identifier: edge, name: 'Edge' } });
+    expect(made.status, made.text).toBe(201);
+    expect((await call('resource-servers-get', { scopes: ALL, params: { id: edge } })).body.identifier).toBe(edge);
   });
 
   it('refuses unknown query parameters and fields', async () => {
