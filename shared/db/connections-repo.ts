@@ -5,6 +5,7 @@ import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { connectionDirectoryKey, connectionKey, CONNECTIONS_PK, jobKey } from '#shared/db/keys';
 import { batchGetItems } from '#shared/db/batch-get';
 import { conflictedWithAnother, failedConditions, isTransactionCanceled } from '#shared/db/transactions';
+import { bumpGeneration } from '#shared/db/extensions-items';
 import type { PasswordPolicyLevel } from '#shared/tenant/passwords/policy';
 
 /**
@@ -12,8 +13,9 @@ import type { PasswordPolicyLevel } from '#shared/tenant/passwords/policy';
  * - the hot-path item, connectionKey(name): the whole record (options may hold custom scripts:
  *   up to ~350 KB), read by signup and login through a cache;
  * - the directory item, connectionDirectoryKey(id): `{id, name}` (neither ever changes) and the
- *   deletion mark: found by id, listed with one Query, and read (≈ 100 bytes, 0.5 RCU) in every
- *   login's first BatchGetItem, so a deleted connection refuses logins everywhere at once.
+ *   deletion mark: found by id, listed with one Query, checked by a user insert's transaction.
+ * The deletion's first write also bumps the extensions generation, which every login reads, so a
+ * deleted connection refuses logins everywhere at once (docs/connections.md).
  * Everything that changes (options, enabled_clients, ...) lives on the hot-path item only, so a
  * writer of one field (e.g. the enabled-clients relation) updates one item; only the deletion
  * mark is written on both (markConnectionDeleted).
@@ -58,7 +60,7 @@ export interface ConnectionOptions {
 
 export type ConnectionDirectoryEntry = Pick<ConnectionRecord, 'id' | 'name'>;
 
-/** What a login reads of the directory item: whether the connection (this id) still stands. */
+/** The directory item: whether the connection (this id) still stands. */
 export interface ConnectionLiveness {
   id: string;
   name: string;
@@ -198,8 +200,9 @@ const CHANGEABLE: readonly string[] = ['display_name', 'show_as_button', 'option
 
 /**
  * The deletion's first write, one transaction: marks the hot-path record and the directory item
- * deleted, and writes the job that deletes its users. A login reads the directory item in its first BatchGetItem, so from this write on no
- * login through the connection succeeds, wherever it runs. Returns false when it is gone or already marked.
+ * deleted, writes the job that deletes its users, and bumps the extensions generation, which every
+ * login reads (then re-reading its connection past the caches), so from this write on no login
+ * through the connection succeeds, wherever it runs. Returns false when it is gone or already marked.
  */
 export async function markConnectionDeleted(record: ConnectionDirectoryEntry, deletedAt: string, job: { id: string }): Promise<boolean> {
   const values = { ':id': record.id, ':at': deletedAt, ':job': job.id };
@@ -226,6 +229,9 @@ export async function markConnectionDeleted(record: ConnectionDirectoryEntry, de
             },
           },
           { Put: { TableName: tableName, Item: { ...jobKey(job.id), ...job }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          // Every login reads the generation: a moved one makes warm functions drop their caches
+          // and re-read the connection, so the mark refuses logins everywhere at once.
+          bumpGeneration(),
         ],
       }),
     );

@@ -12,11 +12,13 @@ export interface LoginItems {
   configs: RulesConfigRecord[];
   versions: ActionVersionRecord[];
   bindings: TriggerBindingsRecord[];
+  /** The generation item's value as this Query read it (0 when there is none yet). */
+  generation: number;
 }
 
 /**
  * Everything a login needs, in one Query (paged past 1 MB): the sort keys from `ACTION_VERSION#`
- * on hold versions, bindings, rules-configs and rules (and the generation item, ignored here),
+ * on hold versions, bindings, rules-configs and rules (and the generation item),
  * and skip the action drafts (`ACTION#…`, which sort before them) that logins never run.
  * Strongly consistent: a reload follows a generation read, and must not return anything older
  * than that generation (an eventually consistent Query could, and the cache would then keep a
@@ -28,13 +30,14 @@ export async function queryLoginItems(): Promise<LoginItems> {
     ExpressionAttributeValues: { ':pk': EXTENSIONS_PK, ':from': ALL_VERSIONS },
     ConsistentRead: true,
   });
-  const out: LoginItems = { rules: [], configs: [], versions: [], bindings: [] };
+  const out: LoginItems = { rules: [], configs: [], versions: [], bindings: [], generation: 0 };
   for (const raw of items) {
     switch (raw.kind as Kind) {
       case 'rule': out.rules.push(fromItem(raw)); break;
       case 'rules_config': out.configs.push(fromItem(raw)); break;
       case 'action_version': out.versions.push(fromItem(raw)); break;
       case 'trigger_bindings': out.bindings.push(fromItem(raw)); break;
+      case 'generation': out.generation = typeof raw.generation === 'number' ? raw.generation : 0; break;
       default: break;
     }
   }

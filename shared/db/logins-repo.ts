@@ -42,19 +42,14 @@ export async function findUserPartition(userId: string, consistent: boolean): Pr
 }
 
 /**
- * The first read of a login: the identifier's uniqueness claims, its brute-force counters and the
- * connection's directory item (≈ 100 bytes: whether the connection still stands, see
- * connections-repo.ts), in one eventually consistent BatchGetItem, whether or not the identifier exists.
+ * The first read of a login: the identifier's uniqueness claims and its brute-force counters, in
+ * one eventually consistent BatchGetItem, whether or not the identifier exists. (Whether the
+ * connection still stands rides on the extensions generation read: complete-login.ts.)
  */
-export async function readLoginItems(
-  claimKeys: Key[],
-  counterKeys: Key[],
-  connectionEntryKey: Key,
-): Promise<{ claims: (string | undefined)[]; items: Record<string, unknown>[]; connectionEntry?: Record<string, unknown> }> {
-  const items = await batchGetItems([...claimKeys, ...counterKeys, connectionEntryKey], { consistent: false });
-  const find = (key: Key) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
-  const claims = claimKeys.map((key) => find(key)?.user_id as string | undefined);
-  return { claims, items, connectionEntry: find(connectionEntryKey) };
+export async function readLoginItems(claimKeys: Key[], counterKeys: Key[]): Promise<{ claims: (string | undefined)[]; items: Record<string, unknown>[] }> {
+  const items = await batchGetItems([...claimKeys, ...counterKeys], { consistent: false });
+  const claims = claimKeys.map((key) => items.find((i) => i.pk === key.pk && i.sk === key.sk)?.user_id as string | undefined);
+  return { claims, items };
 }
 
 /**

@@ -4,6 +4,7 @@ import { queryLoginItems, readExtensionsGeneration, type LoginItems } from '#sha
 import type { ActionScript, RuleScript } from '#shared/sandbox/contract';
 import { generationCache } from '#shared/sandbox/generation-cache';
 import { log } from '#shared/platform/log';
+import { tenantChanged } from '#shared/platform/cache';
 import { byOrder } from '#shared/management/rules/model';
 
 /** What runs at login: enabled rules in order, deployed post-login actions in binding order, rules-configs. */
@@ -48,7 +49,29 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const loadFresh = async () => buildLoginExtensions(await queryLoginItems());
+/** The highest extensions generation this process has read; undefined until its first login. */
+let seenGeneration: number | undefined;
+
+/**
+ * Every login reads the generation (the small item, or with the partition when the cache is off),
+ * and a connection's deletion bumps it too: a generation above the last one seen here means another
+ * function may have changed the tenant, so this process drops its tenant caches and the login
+ * re-reads its connection (complete-login.ts). The first read also counts (the caches may predate
+ * it); a lower one is a lagging replica, not a change.
+ */
+function noteGeneration(generation: number): number {
+  if (seenGeneration === undefined || generation > seenGeneration) {
+    seenGeneration = generation;
+    tenantChanged();
+  }
+  return generation;
+}
+
+const loadFresh = async () => {
+  const items = await queryLoginItems();
+  noteGeneration(items.generation);
+  return buildLoginExtensions(items);
+};
 
 /**
  * A warm function keeps the set and, at every login, reads the extensions generation (one small
@@ -61,10 +84,13 @@ const cached =
   config.EXTENSIONS_CACHE_MS > 0
     ? generationCache({
         ceilingMs: config.EXTENSIONS_CACHE_MS,
-        generation: () => readExtensionsGeneration(config.EXTENSIONS_CHECK_READ === 'consistent'),
+        generation: async () => noteGeneration(await readExtensionsGeneration(config.EXTENSIONS_CHECK_READ === 'consistent')),
         load: loadFresh,
       })
     : loadFresh;
 
-/** Everything a login runs: one generation read, plus one Query of the EXTENSIONS partition after a change. */
+/**
+ * Everything a login runs: one generation read, plus one Query of the EXTENSIONS partition after a
+ * change. A moved generation has cleared this process's tenant caches by the time this resolves.
+ */
 export const loadLoginExtensions = (): Promise<LoginExtensions> => cached();

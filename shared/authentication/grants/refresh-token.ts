@@ -1,7 +1,7 @@
 import { connectionByName } from '#shared/tenant/connections';
 import { findUserPartition } from '#shared/db/logins-repo';
 import { findSession, revokeSession, rotateRefresh, type SessionRecord } from '#shared/db/sessions-repo';
-import { ConnectionDisabledError, InvalidRefreshTokenError, MissingParameterError, RefreshScopesNotGrantedError, UserBlockedError } from '#shared/authentication/errors';
+import { ConnectionDisabledError, InvalidRefreshTokenError, MissingParameterError, RefreshScopesNotGrantedError, UnknownConnectionError, UserBlockedError } from '#shared/authentication/errors';
 import { isClientEnabled } from '#shared/tenant/clients';
 import { log } from '#shared/platform/log';
 import { completeLogin } from '#shared/authentication/login/complete-login';
@@ -48,6 +48,8 @@ export async function refreshTokenGrant(req: TokenRequest, { client }: Authentic
   const request = { ip: req.ip, userAgent: req.userAgent, body: req.params };
   const login = await completeLogin({
     ...partition, client, connection, protocol: 'oauth2-refresh-token', sid: session.sid, scopes, audience: session.audience, request,
+  }).catch((error: unknown) => {
+    throw error instanceof UnknownConnectionError ? new InvalidRefreshTokenError() : error; // deleted meanwhile, as above
   });
   // Two uses of one token race here; the conditional rotation lets exactly one through.
   if (!(await rotateRefresh(session.sid, presented.generation, login.idTokenClaims))) {

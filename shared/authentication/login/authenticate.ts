@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import { connectionDirectoryKey, emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
+import { emailClaimKey, type Key, usernameClaimKey } from '#shared/db/keys';
 import { counterKeys, countersIn, type CountersRef } from '#shared/db/login-counters-repo';
 import { confirmClaim, findUserPartition, readLoginItems, type UserPartition } from '#shared/db/logins-repo';
 import { ConnectionNotFoundError } from '#shared/tenant/errors';
@@ -49,11 +49,9 @@ export async function authenticatePassword(realm: string, username: string, pass
   const claimKeys = username.length <= MAX_IDENTIFIER_LENGTH ? claimKeysFor(connection, username) : [];
   // `brute_force_protection: false` turns the counters off for this connection (Auth0's option).
   const guarded = connection.options.brute_force_protection !== false;
-  const read = await readLoginItems(claimKeys, guarded ? counterKeys(ref) : [], connectionDirectoryKey(connection.id));
-  // A connection being deleted refuses at once, even from a warm cache. A missing entry is not a
-  // refusal: the deletion removes it only after every user is gone, and an install from before
-  // directory entries has none until its next seed (docs/connections.md).
-  if (read.connectionEntry?.deleted_at !== undefined) throw new UnknownConnectionError(realm);
+  // A connection deleted elsewhere after it was cached is refused after the extensions generation
+  // read, before anything is issued (complete-login.ts, docs/connections.md).
+  const read = await readLoginItems(claimKeys, guarded ? counterKeys(ref) : []);
   const userId = read.claims.find((id) => id !== undefined);
   const partition = (await findUserPartition(userId ?? DECOY_USER_ID, false)) ?? (userId ? await findUserPartition(userId, true) : undefined);
 

@@ -2,7 +2,9 @@ import type { LoginExtensionOutput } from '#shared/sandbox/contract';
 import { loadLoginExtensions } from '#shared/sandbox/load';
 import { extensionsRunner } from '#shared/sandbox/runner';
 import { HiddenServerError } from '#shared/platform/errors';
-import { LoginDeniedError } from '#shared/authentication/errors';
+import { LoginDeniedError, UnknownConnectionError } from '#shared/authentication/errors';
+import { connectionByName } from '#shared/tenant/connections';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { log } from '#shared/platform/log';
 import { extensionInput, type LoginFacts } from '#shared/authentication/login/extension-input';
 import { persistMetadata } from '#shared/authentication/login/persist-metadata';
@@ -26,6 +28,7 @@ const NOTHING_TO_RUN: LoginExtensionOutput = { outcome: 'allow', idTokenClaims: 
 
 export async function completeLogin(facts: LoginFacts): Promise<LoginResult> {
   const extensions = await loadLoginExtensions();
+  await confirmConnection(facts.connection.name);
   const output =
     extensions.rules.length + extensions.actions.length === 0
       ? NOTHING_TO_RUN
@@ -44,4 +47,16 @@ export async function completeLogin(facts: LoginFacts): Promise<LoginResult> {
   const dropped = [...id.dropped, ...access.dropped];
   if (dropped.length > 0) log.info('custom claims dropped', { user_id: facts.user.user_id, claims: dropped });
   return { user: updated ?? facts.user, idTokenClaims: id.claims, accessTokenClaims: access.claims };
+}
+
+/**
+ * The extensions load read the generation, which a connection's deletion bumps in its first
+ * write; a moved generation has cleared the tenant caches, so this re-read reaches the table only
+ * then (one GetItem) and is a cache hit otherwise. A connection deleted meanwhile, even by another
+ * function, refuses the login as authentication does, before any token or success is written.
+ */
+async function confirmConnection(name: string): Promise<void> {
+  await connectionByName(name).catch((error: unknown) => {
+    throw error instanceof ConnectionNotFoundError ? new UnknownConnectionError(name) : error;
+  });
 }

@@ -9,9 +9,10 @@ import { isFinished, newConnectionDeleteJob } from '#shared/management/jobs/mode
  * `{deleted_at}`; a repeat while that runs answers the same; afterwards the connection is gone
  * (GET 404, DELETE 204).
  *
- * The first write (one transaction) marks the connection deleted on both its items and writes the
- * job: from then on no login (which reads the directory item in its first BatchGetItem, wherever
- * it runs), no signup and no user creation (whose transaction checks the mark) goes through it.
+ * The first write (one transaction) marks the connection deleted on both its items, writes the
+ * job and bumps the extensions generation: from then on no login (which reads the generation and,
+ * after a change, its connection again, wherever it runs), no signup and no user creation (whose
+ * transaction checks the mark) goes through it.
  * The job then deletes the users and finally the connection, so its name stays taken (409) until
  * no user of it is left.
  */
