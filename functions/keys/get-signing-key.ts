@@ -1,5 +1,5 @@
 import { managementRoute } from '#shared/http/management-route';
-import { getSigningKey } from '#shared/tenant/signing-keys/lifecycle';
+import { getSigningKey } from '#shared/tenant/signing-keys/read';
 import { SigningKeyParams } from '#shared/tenant/signing-keys/schemas';
 
 export const handler = managementRoute('signing-keys-get', { params: SigningKeyParams }, async ({ params }) => ({

@@ -33,6 +33,8 @@ export interface SigningKeyRecord {
   revoked_at?: string;
   /** The self-signed X.509 certificate, PEM (Auth0's form). */
   cert?: string;
+  /** `cert` as a certs-only PKCS #7, PEM: made once with the certificate, so reads need no X.509 library. */
+  pkcs7?: string;
   created_at: string;
 }
 
@@ -43,7 +45,7 @@ const NAMES = { '#current': 'current', '#next': 'next', '#revoked': 'revoked' };
 /** Everything but the private half: what verifiers, JWKS, the KMS signer and the Management API read. */
 const PUBLIC_FIELDS = {
   ProjectionExpression:
-    'kid, alg, publicJwk, kms_key_id, kms_key_stack, #current, #next, next_kid, #revoked, current_since, current_until, revoked_at, cert, created_at',
+    'kid, alg, publicJwk, kms_key_id, kms_key_stack, #current, #next, next_kid, #revoked, current_since, current_until, revoked_at, cert, pkcs7, created_at',
   ExpressionAttributeNames: NAMES,
 };
 
@@ -190,20 +192,37 @@ export async function revokeSigningKey(kid: string, at: string): Promise<PublicS
   }
 }
 
-/** Gives a key that has none its certificate (keys made before certificates existed). */
-export async function setSigningKeyCert(kid: string, cert: string): Promise<void> {
+/** Gives a key that has none its certificate and that certificate's PKCS #7 (keys made before certificates existed). */
+export async function setSigningKeyCert(kid: string, cert: string, pkcs7: string): Promise<void> {
   try {
     await db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: signingKeyKey(kid),
-        UpdateExpression: 'SET cert = :cert',
+        UpdateExpression: 'SET cert = :cert, pkcs7 = :pkcs7',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cert)',
-        ExpressionAttributeValues: { ':cert': cert },
+        ExpressionAttributeValues: { ':cert': cert, ':pkcs7': pkcs7 },
       }),
     );
   } catch (error) {
     if (!isConditionFailed(error)) throw error; // another seed gave it one first
+  }
+}
+
+/** Stores the PKCS #7 of a key's certificate (keys certified before it was stored); only for that very certificate. */
+export async function setSigningKeyPkcs7(kid: string, cert: string, pkcs7: string): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: signingKeyKey(kid),
+        UpdateExpression: 'SET pkcs7 = :pkcs7',
+        ConditionExpression: 'cert = :cert AND attribute_not_exists(pkcs7)',
+        ExpressionAttributeValues: { ':cert': cert, ':pkcs7': pkcs7 },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // another seed stored it first
   }
 }
 

@@ -9,7 +9,7 @@ import {
 import { SIGNING_ALG } from '#shared/authentication/tokens/algorithm';
 import { kmsPublicKey, type KmsClient } from '#shared/authentication/tokens/kms-signer';
 import { kmsSign } from '#shared/tenant/signing-keys/kms-keys';
-import { certifyKey } from '#shared/tenant/signing-keys/lifecycle';
+import { certifyKey, storePkcs7 } from '#shared/tenant/signing-keys/lifecycle';
 
 /**
  * The AWS seed's signing key step, run with the operator's credentials (kms:GetPublicKey): the
@@ -20,7 +20,7 @@ import { certifyKey } from '#shared/tenant/signing-keys/lifecycle';
  * is revoked, and no private key is left in the table. Then the key's certificate is signed
  * through KMS, if these credentials may kms:Sign (the stack's key policy lets only the token
  * functions sign, so usually they may not: the key is then published without x5c, a gap
- * docs/signing-keys.md names). Idempotent: the seed runs after every deploy.
+ * docs/signing-keys.md names). Keys certified before `pkcs7` was stored get it. Idempotent: the seed runs after every deploy.
  */
 export async function registerKmsSigningKey(client: KmsClient, keyId: string): Promise<void> {
   const { keyId: arn, kid, publicJwk } = await kmsPublicKey(client, keyId);
@@ -32,6 +32,7 @@ export async function registerKmsSigningKey(client: KmsClient, keyId: string): P
       // tenant's current key stays. The seed runs after every deploy, so this is the usual case
       // once a tenant has rotated; going back to an older key is not what it does.
       await dropPrivateSigningKeys();
+      await storePkcs7();
       console.log(`KMS key ${arn} is registered and no longer current (rotated since); the current key ${current?.kid ?? '(none)'} stays`);
       return;
     }
@@ -48,6 +49,7 @@ export async function registerKmsSigningKey(client: KmsClient, keyId: string): P
       console.warn(`The KMS key ${arn} is registered without a certificate: these credentials may not kms:Sign (docs/signing-keys.md)`);
     }
   }
+  await storePkcs7(); // keys certified before pkcs7 was stored with the certificate
 }
 
 /** With the default credentials chain (the operator's profile or environment). */

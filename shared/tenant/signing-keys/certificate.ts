@@ -2,7 +2,7 @@ import 'reflect-metadata'; // @peculiar/x509's dependency injection (tsyringe) n
 import { createPublicKey, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
-import { certificateDer, pem, sha1 } from '#shared/tenant/signing-keys/pem';
+import { certificateDer, pem } from '#shared/tenant/signing-keys/pem';
 
 /**
  * The X.509 certificate of a signing key, as Auth0 publishes one for each key: self-signed by the
@@ -79,10 +79,12 @@ export async function issueCertificate(
   return pem(new Uint8Array(cert.rawData), 'CERTIFICATE');
 }
 
-/** Auth0's certificate fields: `pkcs7` (certs-only PKCS #7, PEM), `fingerprint` and `thumbprint` (SHA-1, upper-case hex). */
-export function certificateFields(cert: string): { cert: string; pkcs7: string; fingerprint: string; thumbprint: string } {
-  const der = certificateDer(cert);
-  const pkcs7 = new x509.X509Certificates([new x509.X509Certificate(der)]).export('raw');
-  const thumbprint = sha1(der).toString('hex').toUpperCase();
-  return { cert, pkcs7: pem(new Uint8Array(pkcs7), 'PKCS7'), fingerprint: thumbprint.match(/../g)!.join(':'), thumbprint };
+/**
+ * Auth0's `pkcs7` member: the certificate as a certs-only PKCS #7, PEM. Made once, when the
+ * certificate is stored (and by the seed for keys certified before), so that reads (wire.ts)
+ * never load the X.509 library.
+ */
+export function pkcs7Of(cert: string): string {
+  const pkcs7 = new x509.X509Certificates([new x509.X509Certificate(certificateDer(cert))]).export('raw');
+  return pem(new Uint8Array(pkcs7), 'PKCS7');
 }

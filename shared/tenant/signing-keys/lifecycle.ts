@@ -12,14 +12,12 @@ import {
   revokeSigningKey as revokeInTable,
   rotateSigningKeys,
   setSigningKeyCert,
+  setSigningKeyPkcs7,
+  type PublicSigningKeyRecord,
   type SigningKeyRecord,
 } from '#shared/db/signing-keys-repo';
-import {
-  SigningKeyNotFoundError,
-  SigningKeyNotRevocableError,
-  SigningKeysChangedError,
-} from '#shared/tenant/errors';
-import { issueCertificate, type SignBytes } from '#shared/tenant/signing-keys/certificate';
+import { SigningKeyNotFoundError, SigningKeyNotRevocableError, SigningKeysChangedError } from '#shared/tenant/errors';
+import { issueCertificate, pkcs7Of, type SignBytes } from '#shared/tenant/signing-keys/certificate';
 import {
   privateJwkSigner,
   SIGNING_ALG,
@@ -28,7 +26,7 @@ import {
   type KeyMaker,
   type NewKey,
 } from '#shared/tenant/signing-keys/key-makers';
-import { inListOrder, stateOf } from '#shared/tenant/signing-keys/model';
+import { stateOf } from '#shared/tenant/signing-keys/model';
 import { toWireSigningKey, type WireSigningKey } from '#shared/tenant/signing-keys/wire';
 
 /**
@@ -85,6 +83,7 @@ async function makeKey(maker: KeyMaker): Promise<{ record: SigningKeyRecord; key
     ...(key.kms_key_stack ? { kms_key_stack: key.kms_key_stack } : {}),
     current: false,
     cert,
+    pkcs7: pkcs7Of(cert),
     created_at: now.toISOString(),
   };
   return { record, key };
@@ -108,21 +107,37 @@ async function ensureNextKey(current: SigningKeyRecord | Omit<SigningKeyRecord, 
  * Only where a private half is at hand (local); on AWS the KMS key would have to sign (a gap).
  */
 async function certifyKeys(current: SigningKeyRecord): Promise<void> {
+  await storePkcs7();
   if (!current.privateJwk) return;
   const sign = privateJwkSigner(current.privateJwk);
   for (const key of await listPublicSigningKeys()) {
     if (key.cert) continue;
     const self = key.kid === current.kid;
     const cert = await issueCertificate(key.publicJwk, sign, commonName(), self ? {} : { issuerJwk: current.publicJwk });
-    await setSigningKeyCert(key.kid, cert);
+    await setSigningKeyCert(key.kid, cert, pkcs7Of(cert));
+  }
+}
+
+/**
+ * Stores `pkcs7` on every key certified before it was stored with the certificate, so that reads
+ * (read.ts) need no X.509 library. Needs no private half: the local and the AWS seed both run it.
+ */
+export async function storePkcs7(): Promise<void> {
+  for (const key of await listPublicSigningKeys()) {
+    if (key.cert && !key.pkcs7) await setSigningKeyPkcs7(key.kid, key.cert, pkcs7Of(key.cert));
   }
 }
 
 /** Gives a key its self-signed certificate, signed by `sign` (a KMS key: through kms:Sign). */
 export async function certifyKey(kid: string, publicJwk: JWK, sign: SignBytes): Promise<void> {
-  await setSigningKeyCert(kid, await issueCertificate(publicJwk, sign, commonName()));
+  const cert = await issueCertificate(publicJwk, sign, commonName());
+  await setSigningKeyCert(kid, cert, pkcs7Of(cert));
   tenantChanged();
 }
+
+/** The wire form, `pkcs7` made here for a key certified before it was stored (until the seed stores it). */
+const toWire = (key: PublicSigningKeyRecord): WireSigningKey =>
+  toWireSigningKey(key.cert && !key.pkcs7 ? { ...key, pkcs7: pkcs7Of(key.cert) } : key);
 
 /**
  * The seed's step (local): a current key with its certificate, a next key, and certificates for
@@ -138,16 +153,6 @@ export async function ensureSigningKeys(maker: KeyMaker = tableKeyMaker): Promis
   await ensureNextKey(current, maker);
   await certifyKeys(current);
   tenantChanged();
-}
-
-export async function listSigningKeys(): Promise<WireSigningKey[]> {
-  return inListOrder(await listPublicSigningKeys()).map(toWireSigningKey);
-}
-
-export async function getSigningKey(kid: string): Promise<WireSigningKey> {
-  const key = await findSigningKey(kid);
-  if (!key) throw new SigningKeyNotFoundError();
-  return toWireSigningKey(key);
 }
 
 /** Rotation: answers the key that became current (Auth0 answers it, 201). */
@@ -172,7 +177,7 @@ export async function rotateSigningKey(maker: KeyMaker = tableKeyMaker): Promise
     throw error;
   }
   tenantChanged();
-  return toWireSigningKey((await findSigningKey(nextKid))!);
+  return toWire((await findSigningKey(nextKid))!);
 }
 
 /** Revocation of a previous key; its tokens stop verifying (docs/signing-keys.md for the bound). */
@@ -201,5 +206,5 @@ export async function revokeSigningKey(kid: string, maker: KeyMaker = tableKeyMa
       reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
   }
-  return toWireSigningKey(revoked);
+  return toWire(revoked);
 }

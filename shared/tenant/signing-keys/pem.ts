@@ -23,3 +23,9 @@ export function jwkCertificateMembers(cert: string): { x5c: string[]; x5t: strin
   return { x5c: [der.toString('base64')], x5t: sha1(der).toString('base64url') };
 }
 
+
+/** Auth0's `thumbprint` (SHA-1 of the DER, upper-case hex) and `fingerprint` (the same with colons). */
+export function certificateThumbprints(cert: string): { fingerprint: string; thumbprint: string } {
+  const thumbprint = sha1(certificateDer(cert)).toString('hex').toUpperCase();
+  return { fingerprint: thumbprint.match(/../g)!.join(':'), thumbprint };
+}

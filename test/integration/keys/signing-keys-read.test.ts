@@ -1,7 +1,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { call } from '#test/support/api';
 import { currentSigner } from '#shared/authentication/tokens/current-signer';
+import { db, tableName } from '#shared/db/client';
+import { signingKeyKey } from '#shared/db/keys';
+import { listPublicSigningKeys } from '#shared/db/signing-keys-repo';
+import { pkcs7Of } from '#shared/tenant/signing-keys/certificate';
+import { ensureSigningKeys } from '#shared/tenant/signing-keys/lifecycle';
 
 /** GET /api/v2/keys/signing and /keys/signing/{kid}: Auth0's fields, scopes, and hostile kids. */
 const READ = ['read:signing_keys'];
@@ -83,5 +89,31 @@ describe('GET /api/v2/keys/signing/{kid}', () => {
     const res = await call('signing-keys-get', { params: { kid }, scopes: ['create:signing_keys'] });
     expect(res.status).toBe(403);
     expect(res.body.message).toBe('Insufficient scope, expected any of: read:signing_keys');
+  });
+});
+
+describe('pkcs7, stored with the certificate', () => {
+  it('is made once, when the certificate is: reads answer the stored value', async () => {
+    const stored = await listPublicSigningKeys();
+    expect(stored.length).toBeGreaterThanOrEqual(2);
+    for (const key of stored) expect(key.pkcs7).toBe(pkcs7Of(key.cert!));
+    const list = await call('signing-keys-list', { scopes: READ });
+    for (const key of list.body) expect(key.pkcs7).toBe(stored.find((k) => k.kid === key.kid)!.pkcs7);
+  });
+
+  it('a key certified before pkcs7 was stored answers the same bytes, and the seed stores it', async () => {
+    const before = await call('signing-keys-list', { scopes: READ });
+    const { kid } = before.body[0];
+    await db.send(new UpdateCommand({ TableName: tableName, Key: signingKeyKey(kid), UpdateExpression: 'REMOVE pkcs7' }));
+    expect((await listPublicSigningKeys()).find((k) => k.kid === kid)!.pkcs7).toBeUndefined();
+
+    const lazy = await call('signing-keys-list', { scopes: READ });
+    expect(lazy.text).toBe(before.text);
+    const one = await call('signing-keys-get', { params: { kid }, scopes: READ });
+    expect(one.body).toEqual(before.body[0]);
+
+    await ensureSigningKeys(); // the seed (every npm start)
+    expect((await listPublicSigningKeys()).find((k) => k.kid === kid)!.pkcs7).toBe(before.body[0].pkcs7);
+    expect((await call('signing-keys-list', { scopes: READ })).text).toBe(before.text);
   });
 });
