@@ -177,8 +177,11 @@ export class RuleConflictError extends ManagementError {
   }
 }
 
-/** Other writes kept changing rules, rules-configs or actions while this one retried. */
-export class ExtensionsChangedError extends ManagementError {
+/**
+ * Other writes kept changing the resource while this one retried: rules, rules-configs, actions,
+ * client grants, APIs, connections.
+ */
+export class ResourceChangedError extends ManagementError {
   constructor() {
     super(409, 'concurrent_update', 'The resource was changed by other requests while this one was applied; try again.');
   }

@@ -10,7 +10,7 @@ import {
   ClientGrantUndefinedScopeError,
   ClientGrantUnknownAudienceError,
   ClientGrantUnknownClientError,
-  ExtensionsChangedError,
+  ResourceChangedError,
 } from '#shared/management/errors';
 import { apiFromRecord, managementApi, type Api } from '#shared/tenant/resource-servers';
 import type { CreateClientGrantBody, ListClientGrantsQuery, UpdateClientGrantBody } from '#shared/management/client-grants/schemas';
@@ -51,7 +51,7 @@ export async function createGrant(body: CreateClientGrantBody): Promise<repo.Sto
   try {
     await insertRetrying(grant, found.storedId);
   } catch (error) {
-    if (!(error instanceof repo.GrantRefusedError)) throw error instanceof WriteConflictError ? new ExtensionsChangedError() : error;
+    if (!(error instanceof repo.GrantRefusedError)) throw error instanceof WriteConflictError ? new ResourceChangedError() : error;
     if (error.reason === 'client_missing') throw new ClientGrantUnknownClientError();
     if (error.reason === 'api_missing') throw new ClientGrantUnknownAudienceError(body.audience);
     throw new ClientGrantConflictError(body.client_id, body.audience);
@@ -128,7 +128,7 @@ export async function updateGrant(id: string, body: UpdateClientGrantBody): Prom
     await repo.setClientGrantScope(grant, scope);
   } catch (error) {
     if (error instanceof ConditionFailedError) throw new ClientGrantNotFoundError();
-    throw error instanceof WriteConflictError ? new ExtensionsChangedError() : error;
+    throw error instanceof WriteConflictError ? new ResourceChangedError() : error;
   }
   tenantChanged();
   return { ...grant, scope };

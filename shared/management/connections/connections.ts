@@ -16,7 +16,7 @@ import { DATABASE_STRATEGY } from '#shared/tenant/connections';
 import { loadClient } from '#shared/tenant/clients';
 import {
   ConnectionConflictError,
-  ExtensionsChangedError,
+  ResourceChangedError,
   InexistentConnectionError,
   UnknownEnabledClientError,
   UnsupportedConnectionOptionError,
@@ -147,7 +147,7 @@ export async function updateConnection(id: string, body: UpdateConnectionBody): 
     const current = await getConnection(id);
     const { changes, kept } = await changesFor(body, current, attempt === 1);
     firstKept ??= kept;
-    if (kept !== firstKept) throw new ExtensionsChangedError();
+    if (kept !== firstKept) throw new ResourceChangedError();
     if (Object.keys(changes).length === 0) return current;
     try {
       const updated = await updateConnectionFields(current, changes);
@@ -156,7 +156,7 @@ export async function updateConnection(id: string, body: UpdateConnectionBody): 
     } catch (error) {
       if (error instanceof ConditionFailedError) throw new InexistentConnectionError();
       if (!(error instanceof WriteConflictError)) tooLarge(error);
-      if (attempt >= RETRIES) throw new ExtensionsChangedError();
+      if (attempt >= RETRIES) throw new ResourceChangedError();
       await new Promise((resolve) => setTimeout(resolve, attempt * 20 * Math.random()));
     }
   }

@@ -5,7 +5,7 @@ import { tenantChanged } from '#shared/platform/cache';
 import { managementAudience } from '#shared/platform/config';
 import { newResourceServerId } from '#shared/platform/ids';
 import {
-  ExtensionsChangedError,
+  ResourceChangedError,
   ResourceServerConflictError,
   ResourceServerInvalidError,
   ResourceServerNotFoundError,
@@ -140,7 +140,7 @@ export async function updateApi(id: string, body: UpdateResourceServerBody): Pro
     } catch (error) {
       // A grant created for this API (or another PATCH) moved its revision: read again.
       if (!(error instanceof WriteConflictError)) throw tooLarge(error);
-      if (attempt >= RETRIES) throw new ExtensionsChangedError();
+      if (attempt >= RETRIES) throw new ResourceChangedError();
     }
   }
 }
@@ -159,7 +159,7 @@ export async function deleteApi(id: string): Promise<void> {
     } catch (error) {
       // A grant was added after the listing: list again, so none outlives its API.
       if (!(error instanceof WriteConflictError)) throw error;
-      if (attempt >= RETRIES) throw new ExtensionsChangedError();
+      if (attempt >= RETRIES) throw new ResourceChangedError();
     }
   }
 }

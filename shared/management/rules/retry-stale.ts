@@ -1,5 +1,5 @@
 import { WriteConflictError } from '#shared/db/errors';
-import { ExtensionsChangedError } from '#shared/management/errors';
+import { ResourceChangedError } from '#shared/management/errors';
 
 /**
  * Runs a read-modify-write of rules, rules-configs or actions again when another writer got there
@@ -14,7 +14,7 @@ export async function retryStale<T>(fn: () => Promise<T>, attempts = 5): Promise
       return await fn();
     } catch (error) {
       if (!(error instanceof WriteConflictError)) throw error;
-      if (attempt >= attempts) throw new ExtensionsChangedError();
+      if (attempt >= attempts) throw new ResourceChangedError();
       await new Promise((resume) => setTimeout(resume, Math.random() * 25 * 2 ** attempt));
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WriteConflictError } from '#shared/db/errors';
 import { cancellation } from '#shared/db/extensions-items';
 import { retryStale } from '#shared/management/rules/retry-stale';
-import { ExtensionsChangedError } from '#shared/management/errors';
+import { ResourceChangedError } from '#shared/management/errors';
 
 /**
  * Every write a login can see now shares one item (the extensions generation), so two writers'
@@ -36,7 +36,7 @@ describe('retryStale', () => {
       attempts += 1;
       throw new WriteConflictError();
     });
-    await expect(always).rejects.toBeInstanceOf(ExtensionsChangedError);
+    await expect(always).rejects.toBeInstanceOf(ResourceChangedError);
     expect(attempts).toBe(5);
     let other = 0;
     await expect(retryStale(async () => {
