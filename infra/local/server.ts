@@ -72,10 +72,15 @@ function toEvent(req: IncomingMessage, url: URL, body: Buffer, pathParameters: R
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // As API Gateway (payload 2.0): the Cookie header becomes `cookies`, one entry per cookie.
+  const cookieHeader = headers.cookie;
+  delete headers.cookie;
+  const cookies = cookieHeader?.split(';').map((c) => c.trim()).filter(Boolean);
   return {
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
+    ...(cookies?.length ? { cookies } : {}),
     pathParameters,
     body: body.length > 0 ? body.toString('base64') : undefined,
     isBase64Encoded: true,
@@ -87,6 +92,7 @@ function toEvent(req: IncomingMessage, url: URL, body: Buffer, pathParameters: R
 }
 
 function send(res: ServerResponse, result: HttpResult): void {
+  if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
   res.writeHead(result.statusCode, result.headers);
   res.end(result.body);
 }

@@ -7,6 +7,8 @@ export interface HttpEvent {
   rawPath: string;
   rawQueryString: string;
   headers: Record<string, string | undefined>;
+  /** Payload 2.0 moves the Cookie header here, one `name=value` per entry (cookies()). */
+  cookies?: string[];
   queryStringParameters?: Record<string, string | undefined>;
   pathParameters?: Record<string, string | undefined>;
   body?: string;
@@ -20,14 +22,20 @@ export interface HttpEvent {
 export interface HttpResult {
   statusCode: number;
   headers: Record<string, string>;
+  /** Set-Cookie values (payload 2.0 sends each as its own header). */
+  cookies?: string[];
   body: string;
 }
 
 /** What a handler returns; the wrapper turns it into an HttpResult. */
 export interface Reply {
   status?: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is (an HTML page): the caller sets its content-type. Wins over `body`. */
+  text?: string;
   headers?: Record<string, string>;
+  cookies?: string[];
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -62,6 +70,23 @@ export function pathParams(event: HttpEvent): Record<string, string> {
     } catch {
       out[k] = v;
     }
+  }
+  return out;
+}
+
+/**
+ * The request's cookies by name. API Gateway (payload 2.0) passes them in `cookies`; a Cookie
+ * header is read as well (other proxies). The first of a repeated name wins, as browsers send
+ * the most specific path first. Values are not decoded: ours are base64url.
+ */
+export function cookies(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  const pairs = [...(event.cookies ?? []), ...(header(event, 'cookie') ?? '').split(';')];
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq).trim();
+    if (name && !(name in out)) out[name] = pair.slice(eq + 1).trim();
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * serves exactly these, and the tests call handlers through it, so a route cannot exist in one
  * place and be missing in another.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 export interface RouteDef {
   id: string;
@@ -12,8 +12,11 @@ export interface RouteDef {
   path: string;
   /** Module under functions/, without extension; it exports `handler`. */
   handler: string;
-  /** Which error shape the route speaks (signup has Auth0's own `{name, code, description, statusCode}`). */
-  api: 'management' | 'oauth' | 'signup' | 'public';
+  /**
+   * Which error shape the route speaks (signup has Auth0's own `{name, code, description, statusCode}`;
+   * `page` routes answer a browser, so their errors are an HTML page).
+   */
+  api: 'management' | 'oauth' | 'signup' | 'public' | 'page';
   /** Management routes: a token needs any one of these scopes (Auth0's list, named in a 403). */
   scopes?: readonly string[];
   /** The token needs every one of `scopes`, not any one (Auth0's key rotation needs create and update). */
@@ -45,8 +48,21 @@ export const routes = [
   { id: 'userinfo', method: 'GET', path: '/userinfo', handler: 'oauth/get-userinfo', api: 'oauth', data: 'read' },
   {
     id: 'signup', method: 'POST', path: '/dbconnections/signup', handler: 'dbconnections/signup', api: 'signup', data: 'write',
-    hashesPasswords: true,
+    hashesPasswords: true, runsExtensions: true,
   },
+  // Browser login (Universal Login): /authorize, the hosted screens, logout.
+  {
+    id: 'authorize', method: 'GET', path: '/authorize', handler: 'authorize/authorize', api: 'page', data: 'write',
+    runsExtensions: true, issuesTokens: true,
+  },
+  { id: 'login-screen', method: 'GET', path: '/u/{screen}', handler: 'universal-login/get-screen', api: 'page', data: 'read' },
+  {
+    id: 'login-submit', method: 'POST', path: '/u/{screen}', handler: 'universal-login/post-screen', api: 'page', data: 'write',
+    hashesPasswords: true, runsExtensions: true, issuesTokens: true,
+  },
+  { id: 'logout', method: 'GET', path: '/v2/logout', handler: 'logout/logout', api: 'page', data: 'write' },
+  { id: 'oidc-logout', method: 'GET', path: '/oidc/logout', handler: 'logout/oidc-logout', api: 'page', data: 'write' },
+  { id: 'oauth-token-preflight', method: 'OPTIONS', path: '/oauth/token', handler: 'oauth/token-preflight', api: 'oauth', data: 'read' },
   { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', handler: 'discovery/get-jwks', api: 'public', data: 'read' },
   {
     id: 'openid-configuration', method: 'GET', path: '/.well-known/openid-configuration',
@@ -260,6 +276,27 @@ export const routes = [
   {
     id: 'signing-keys-revoke', method: 'PUT', path: '/api/v2/keys/signing/{kid}/revoke', handler: 'keys/revoke-signing-key',
     api: 'management', scopes: ['update:signing_keys'], data: 'write', kmsKeys: 'retire',
+  },
+  {
+    id: 'prompts-partials-get', method: 'GET', path: '/api/v2/prompts/{prompt}/partials', handler: 'prompts/get-partials',
+    api: 'management', scopes: ['read:prompts'], data: 'read',
+  },
+  {
+    id: 'prompts-partials-put', method: 'PUT', path: '/api/v2/prompts/{prompt}/partials', handler: 'prompts/put-partials',
+    api: 'management', scopes: ['update:prompts'], data: 'write',
+  },
+  { id: 'branding-get', method: 'GET', path: '/api/v2/branding', handler: 'branding/get-branding', api: 'management', scopes: ['read:branding'], data: 'read' },
+  {
+    id: 'branding-update', method: 'PATCH', path: '/api/v2/branding', handler: 'branding/update-branding',
+    api: 'management', scopes: ['update:branding'], data: 'write',
+  },
+  {
+    id: 'tenant-settings-get', method: 'GET', path: '/api/v2/tenants/settings', handler: 'tenants/get-settings',
+    api: 'management', scopes: ['read:tenant_settings'], data: 'read',
+  },
+  {
+    id: 'tenant-settings-update', method: 'PATCH', path: '/api/v2/tenants/settings', handler: 'tenants/update-settings',
+    api: 'management', scopes: ['update:tenant_settings'], data: 'write',
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -6,16 +6,18 @@ import type { HttpResult, Reply } from '#shared/http/event';
  * The only place error bodies are built. Known errors keep their status and words; anything else
  * is a fault: a 500 with a fixed message and the request id, the details go to the log only.
  */
-export type ErrorStyle = 'management' | 'oauth' | 'signup' | 'public';
+/** `page` routes render their own errors (page-route.ts); what reaches here is answered as `public`. */
+export type ErrorStyle = 'management' | 'oauth' | 'signup' | 'public' | 'page';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 export function toHttpResult(reply: Reply): HttpResult {
-  const hasBody = reply.body !== undefined;
+  const json = reply.text === undefined && reply.body !== undefined;
   return {
     statusCode: reply.status ?? 200,
-    headers: { ...(hasBody ? JSON_HEADERS : {}), ...reply.headers },
-    body: hasBody ? JSON.stringify(reply.body) : '',
+    headers: { ...(json ? JSON_HEADERS : {}), ...reply.headers },
+    ...(reply.cookies?.length ? { cookies: reply.cookies } : {}),
+    body: reply.text ?? (json ? JSON.stringify(reply.body) : ''),
   };
 }
 

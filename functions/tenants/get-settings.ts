@@ -1,0 +1,7 @@
+import { openRoute } from '#shared/http/handler';
+import { HiddenServerError } from '#shared/platform/errors';
+
+// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
+export const handler = openRoute('tenant-settings-get', async () => {
+  throw new HiddenServerError('Not built yet.');
+});
