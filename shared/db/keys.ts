@@ -106,6 +106,14 @@ export const extensionsGenerationKey: Key = { pk: EXTENSIONS_PK, sk: 'GENERATION
 /** A login session: its id is the tokens' `sid`; it holds refresh-token state and the ID token's custom claims. */
 export const sessionKey = (sid: string): Key => ({ pk: `SESSION#${sid}`, sk: 'SESSION' });
 
+/** A browser's SSO session (cookie `auth0`), keyed by the SHA-256 of the cookie's value. */
+export const ssoSessionKey = (idHash: string): Key => ({ pk: `SSO#${idHash}`, sk: 'SSO' });
+/** A login transaction between /authorize and the hosted screens, keyed by the SHA-256 of its id. */
+export const loginTransactionKey = (idHash: string): Key => ({ pk: `TX#${idHash}`, sk: 'TX' });
+
+/** An authorization code, keyed by its SHA-256 (base64url): the table never holds a usable code. */
+export const authorizationCodeKey = (codeHash: string): Key => ({ pk: `CODE#${codeHash}`, sk: 'CODE' });
+
 /**
  * Search indexes: their declarations share one partition (writers load them in one Query, cached
  * per warm Lambda); the built-in root-field index has one item there too.
@@ -125,3 +133,12 @@ export const indexEntryPartition = (path: string, generation: string, shard: num
 
 /** Background jobs (index backfills and clean-ups): one item each, holding status and progress. */
 export const jobKey = (id: string): Key => ({ pk: `JOB#${id}`, sk: 'JOB' });
+
+/**
+ * The tenant's own configuration (branding, tenant settings, each prompt's partials): one small
+ * item each in the TENANT partition, read with one GetItem (cached by shared/tenant/).
+ */
+export const TENANT_PK = 'TENANT';
+export const brandingKey: Key = { pk: TENANT_PK, sk: 'BRANDING' };
+export const tenantSettingsKey: Key = { pk: TENANT_PK, sk: 'SETTINGS' };
+export const promptPartialsKey = (prompt: string): Key => ({ pk: TENANT_PK, sk: `PROMPT#${prompt}` });
