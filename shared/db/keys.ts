@@ -142,12 +142,3 @@ export const TENANT_PK = 'TENANT';
 export const brandingKey: Key = { pk: TENANT_PK, sk: 'BRANDING' };
 export const tenantSettingsKey: Key = { pk: TENANT_PK, sk: 'SETTINGS' };
 export const promptPartialsKey = (prompt: string): Key => ({ pk: TENANT_PK, sk: `PROMPT#${prompt}` });
-
-/**
- * The tenant's own configuration (branding, tenant settings, each prompt's partials): one small
- * item each in the TENANT partition, read with one GetItem (cached by shared/tenant/).
- */
-export const TENANT_PK = 'TENANT';
-export const brandingKey: Key = { pk: TENANT_PK, sk: 'BRANDING' };
-export const tenantSettingsKey: Key = { pk: TENANT_PK, sk: 'SETTINGS' };
-export const promptPartialsKey = (prompt: string): Key => ({ pk: TENANT_PK, sk: `PROMPT#${prompt}` });
