@@ -25,6 +25,8 @@ export const MANAGEMENT_SCOPES: readonly string[] = [
   'read:signing_keys', 'create:signing_keys', 'update:signing_keys',
   'read:logs', 'read:logs_users',
   'read:stats',
+  // Issue 11: the hosted login's configuration.
+  'read:prompts', 'update:prompts', 'read:branding', 'update:branding', 'read:tenant_settings', 'update:tenant_settings',
   // Our extension: declared search indexes (see docs/search.md, "Declared search indexes").
   'read:search_indexes', 'create:search_indexes', 'delete:search_indexes',
 ];
