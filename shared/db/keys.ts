@@ -106,8 +106,12 @@ export const extensionsGenerationKey: Key = { pk: EXTENSIONS_PK, sk: 'GENERATION
 /** A login session: its id is the tokens' `sid`; it holds refresh-token state and the ID token's custom claims. */
 export const sessionKey = (sid: string): Key => ({ pk: `SESSION#${sid}`, sk: 'SESSION' });
 
-/** A browser's SSO session (cookie `auth0`), keyed by the SHA-256 of the cookie's value. */
-export const ssoSessionKey = (idHash: string): Key => ({ pk: `SSO#${idHash}`, sk: 'SSO' });
+/**
+ * A browser's SSO session (cookie `auth0`), in its user's partition (so one Query reads the user,
+ * the login statistics and the session), keyed by the SHA-256 of the cookie's secret.
+ */
+export const SSO_SESSION_SK_PREFIX = 'SSO#';
+export const ssoSessionKey = (userId: string, secretHash: string): Key => ({ pk: `USER#${userId}`, sk: `${SSO_SESSION_SK_PREFIX}${secretHash}` });
 /** A login transaction between /authorize and the hosted screens, keyed by the SHA-256 of its id. */
 export const loginTransactionKey = (idHash: string): Key => ({ pk: `TX#${idHash}`, sk: 'TX' });
 

@@ -1,0 +1,113 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/db/client';
+import { isConditionFailed, withoutKeys } from '#shared/db/items';
+import { loginTransactionKey, ssoSessionKey, USER_PROFILE_SK, USER_STATS_SK, userPartition } from '#shared/db/keys';
+import type { LoginStats, UserPartition } from '#shared/db/logins-repo';
+import type { JsonObject } from '#shared/platform/json';
+import type { UserRecord } from '#shared/management/users/model';
+
+/**
+ * The browser's side of hosted login: SSO sessions (cookie `auth0`) and login transactions (the
+ * state between /authorize and the hosted screens). Both are keyed by the SHA-256 of a secret only
+ * the browser holds, so the table never holds a usable cookie or transaction id.
+ */
+export interface SsoSessionRecord {
+  user_id: string;
+  /** The user's `created_at`: a session never carries over to a user re-created under the same id. */
+  user_created_at: string;
+  connection: string;
+  /** Epoch seconds of the authentication (the ID token's `auth_time`). */
+  auth_time: number;
+  created_at: string;
+  /** Epoch seconds: the absolute end (tenant `session_lifetime`). */
+  expires_at: number;
+  /** Epoch seconds: the session ends unused after this (tenant `idle_session_lifetime`), moved on by use. */
+  idle_expires_at: number;
+  /** Epoch seconds: DynamoDB's TTL removes the item after it. */
+  ttl: number;
+}
+
+export async function putSsoSession(secretHash: string, session: SsoSessionRecord): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...ssoSessionKey(session.user_id, secretHash), ...session } }));
+}
+
+/**
+ * The user, their login statistics and the session, in one Query of the user's partition
+ * (eventually consistent: half the price; the caller retries strongly before concluding "none").
+ */
+export async function findSessionWithUser(
+  userId: string,
+  secretHash: string,
+  consistent: boolean,
+): Promise<{ partition: UserPartition | undefined; session: SsoSessionRecord | undefined }> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': userPartition(userId) },
+      ConsistentRead: consistent,
+    }),
+  );
+  const items = out.Items ?? [];
+  const profile = items.find((i) => i.sk === USER_PROFILE_SK);
+  const stats = items.find((i) => i.sk === USER_STATS_SK) ?? {};
+  const session = items.find((i) => i.sk === ssoSessionKey(userId, secretHash).sk);
+  const loginStats: LoginStats = { logins_count: Number(stats.logins_count ?? 0), last_login: stats.last_login, last_ip: stats.last_ip };
+  return {
+    partition: profile ? { user: withoutKeys<UserRecord>(profile), stats: loginStats } : undefined,
+    session: session ? withoutKeys<SsoSessionRecord>(session) : undefined,
+  };
+}
+
+/** Moves the idle end on; a session deleted meanwhile (a logout) stays deleted. */
+export async function touchSsoSession(userId: string, secretHash: string, idleExpiresAt: number): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: ssoSessionKey(userId, secretHash),
+        UpdateExpression: 'SET idle_expires_at = :idle',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':idle': idleExpiresAt },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
+
+export async function deleteSsoSession(userId: string, secretHash: string): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: tableName, Key: ssoSessionKey(userId, secretHash) }));
+}
+
+export interface LoginTransactionRecord {
+  /** The validated /authorize request, as the screens and the final answer need it. */
+  request: JsonObject;
+  /** SHA-256 of the `did` cookie of the browser that started it. */
+  did_hash: string;
+  /** The forms' CSRF token. */
+  csrf: string;
+  created_at: string;
+  ttl: number;
+}
+
+export async function putLoginTransaction(idHash: string, record: LoginTransactionRecord): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...loginTransactionKey(idHash), ...record } }));
+}
+
+/** Strongly consistent: the screen is loaded right after /authorize wrote the transaction. */
+export async function findLoginTransaction(idHash: string): Promise<LoginTransactionRecord | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: loginTransactionKey(idHash), ConsistentRead: true }));
+  return out.Item ? withoutKeys<LoginTransactionRecord>(out.Item) : undefined;
+}
+
+/** Ends a transaction once it produced its answer: only one submit of a form completes it. */
+export async function endLoginTransaction(idHash: string): Promise<boolean> {
+  try {
+    await db.send(new DeleteCommand({ TableName: tableName, Key: loginTransactionKey(idHash), ConditionExpression: 'attribute_exists(pk)' }));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
