@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { config } from '#shared/platform/config';
 import type { ClientRecord } from '#shared/db/clients-repo';
 import type { JsonValue } from '#shared/platform/json';
@@ -34,6 +34,12 @@ export interface TokenFacts {
   refreshToken?: string;
   /** The API's token_lifetime; undefined: ACCESS_TOKEN_TTL_SECONDS. */
   accessTokenLifetime?: number;
+  /** The /authorize request's `nonce`, echoed in the ID token. */
+  nonce?: string;
+  /** Epoch seconds of the user's last authentication: the ID token's `auth_time`. */
+  authTime?: number;
+  /** Add OIDC's `at_hash` of the access token (an implicit `id_token token` response must). */
+  atHash?: boolean;
 }
 
 export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
@@ -54,19 +60,8 @@ export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
     azp: facts.client.client_id,
     sid: facts.sid,
   });
-  const idToken = openid
-    ? signJwt({
-        ...facts.idTokenClaims,
-        ...standardClaims(facts.user, facts.scopes),
-        iss: config.ISSUER,
-        aud: facts.client.client_id,
-        iat,
-        // The application's jwt_configuration.lifetime_in_seconds (Auth0's default 36,000 s).
-        exp: iat + (facts.client.jwt_configuration?.lifetime_in_seconds ?? ID_TOKEN_TTL_SECONDS),
-        sub: facts.user.user_id,
-        sid: facts.sid,
-      })
-    : undefined;
+  // The two signatures run in parallel, unless the ID token must hash the access token.
+  const idToken = openid ? signIdToken(facts, iat, facts.atHash ? atHash(await accessToken) : undefined) : undefined;
   return {
     access_token: await accessToken,
     ...(idToken ? { id_token: await idToken } : {}),
@@ -76,6 +71,26 @@ export async function signLoginTokens(facts: TokenFacts): Promise<LoginTokens> {
     token_type: 'Bearer',
   };
 }
+
+function signIdToken(facts: TokenFacts, iat: number, accessTokenHash: string | undefined): Promise<string> {
+  return signJwt({
+    ...facts.idTokenClaims,
+    ...standardClaims(facts.user, facts.scopes),
+    iss: config.ISSUER,
+    aud: facts.client.client_id,
+    iat,
+    // The application's jwt_configuration.lifetime_in_seconds (Auth0's default 36,000 s).
+    exp: iat + (facts.client.jwt_configuration?.lifetime_in_seconds ?? ID_TOKEN_TTL_SECONDS),
+    sub: facts.user.user_id,
+    sid: facts.sid,
+    ...(facts.authTime !== undefined ? { auth_time: facts.authTime } : {}),
+    ...(facts.nonce !== undefined ? { nonce: facts.nonce } : {}),
+    ...(accessTokenHash !== undefined ? { at_hash: accessTokenHash } : {}),
+  });
+}
+
+/** OIDC Core 3.2.2.9: the left half of the access token's SHA-256 (RS256), base64url. */
+export const atHash = (accessToken: string) => createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
 
 /** A new session id: also the first part of the session's refresh tokens. */
 export const newSessionId = () => randomBytes(16).toString('base64url');
