@@ -17,7 +17,10 @@ import type { PolicyReport } from '#shared/tenant/passwords/policy';
  *   401 access_denied           InvalidClientError (client authentication), LoginDeniedError (a rule or action)
  *   401 unauthorized            UserBlockedError
  *   403 unauthorized_client     UnauthorizedClientError
- *   403 invalid_grant           WrongCredentialsError, InvalidRefreshTokenError
+ *   403 invalid_grant           WrongCredentialsError, InvalidRefreshTokenError, InvalidAuthorizationCodeError,
+ *                               CodeVerifierMismatchError
+ *   400 invalid_request         CodeVerifierRequiredError
+ *   403 access_denied           OriginNotAllowedError (a browser's Origin the application does not allow)
  *   403 access_denied           AudienceRequiredError, UnknownAudienceError, NoClientGrantError,
  *                               ClientScopesNotGrantedError, RefreshScopesNotGrantedError
  *   429 too_many_attempts       IpBlockedError, AccountThrottledError (with Retry-After)
@@ -283,6 +286,39 @@ export class InvalidUsernameLengthError extends SignupError {
 export class ConnectionDisabledError extends InvalidRequestError {
   constructor() {
     super('the connection was disabled');
+  }
+}
+
+// ---- /oauth/token: authorization codes and CORS (issue 11, CODE) --------------------------------
+
+/**
+ * A code that is unknown, expired, used, issued to another client or for another redirect_uri:
+ * Auth0's one answer (community.auth0.com "Authorisation code flow: Error 403"); it never says which.
+ */
+export class InvalidAuthorizationCodeError extends InvalidGrantError {
+  constructor() {
+    super('Invalid authorization code');
+  }
+}
+
+/** A code_verifier that is malformed or does not hash to the code's challenge (Auth0's words). */
+export class CodeVerifierMismatchError extends InvalidGrantError {
+  constructor() {
+    super('Failed to verify code verifier');
+  }
+}
+
+/** A PKCE code, or a public client's, exchanged without code_verifier (Auth0's 400 and words). */
+export class CodeVerifierRequiredError extends InvalidRequestError {
+  constructor() {
+    super("Parameter 'code_verifier' is required");
+  }
+}
+
+/** A browser request from an origin the application does not allow (docs/authorization-code.md). */
+export class OriginNotAllowedError extends AccessDeniedError {
+  constructor(origin: string) {
+    super(`Origin ${origin} is not allowed`);
   }
 }
 
