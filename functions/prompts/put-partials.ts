@@ -1,7 +1,7 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { managementRoute } from '#shared/http/management-route';
+import { putPartials } from '#shared/management/prompts/partials';
+import { PartialsBody, PromptParams } from '#shared/management/prompts/schemas';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('prompts-partials-put', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = managementRoute('prompts-partials-put', { params: PromptParams, body: PartialsBody }, async ({ params, body }) => ({
+  body: await putPartials(params.prompt, body),
+}));

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed } from '#shared/db/items';
 import type { Key } from '#shared/db/keys';
@@ -47,4 +47,22 @@ export async function writeTenantConfig<T extends object>(key: Key, value: T, re
     throw error;
   }
   return revision;
+}
+
+/** Replaces the item whatever it held (a PUT with replace semantics); the revision still moves. */
+export async function replaceTenantConfig<T extends object>(key: Key, value: T): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET #value = :value, #kind = :kind ADD #revision :one',
+        ExpressionAttributeNames: { '#value': 'value', '#kind': 'kind', '#revision': 'revision' },
+        ExpressionAttributeValues: { ':value': value, ':kind': 'tenant_config', ':one': 1 },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ValidationException' && /size.*exceeded/i.test((error as Error).message)) throw new ItemTooLargeError();
+    throw error;
+  }
 }
