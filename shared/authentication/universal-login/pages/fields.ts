@@ -9,6 +9,8 @@ interface FieldsModel {
   values: Record<string, string>;
   error?: { message: string; field?: Field };
   passwordRules?: string[];
+  /** False when a partial puts its own field first: focus then starts at the top, in order. */
+  focusFirstField: boolean;
 }
 
 interface InputSpec {
@@ -27,8 +29,7 @@ interface InputSpec {
  */
 export function renderFields(model: FieldsModel): string {
   const inputs = identifierInputs(model);
-  const firstInvalid = model.error?.field;
-  const autofocus = firstInvalid ?? inputs[0]?.name ?? 'password';
+  const autofocus = model.error?.field ?? (model.focusFirstField ? (inputs[0]?.name ?? 'password') : undefined);
   return [...inputs.map((spec) => textField(spec, model, autofocus === spec.name)), passwordField(model, autofocus === 'password')].join('\n');
 }
 

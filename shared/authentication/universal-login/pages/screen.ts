@@ -47,7 +47,7 @@ export function renderScreen(model: ScreenModel): string {
     `<input type="hidden" name="state" value="${escapeHtml(model.state)}">`,
     `<input type="hidden" name="_csrf" value="${escapeHtml(model.csrf)}">`,
     partialAt(model.partials, 'form-content-start', values),
-    renderFields(model),
+    renderFields({ ...model, focusFirstField: !/<(?:input|select|textarea)\b/i.test(model.partials['form-content-start'] ?? '') }),
     partialAt(model.partials, 'form-content-end', values),
     '<button type="submit" class="button">Continue</button>',
     '<div class="footer">',

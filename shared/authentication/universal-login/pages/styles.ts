@@ -16,16 +16,17 @@ const BASE = `
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;min-height:100vh;min-height:100dvh;display:flex;flex-direction:column;align-items:center;justify-content:center;padding:32px 16px;background:var(--page);color:var(--ink);font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;font-size:14px;line-height:1.5}
-.card{width:400px;max-width:100%;background:#fff;border-radius:10px;box-shadow:0 12px 40px rgba(15,20,40,.12),0 1px 3px rgba(15,20,40,.08);padding:40px 40px 32px}
+.card{width:400px;max-width:100%;background:#fff;border-radius:10px;box-shadow:0 12px 40px rgba(15,20,40,.12),0 1px 3px rgba(15,20,40,.08);padding:40px}
 .card-header{text-align:center;margin-bottom:24px}
+.card-header:last-child{margin-bottom:0}
 .logo{display:block;max-width:100%;max-height:52px;margin:0 auto 24px;object-fit:contain}
 .monogram{display:flex;align-items:center;justify-content:center;width:52px;height:52px;margin:0 auto 24px;border-radius:14px;background:var(--primary);color:var(--on-primary);font-size:24px;font-weight:600;line-height:1;user-select:none}
 .icon-badge{display:flex;align-items:center;justify-content:center;width:52px;height:52px;margin:0 auto 20px;border-radius:50%}
 .icon-badge svg{width:28px;height:28px}
 .icon-badge.error{background:var(--error-bg);color:var(--error)}
 .icon-badge.ok{background:#eef8f1;color:#1f7a3d}
-h1{margin:0 0 8px;font-size:24px;font-weight:600;line-height:1.25;letter-spacing:-.01em;overflow-wrap:anywhere}
-.subtitle{margin:0;color:var(--muted);overflow-wrap:anywhere}
+h1{margin:0 0 8px;font-size:24px;font-weight:600;line-height:1.25;letter-spacing:-.01em;overflow-wrap:anywhere;text-wrap:balance}
+.subtitle{margin:0;color:var(--muted);overflow-wrap:anywhere;text-wrap:pretty}
 .message{margin:0 0 8px;color:var(--ink);text-align:center;overflow-wrap:anywhere}
 .code{margin:16px 0 0;text-align:center;color:var(--muted);font-size:13px}
 .code code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f4f5f8;border-radius:4px;padding:2px 6px;color:var(--ink);overflow-wrap:anywhere}
