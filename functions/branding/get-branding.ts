@@ -1,7 +1,4 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { managementRoute } from '#shared/http/management-route';
+import { getBranding } from '#shared/management/branding/branding';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('branding-get', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = managementRoute('branding-get', {}, async () => ({ body: await getBranding() }));

@@ -1,7 +1,5 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { managementRoute } from '#shared/http/management-route';
+import { updateBranding } from '#shared/management/branding/branding';
+import { UpdateBrandingBody } from '#shared/management/branding/schemas';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('branding-update', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = managementRoute('branding-update', { body: UpdateBrandingBody }, async ({ body }) => ({ body: await updateBranding(body) }));
