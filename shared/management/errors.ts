@@ -228,10 +228,10 @@ export class TriggerChangeError extends ManagementError {
   }
 }
 
-/** Ours: Auth0 runs every trigger; this service runs post-login only. */
+/** Ours: Auth0 runs every trigger; this service runs post-login and pre-user-registration only. */
 export class TriggerNotSupportedError extends ManagementError {
   constructor(triggerId: string) {
-    super(400, 'invalid_body', `Only post-login actions run on this service; actions cannot be bound to ${triggerId}.`);
+    super(400, 'invalid_body', `Only post-login and pre-user-registration actions run on this service; actions cannot be bound to ${triggerId}.`);
   }
 }
 

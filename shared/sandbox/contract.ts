@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from '#shared/platform/json';
 
 /**
- * What crosses between the token endpoint and the extensions runner (rules and Actions). The
+ * What crosses between the token endpoint (or the signup) and the extensions runner (rules and Actions). The
  * runner is a separate Lambda in AWS with no access to the table or keys; it receives only this
  * input and returns only this output, so both must be plain JSON. The token endpoint validates
  * the output (metadata rules, claim rules) before persisting or signing anything.
@@ -52,6 +52,8 @@ export interface ExtensionContext {
 }
 
 export interface LoginExtensionInput {
+  /** Absent in inputs made before issue 11; the runner treats absent as post-login. */
+  trigger?: 'post-login';
   rules: RuleScript[];
   actions: ActionScript[];
   /** rules-configs, as `configuration` in rules. */
@@ -97,8 +99,79 @@ interface Changes {
 export type LoginExtensionOutput =
   | ({ outcome: 'allow' } & Changes)
   | ({ outcome: 'deny'; reason: string } & Changes)
-  | { outcome: 'error'; error: string; source: string; logs: LogLine[] };
+  | ExtensionFailure;
+
+/** Any trigger: a script failed (threw, timed out, ran out of memory, never settled) or the runner did. */
+export interface ExtensionFailure {
+  outcome: 'error';
+  error: string;
+  source: string;
+  logs: LogLine[];
+}
+
+// ---- pre-user-registration (issue 11) ----------------------------------------------------------
+
+/**
+ * The user as Auth0's pre-user-registration `event.user` shows it: what the signup set (no id yet:
+ * the user does not exist), user_metadata as submitted and app_metadata empty.
+ */
+export type RegistrationUser = JsonObject & { email: string; user_metadata: JsonObject; app_metadata: JsonObject };
+
+/** Auth0's `event.transaction` of a hosted-page signup (absent for /dbconnections/signup, as on Auth0). */
+export interface RegistrationTransaction {
+  locale: string;
+  protocol?: string;
+  redirect_uri?: string;
+  requested_scopes?: string[];
+  response_mode?: string;
+  response_type?: string[];
+  state?: string;
+  ui_locales?: string[];
+  acr_values?: string[];
+}
+
+export interface RegistrationExtensionInput {
+  trigger: 'pre-user-registration';
+  /** Deployed actions bound to pre-user-registration, in binding order. */
+  actions: ActionScript[];
+  user: RegistrationUser;
+  client: { client_id: string; name: string; metadata: Record<string, string> };
+  connection: { id: string; name: string; strategy: string; metadata: Record<string, string> };
+  request: {
+    ip: string;
+    hostname: string;
+    method: string;
+    user_agent?: string;
+    language?: string;
+    /** The posted fields without the password (`ulp-*` fields of the hosted page included). */
+    body: JsonObject;
+  };
+  transaction?: RegistrationTransaction;
+  tenant: string;
+  limits: LoginExtensionInput['limits'];
+}
+
+/**
+ * allow: create the user with the metadata patches merged in (absent when nothing changed).
+ * invalid: an action called `api.validation.error(code, message)`. deny: `api.access.deny(reason,
+ * userMessage)`. Either stops the signup once that action returns; no later action runs and
+ * nothing is written. error: as for logins; nothing is written.
+ */
+export type RegistrationExtensionOutput =
+  | { outcome: 'allow'; userMetadata?: MetadataPatch; appMetadata?: MetadataPatch; logs: LogLine[] }
+  | { outcome: 'invalid'; code: string; message: string; logs: LogLine[] }
+  | { outcome: 'deny'; reason: string; userMessage?: string; logs: LogLine[] }
+  | ExtensionFailure;
+
+/** What the runner Lambda and the worker threads take: the trigger tells them apart. */
+export type ExtensionInput = LoginExtensionInput | RegistrationExtensionInput;
+export type ExtensionOutput = LoginExtensionOutput | RegistrationExtensionOutput;
+
+export const isRegistrationInput = (input: ExtensionInput): input is RegistrationExtensionInput =>
+  input.trigger === 'pre-user-registration';
 
 export interface ExtensionsRunner {
   run(input: LoginExtensionInput): Promise<LoginExtensionOutput>;
+  /** One signup's pre-user-registration actions. */
+  register(input: RegistrationExtensionInput): Promise<RegistrationExtensionOutput>;
 }

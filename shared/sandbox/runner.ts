@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '#shared/platform/config';
-import type { ExtensionsRunner, LoginExtensionOutput } from '#shared/sandbox/contract';
+import type { ExtensionFailure, ExtensionInput, ExtensionOutput, ExtensionsRunner, LoginExtensionOutput, RegistrationExtensionOutput } from '#shared/sandbox/contract';
 import type { WorkerPool } from '#shared/sandbox/pool/worker-pool';
 import { sandboxNetworkPolicy } from '#shared/sandbox/guest/network-policy';
 import { log } from '#shared/platform/log';
@@ -30,19 +30,19 @@ function inProcessRunner(): ExtensionsRunner {
   if (process.env.BUNDLED_FOR_LAMBDA === 'true') {
     throw new Error('RULES_RUNNER_FUNCTION_NAME must be set where rules run in Lambda');
   } else {
+    const started = () =>
+      (pool ??= import('#shared/sandbox/pool/worker-pool').then(
+        ({ WorkerPool }) =>
+          new WorkerPool({
+            size: config.EXTENSIONS_WORKERS,
+            maxQueued: config.EXTENSIONS_QUEUE_LIMIT,
+            // The sandbox's options, as plain data: every worker gets a structured clone.
+            sandboxOptions: sandboxNetworkPolicy(),
+          }),
+      ));
     return {
-      run: async (input) => {
-        pool ??= import('#shared/sandbox/pool/worker-pool').then(
-          ({ WorkerPool }) =>
-            new WorkerPool({
-              size: config.EXTENSIONS_WORKERS,
-              maxQueued: config.EXTENSIONS_QUEUE_LIMIT,
-              // The sandbox's options, as plain data: every worker gets a structured clone.
-              sandboxOptions: sandboxNetworkPolicy(),
-            }),
-        );
-        return (await pool).run(input);
-      },
+      run: async (input) => (await started()).run(input),
+      register: async (input) => (await started()).register(input),
     };
   }
 }
@@ -63,35 +63,43 @@ type InvokeClient = Pick<LambdaClient, 'send'>;
 
 export function lambdaRunner(functionName: string, client: InvokeClient): ExtensionsRunner {
   return {
-    run: async (input) => {
-      try {
-        const result = await client.send(
-          new InvokeCommand({
-            FunctionName: functionName,
-            InvocationType: 'RequestResponse',
-            Payload: new TextEncoder().encode(JSON.stringify(input)),
-          }),
-          { abortSignal: AbortSignal.timeout(input.limits.totalMs + INVOKE_MARGIN_MS) },
-        );
-        if (result.FunctionError) {
-          log.error('rules runner failed', { functionError: result.FunctionError });
-          return failed();
-        }
-        const output: unknown = JSON.parse(new TextDecoder().decode(result.Payload));
-        if (isOutput(output)) return output;
-        log.error('rules runner returned an unexpected payload');
-      } catch (error) {
-        log.error('rules runner could not be invoked', { error: error instanceof Error ? error.name : 'unknown' });
-      }
-      return failed();
-    },
+    run: (input) => invoke(client, functionName, input, isOutput),
+    register: (input) => invoke(client, functionName, input, isRegistrationOutput),
   };
 }
 
-function failed(): LoginExtensionOutput {
-  return { outcome: 'error', error: RUNNER_FAILED, source: 'rules-runner', logs: [] };
+/** One invocation of the runner Lambda; any failure of the invocation itself is one opaque error. */
+async function invoke<O extends ExtensionOutput>(
+  client: InvokeClient,
+  functionName: string,
+  input: ExtensionInput,
+  isExpected: (v: unknown) => v is O,
+): Promise<O | ExtensionFailure> {
+  try {
+    const result = await client.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(input)),
+      }),
+      { abortSignal: AbortSignal.timeout(input.limits.totalMs + INVOKE_MARGIN_MS) },
+    );
+    if (result.FunctionError) {
+      log.error('rules runner failed', { functionError: result.FunctionError });
+      return failed();
+    }
+    const output: unknown = JSON.parse(new TextDecoder().decode(result.Payload));
+    if (isExpected(output)) return output;
+    log.error('rules runner returned an unexpected payload');
+  } catch (error) {
+    log.error('rules runner could not be invoked', { error: error instanceof Error ? error.name : 'unknown' });
+  }
+  return failed();
 }
 
+function failed(): ExtensionFailure {
+  return { outcome: 'error', error: RUNNER_FAILED, source: 'rules-runner', logs: [] };
+}
 
 /** The shape only; the token endpoint validates the contents (metadata and claim rules) as for any runner. */
 function isOutput(v: unknown): v is LoginExtensionOutput {
@@ -101,4 +109,22 @@ function isOutput(v: unknown): v is LoginExtensionOutput {
   if (v.outcome === 'deny' && typeof v.reason !== 'string') return false;
   const optional = (x: unknown) => x === undefined || isPlainObject(x);
   return isPlainObject(v.idTokenClaims) && isPlainObject(v.accessTokenClaims) && optional(v.userMetadata) && optional(v.appMetadata);
+}
+
+/** The shape only; the signup validates the metadata (registration.ts) as for any runner. */
+function isRegistrationOutput(v: unknown): v is RegistrationExtensionOutput {
+  if (!isPlainObject(v) || !Array.isArray(v.logs)) return false;
+  const optional = (x: unknown) => x === undefined || typeof x === 'string';
+  switch (v.outcome) {
+    case 'error':
+      return typeof v.error === 'string' && typeof v.source === 'string';
+    case 'invalid':
+      return typeof v.code === 'string' && typeof v.message === 'string';
+    case 'deny':
+      return typeof v.reason === 'string' && optional(v.userMessage);
+    case 'allow':
+      return (v.userMetadata === undefined || isPlainObject(v.userMetadata)) && (v.appMetadata === undefined || isPlainObject(v.appMetadata));
+    default:
+      return false;
+  }
 }

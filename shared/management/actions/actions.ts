@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { ActionBoundError, ActionLimitError, ActionNameConflictError, ActionNotFoundError, TriggerChangeError } from '#shared/management/errors';
 import type { ActionRecord, ActionTrigger, ActionVersionRecord, StoredSecret } from '#shared/management/actions/model';
 import type { CreateActionBody, ListActionsQuery, SecretInput, UpdateActionBody } from '#shared/management/actions/schemas';
-import { DEFAULT_RUNTIME, defaultTriggerVersion, POST_LOGIN } from '#shared/management/actions/triggers';
+import { DEFAULT_RUNTIME, defaultTriggerVersion, isRunnableTrigger, POST_LOGIN } from '#shared/management/actions/triggers';
 import * as repo from '#shared/db/actions-repo';
 import { retryStale } from '#shared/management/rules/retry-stale';
 import { InvalidBodyError } from '#shared/platform/errors';
+import { tenantChanged } from '#shared/platform/cache';
 
 /**
  * /api/v2/actions/actions. An action holds a draft; a deploy snapshots the draft (code, secrets
- * and all) as an immutable version, which is what logins run once the action is bound to
- * post-login. Only the deployed version is kept: nothing here reads older ones.
+ * and all) as an immutable version, which is what logins (post-login) and signups
+ * (pre-user-registration) run once the action is bound. Only the deployed version is kept: nothing
+ * here reads older ones.
  */
 export const MAX_ACTIONS = 100;
 
@@ -22,8 +24,15 @@ export interface ActionView {
 const withVersions = (triggers: readonly { id: string; version?: string | undefined }[]): ActionTrigger[] =>
   triggers.map((t) => ({ id: t.id, version: t.version ?? defaultTriggerVersion(t.id) }));
 
-export const supportsPostLogin = (action: Pick<ActionRecord, 'supported_triggers'>) =>
-  action.supported_triggers.some((t) => t.id === POST_LOGIN);
+export const supportsTrigger = (action: Pick<ActionRecord, 'supported_triggers'>, triggerId: string) =>
+  action.supported_triggers.some((t) => t.id === triggerId);
+
+/**
+ * The trigger whose bindings may hold the action: the runnable one it supports (an action supports
+ * one trigger), else post-login's, which then cannot hold it either (so checking it is harmless).
+ */
+const bindableTrigger = (action: Pick<ActionRecord, 'supported_triggers'>) =>
+  action.supported_triggers.find((t) => isRunnableTrigger(t.id))?.id ?? POST_LOGIN;
 
 /**
  * The secrets a request sets. The list replaces the stored one (as on Auth0: a secret left out is
@@ -142,12 +151,13 @@ export function updateAction(id: string, body: UpdateActionBody): Promise<Action
       all_changes_deployed: false,
       revision: before.revision + 1,
     };
-    const leavesPostLogin = supportsPostLogin(before) && !supportsPostLogin(after);
+    const trigger = bindableTrigger(before);
+    const leavesTrigger = supportsTrigger(before, trigger) && !supportsTrigger(after, trigger);
     let guard: repo.BindingsGuard | undefined;
-    if (leavesPostLogin) {
-      const bindings = await repo.findBindings(POST_LOGIN);
+    if (leavesTrigger) {
+      const bindings = await repo.findBindings(trigger);
       if (bindings?.bindings.some((b) => b.action_id === id)) throw new TriggerChangeError();
-      guard = { triggerId: POST_LOGIN, revision: bindings?.revision };
+      guard = { triggerId: trigger, revision: bindings?.revision };
     }
     await repo.saveAction(after, before.revision, guard);
     return { action: after, deployed };
@@ -161,20 +171,28 @@ export function deployAction(id: string): Promise<ActionView & { deployed: Actio
     if (!before) throw new ActionNotFoundError();
     const { action, version } = deploy({ ...before, revision: before.revision + 1 }, new Date().toISOString());
     await repo.saveDeploy(action, before.revision, version, before.deployed_version_id ? [before.deployed_version_id] : []);
+    extensionsChanged();
     return { action, deployed: version };
   });
 }
+
+/**
+ * Logins see a deploy, delete or bindings change through the extensions generation; signups do
+ * not read it (sandbox/load.ts), so this process's kept set is dropped here, as for any tenant write.
+ */
+export const extensionsChanged = (): void => tenantChanged();
 
 /** Refused while bound, unless `force`, which unbinds it in the same transaction. */
 export function deleteAction(id: string, force: boolean): Promise<void> {
   return retryStale(async () => {
     const action = await repo.findAction(id);
     if (!action) throw new ActionNotFoundError();
-    const bindings = await repo.findBindings(POST_LOGIN);
+    const trigger = bindableTrigger(action);
+    const bindings = await repo.findBindings(trigger);
     const bound = bindings?.bindings.some((b) => b.action_id === id) ?? false;
     if (bound && !force) throw new ActionBoundError();
     const versions = await repo.findVersionsOf(id);
-    const guard = { triggerId: POST_LOGIN, revision: bindings?.revision };
+    const guard = { triggerId: trigger, revision: bindings?.revision };
     const after = bindings && bound
       ? {
           ...bindings,
@@ -184,5 +202,6 @@ export function deleteAction(id: string, force: boolean): Promise<void> {
         }
       : undefined;
     await repo.removeAction(action, versions.map((v) => v.id), guard, after);
+    extensionsChanged();
   });
 }

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { supportsPostLogin } from '#shared/management/actions/actions';
+import { extensionsChanged, supportsTrigger } from '#shared/management/actions/actions';
 import { ActionNotDeployedError, ActionNotFoundError, IncompatibleTriggerError, TriggerNotSupportedError } from '#shared/management/errors';
 import { toWireBinding, type ActionRecord, type BindingRecord, type TriggerBindingsRecord } from '#shared/management/actions/model';
 import type { UpdateBindingsBody } from '#shared/management/actions/schemas';
-import { POST_LOGIN } from '#shared/management/actions/triggers';
+import { isRunnableTrigger } from '#shared/management/actions/triggers';
 import * as repo from '#shared/db/actions-repo';
 import { retryStale } from '#shared/management/rules/retry-stale';
 import { BindingNotFoundError } from '#shared/management/errors';
 
 /**
- * /api/v2/actions/triggers/{triggerId}/bindings. Only post-login runs here: other triggers have
- * no bindings (reading them answers an empty list, so tools that export every trigger work) and
- * cannot get any.
+ * /api/v2/actions/triggers/{triggerId}/bindings. Only post-login and pre-user-registration run
+ * here: other triggers have no bindings (reading them answers an empty list, so tools that export
+ * every trigger work) and cannot get any.
  */
 type Wire = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ async function withActions(triggerId: string, bindings: readonly BindingRecord[]
 }
 
 export async function getBindings(triggerId: string, page: number, perPage: number): Promise<{ bindings: Wire[]; total: number }> {
-  if (triggerId !== POST_LOGIN) return { bindings: [], total: 0 };
+  if (!isRunnableTrigger(triggerId)) return { bindings: [], total: 0 };
   const all = (await repo.findBindings(triggerId))?.bindings ?? [];
   return { bindings: await withActions(triggerId, all.slice(page * perPage, (page + 1) * perPage)), total: all.length };
 }
@@ -63,7 +63,7 @@ function resolve(entry: Entry, actions: readonly ActionRecord[], current: readon
  * keeps its binding's id and creation time; each one must support the trigger and be deployed.
  */
 export async function updateBindings(triggerId: string, body: UpdateBindingsBody): Promise<Wire[]> {
-  if (triggerId !== POST_LOGIN) {
+  if (!isRunnableTrigger(triggerId)) {
     if (body.bindings.length > 0) throw new TriggerNotSupportedError(triggerId);
     return [];
   }
@@ -75,7 +75,7 @@ export async function updateBindings(triggerId: string, body: UpdateBindingsBody
     const unused = [...current];
     const bindings = body.bindings.map((entry): BindingRecord => {
       const action = resolve(entry, actions, current);
-      if (!supportsPostLogin(action)) throw new IncompatibleTriggerError();
+      if (!supportsTrigger(action, triggerId)) throw new IncompatibleTriggerError();
       if (!action.deployed_version_id) throw new ActionNotDeployedError();
       const reuse = unused.findIndex((b) => (entry.ref.type === 'binding_id' ? b.id === entry.ref.value : b.action_id === action.id));
       const previous = reuse >= 0 ? unused.splice(reuse, 1)[0] : undefined;
@@ -85,6 +85,7 @@ export async function updateBindings(triggerId: string, body: UpdateBindingsBody
     });
     const record: TriggerBindingsRecord = { trigger_id: triggerId, bindings, updated_at: now, revision: (before?.revision ?? 0) + 1 };
     await repo.saveBindings(record, before?.revision, bindings.map((b) => b.action_id));
+    extensionsChanged();
     return record;
   });
   return withActions(triggerId, saved.bindings);

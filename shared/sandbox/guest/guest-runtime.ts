@@ -180,7 +180,8 @@ function updater(store) {
     let result;
     try {
       const id = isObject(userId) ? userId.id : userId;
-      if (id !== input.user.user_id) throw new ErrorCtor('auth0.users can only update the user who is logging in');
+      // A user being registered has no id yet: nothing matches it.
+      if (typeof input.user.user_id !== 'string' || id !== input.user.user_id) throw new ErrorCtor('auth0.users can only update the user who is logging in');
       if (!isObject(metadata)) throw new TypeErrorCtor('the metadata must be an object');
       record(store, toJson(metadata));
       result = PromiseCtor.resolve(userNow());

@@ -1,4 +1,5 @@
 import { GUEST_ACTION } from '#shared/sandbox/guest/guest-action';
+import { GUEST_REGISTRATION } from '#shared/sandbox/guest/guest-registration';
 import { GUEST_RULES } from '#shared/sandbox/guest/guest-rules';
 import { GUEST_RUNTIME } from '#shared/sandbox/guest/guest-runtime';
 
@@ -6,7 +7,8 @@ import { GUEST_RUNTIME } from '#shared/sandbox/guest/guest-runtime';
  * The guest programs: functions the host calls once per context with its bridge (`host`: log,
  * enter, finish, fetch, sleep, cancel) and the context's input as JSON. The bridge exists only as
  * this closure's parameter, never as a global, so guest code cannot reach it. One program runs
- * all the rules of a login; the other runs one action, in a context of its own.
+ * all the rules of a login; the others run one action (post-login or pre-user-registration), in a
+ * context of its own.
  */
 const program = (body: string) => `(function (host, inputJson) {
 'use strict';
@@ -16,3 +18,4 @@ ${body}
 
 export const RULES_SOURCE = program(GUEST_RULES);
 export const ACTION_SOURCE = program(GUEST_ACTION);
+export const REGISTRATION_SOURCE = program(GUEST_REGISTRATION);

@@ -1,4 +1,4 @@
-import type { LogLine, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/sandbox/contract';
+import type { ExtensionFailure, LogLine, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/sandbox/contract';
 import { isPlainObject, type JsonValue } from '#shared/platform/json';
 
 /**
@@ -70,7 +70,7 @@ function causeOf(failure: Failure): FailureKind {
   return 'threw';
 }
 
-export function failureOutput(failure: Failure, limits: Limits, logs: LogLine[]): LoginExtensionOutput {
+export function failureOutput(failure: Failure, limits: Limits, logs: LogLine[]): ExtensionFailure {
   const error = failureMessage({ ...failure, kind: causeOf(failure) }, limits);
   return { outcome: 'error', error, source: failure.step?.name ?? 'sandbox', logs };
 }

@@ -1,4 +1,4 @@
-import type { ActionScript, ExtensionsRunner, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/sandbox/contract';
+import type { ActionScript, LoginExtensionInput, LoginExtensionOutput, MetadataPatch } from '#shared/sandbox/contract';
 import type { JsonValue } from '#shared/platform/json';
 import { ACTION_SOURCE, RULES_SOURCE } from '#shared/sandbox/guest/guest-source';
 import { LogCollector } from '#shared/sandbox/guest/logs';
@@ -21,7 +21,7 @@ import { log } from '#shared/platform/log';
 export type SandboxOptions = NetworkPolicy;
 
 /** The Lambda response limit is 6 MB; a result must fit with room for logs. */
-const MAX_REPORT_CHARS = 4 * 1024 * 1024;
+export const MAX_REPORT_CHARS = 4 * 1024 * 1024;
 
 /** What one context hands the next: JSON only, checked by the host on the way (outcome.ts). */
 interface LoginState {
@@ -32,10 +32,6 @@ interface LoginState {
 interface Stage {
   source: string;
   input: (state: LoginState) => object;
-}
-
-export function sandboxRunner(options: SandboxOptions): ExtensionsRunner {
-  return { run: (input) => runLogin(input, options) };
 }
 
 export async function runLogin(input: LoginExtensionInput, options: SandboxOptions): Promise<LoginExtensionOutput> {

@@ -1,5 +1,5 @@
-import type { LoginExtensionInput, LoginExtensionOutput } from '#shared/sandbox/contract';
-import type { runLogin } from '#shared/sandbox/guest/run-login';
+import type { ExtensionInput, ExtensionOutput } from '#shared/sandbox/contract';
+import type { runExtensions } from '#shared/sandbox/guest/run-extensions';
 
 /**
  * What crosses between the worker pool (main thread) and a sandbox worker. Everything is
@@ -7,18 +7,18 @@ import type { runLogin } from '#shared/sandbox/guest/run-login';
  */
 
 /** What the sandbox takes as its options (network policy), handed to every worker once at start. */
-export type SandboxOptions = Parameters<typeof runLogin>[1];
+export type SandboxOptions = Parameters<typeof runExtensions>[1];
 
 export interface WorkerData {
   sandboxOptions: SandboxOptions;
 }
 
-/** Pool -> worker: one login at a time; `input.limits.totalMs` is the budget left to it. */
+/** Pool -> worker: one login (or signup) at a time; `input.limits.totalMs` is the budget left to it. */
 export interface RunMessage {
   type: 'run';
   id: number;
-  input: LoginExtensionInput;
+  input: ExtensionInput;
 }
 
 /** Worker -> pool: `ready` once warm (after its first, throwaway login), then one `done` per run. */
-export type WorkerMessage = { type: 'ready' } | { type: 'done'; id: number; output: LoginExtensionOutput };
+export type WorkerMessage = { type: 'ready' } | { type: 'done'; id: number; output: ExtensionOutput };

@@ -1,7 +1,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunMessage, WorkerData, WorkerMessage } from '#shared/sandbox/pool/messages';
-import { runLogin } from '#shared/sandbox/guest/run-login';
+import { runExtensions } from '#shared/sandbox/guest/run-extensions';
 import { warmUp } from '#shared/sandbox/guest/warm-up';
 import { log } from '#shared/platform/log';
 
@@ -25,7 +25,7 @@ lowerPriority();
 // V8 compiles the interpreter's wasm lazily: the first login in a thread is 10x slower than the next.
 await warmUp();
 port.on('message', (message: RunMessage) => {
-  void runLogin(message.input, sandboxOptions).then((output) => send({ type: 'done', id: message.id, output }));
+  void runExtensions(message.input, sandboxOptions).then((output) => send({ type: 'done', id: message.id, output }));
 });
 send({ type: 'ready' });
 

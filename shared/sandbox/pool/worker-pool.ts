@@ -1,5 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import type { ExtensionsRunner, LoginExtensionInput, LoginExtensionOutput } from '#shared/sandbox/contract';
+import type {
+  ExtensionInput,
+  ExtensionOutput,
+  ExtensionsRunner,
+  LoginExtensionInput,
+  LoginExtensionOutput,
+  RegistrationExtensionInput,
+  RegistrationExtensionOutput,
+} from '#shared/sandbox/contract';
 import type { RunMessage, SandboxOptions, WorkerData, WorkerMessage } from '#shared/sandbox/pool/messages';
 import { poolFailure, stoppedAtDeadline, withBudgetLeft, withLoginBudget, workerCrashed } from '#shared/sandbox/pool/outcomes';
 import { log } from '#shared/platform/log';
@@ -35,17 +43,17 @@ const START_LIMIT_MS = 60_000;
 const RETRY_AFTER_MS = 5_000;
 
 interface Job {
-  input: LoginExtensionInput;
+  input: ExtensionInput;
   /** performance.now() at which the login's budget ends; set once the pool has first started (its cold start is ours). */
   deadline?: number;
   timer?: NodeJS.Timeout;
-  settle: (output: LoginExtensionOutput) => void;
+  settle: (output: ExtensionOutput) => void;
 }
 
 interface Slot {
   worker: Worker;
   ready: boolean;
-  running?: { id: number; job: Job; given: LoginExtensionInput['limits'] };
+  running?: { id: number; job: Job; given: ExtensionInput['limits'] };
   /** The start limit while starting, the login's deadline plus grace while running. */
   timer?: NodeJS.Timeout;
 }
@@ -61,6 +69,16 @@ export class WorkerPool implements ExtensionsRunner {
   constructor(private readonly options: WorkerPoolOptions) {}
 
   run(input: LoginExtensionInput): Promise<LoginExtensionOutput> {
+    return this.submit(input) as Promise<LoginExtensionOutput>;
+  }
+
+  /** A signup's pre-user-registration actions: the same workers, queue and budgets as logins. */
+  register(input: RegistrationExtensionInput): Promise<RegistrationExtensionOutput> {
+    return this.submit(input) as Promise<RegistrationExtensionOutput>;
+  }
+
+  /** The worker answers with the output of the input's trigger (run-extensions.ts). */
+  private submit(input: ExtensionInput): Promise<ExtensionOutput> {
     if (this.closed) return Promise.resolve(poolFailure('The rules runner has shut down'));
     this.grow();
     if (this.slots.size === 0) return Promise.resolve(poolFailure(NOT_STARTED));
