@@ -32,6 +32,8 @@ import type { PolicyReport } from '#shared/tenant/passwords/policy';
  * POST /dbconnections/signup
  *   400 BadRequestError         InvalidSignupParameterError, InvalidSignupError, ConnectionNotEnabledForSignupError
  *   400 PasswordStrengthError   PasswordStrengthError
+ *   400 BadRequestError (the action's code)         ActionValidationError (api.validation.error)
+ *   400 InternalExtensibilityError extensibility_error  ActionDeniedSignupError, ActionFailedSignupError
  *   415 UnsupportedMediaTypeError  UnsupportedMediaTypeError
  *
  * docs/authentication-errors.md has the same list as a table, with when each is answered.
@@ -326,5 +328,55 @@ export class OriginNotAllowedError extends AccessDeniedError {
 export class ConnectionNotEnabledForSignupError extends InvalidSignupParameterError {
   constructor(clientId: string, connection: string) {
     super(`Connection must be enabled for this client to perform single user creation and signup operations (client_id: ${clientId} - connection: ${connection})`);
+  }
+}
+
+// ---- /dbconnections/signup and the hosted signup: pre-user-registration actions (issue 11, REG) --
+
+/**
+ * What the hosted signup page shows when an action refused without a message for users, or failed
+ * (Auth0's Universal Login words for a failed signup).
+ */
+export const SIGNUP_FAILED_MESSAGE = "We're sorry, something went wrong when attempting to sign up.";
+
+/**
+ * An action called `api.validation.error(code, message)`. Auth0's body is not confirmed; ours is
+ * the signup's usual refusal with the action's code and message, which auth0.js and Lock read
+ * (`code`, `description`). `userMessage` is what the hosted page shows.
+ */
+export class ActionValidationError extends SignupError {
+  readonly userMessage: string;
+  constructor(code: string, message: string) {
+    super(400, 'BadRequestError', code || 'extensibility_error', message);
+    this.userMessage = message || SIGNUP_FAILED_MESSAGE;
+  }
+}
+
+/**
+ * An action called `api.access.deny(reason, userMessage)`: Auth0's body as captured from
+ * /dbconnections/signup (community.auth0.com/t/94025): the reason as `message` and `description`,
+ * the user's message as `friendly_message`, `fromSandbox: true`.
+ */
+export class ActionDeniedSignupError extends SignupError {
+  readonly userMessage: string;
+  constructor(reason: string, userMessage: string | undefined) {
+    super(400, 'InternalExtensibilityError', 'extensibility_error', reason, {
+      message: reason,
+      ...(userMessage !== undefined ? { friendly_message: userMessage } : {}),
+      fromSandbox: true,
+    });
+    this.userMessage = userMessage || SIGNUP_FAILED_MESSAGE;
+  }
+}
+
+/**
+ * An action failed (threw, timed out, ran out of memory, never settled) or the runner did, or an
+ * action set metadata that cannot be stored. The details (which can carry secrets) go to the log
+ * only; nothing is written.
+ */
+export class ActionFailedSignupError extends SignupError {
+  readonly userMessage = SIGNUP_FAILED_MESSAGE;
+  constructor(description = 'A pre-user-registration action failed; the tenant log has the details.') {
+    super(400, 'InternalExtensibilityError', 'extensibility_error', description, { fromSandbox: true });
   }
 }
