@@ -26,14 +26,16 @@ export interface Theme {
 }
 
 export function themeFrom(branding: Branding | undefined): Theme {
-  const primary = hexColor(branding?.primary_color) ?? DEFAULT_PRIMARY;
-  const onPrimary = contrastRatio(primary, WHITE) >= contrastRatio(primary, INK) ? WHITE : INK;
+  const brand = hexColor(branding?.primary_color) ?? DEFAULT_PRIMARY;
+  const best = contrastRatio(brand, WHITE) >= contrastRatio(brand, INK) ? WHITE : INK;
+  // A mid-tone (pure red: 4.0 against both) reaches AA with neither: darken it under white text.
+  const [primary, onPrimary] = contrastRatio(brand, best) >= 4.5 ? [brand, best] : [readableOn(brand, WHITE, 4.5), WHITE];
   return {
     primary,
     onPrimary,
     primaryHover: mix(primary, onPrimary === WHITE ? '#000000' : WHITE, 0.12),
-    link: readableOn(primary, WHITE, 4.5),
-    focus: readableOn(primary, WHITE, 3),
+    link: readableOn(brand, WHITE, 4.5),
+    focus: readableOn(brand, WHITE, 3),
     pageBackground: hexColor(branding?.page_background) ?? DEFAULT_PAGE_BACKGROUND,
   };
 }
