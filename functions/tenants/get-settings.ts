@@ -1,7 +1,8 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { managementRoute } from '#shared/http/management-route';
+import { getTenantSettings } from '#shared/management/tenant-settings/tenant-settings';
+import { GetTenantSettingsQuery } from '#shared/management/tenant-settings/schemas';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('tenant-settings-get', async () => {
-  throw new HiddenServerError('Not built yet.');
+export const handler = managementRoute('tenant-settings-get', { query: GetTenantSettingsQuery }, async ({ query }) => {
+  const names = query.fields?.split(',').filter(Boolean) ?? [];
+  return { body: await getTenantSettings(names.length > 0 ? { names, include: query.include_fields } : undefined) };
 });

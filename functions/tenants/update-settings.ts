@@ -1,7 +1,7 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { managementRoute } from '#shared/http/management-route';
+import { updateTenantSettings } from '#shared/management/tenant-settings/tenant-settings';
+import { UpdateTenantSettingsBody } from '#shared/management/tenant-settings/schemas';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('tenant-settings-update', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = managementRoute('tenant-settings-update', { body: UpdateTenantSettingsBody }, async ({ body }) => ({
+  body: await updateTenantSettings(body),
+}));
