@@ -23,6 +23,8 @@ export interface SessionRecord {
    */
   refresh?: { generation: number; key: string; rotated_at?: number };
   revoked?: boolean;
+  /** Epoch seconds of the user's authentication (browser logins): refreshed ID tokens repeat it as `auth_time`. */
+  auth_time?: number;
   created_at: string;
   /** Epoch seconds: DynamoDB's TTL removes the session after it. */
   ttl: number;

@@ -5,13 +5,13 @@ import { putSession } from '#shared/db/sessions-repo';
 import { authenticatePassword } from '#shared/authentication/login/authenticate';
 import { clearAttempt } from '#shared/authentication/login/brute-force';
 import { completeLogin } from '#shared/authentication/login/complete-login';
-import { newRefreshKey, REFRESH_TOKEN_TTL_SECONDS, refreshToken } from '#shared/authentication/login/refresh-tokens';
+import { newRefreshKey, refreshToken } from '#shared/authentication/login/refresh-tokens';
+import { sessionLifetime } from '#shared/authentication/grants/session-lifetime';
 import { negotiateScopes } from '#shared/authentication/login/scopes';
 import { newSessionId, signLoginTokens, type LoginTokens } from '#shared/authentication/login/tokens';
 import { MissingParameterError } from '#shared/authentication/errors';
 import type { AuthenticatedClient } from '#shared/authentication/oauth/client-auth';
 import type { TokenRequest } from '#shared/authentication/oauth/token-request';
-import { config } from '#shared/platform/config';
 
 /**
  * The `password` grant (the tenant's default database connection) and Auth0's password-realm
@@ -49,9 +49,7 @@ export async function passwordGrant(
   const offline = scopes.includes('offline_access');
   const key = offline ? newRefreshKey() : undefined;
   const now = new Date();
-  // The session outlives every token of it: /userinfo and the Management API check it.
-  const tokenLifetime = accessTokenLifetime ?? config.ACCESS_TOKEN_TTL_SECONDS;
-  const lifetime = offline ? Math.max(refreshLifetime(client), tokenLifetime) : tokenLifetime;
+  const lifetime = sessionLifetime(client, offline, accessTokenLifetime);
   await Promise.all([
     putSession({
       sid, user_id: login.user.user_id, client_id: client.client_id, connection: connection.name, scope: scopes, audience,
@@ -64,15 +62,4 @@ export async function passwordGrant(
   return signLoginTokens({
     ...login, client, sid, scopes, audience, accessTokenLifetime, ...(key ? { refreshToken: refreshToken(key, sid, 0) } : {}),
   });
-}
-
-/**
- * The application's absolute refresh token lifetime (`refresh_token.token_lifetime` when
- * `expiration_type` is `expiring` and the lifetime is not infinite); else REFRESH_TOKEN_TTL_SECONDS
- * (Auth0's non-expiring tokens do not expire; ours end after 30 days: docs/applications.md).
- */
-function refreshLifetime(client: AuthenticatedClient['client']): number {
-  const settings = client.refresh_token;
-  if (settings?.expiration_type === 'expiring' && !settings.infinite_token_lifetime) return settings.token_lifetime;
-  return REFRESH_TOKEN_TTL_SECONDS;
 }

@@ -56,7 +56,11 @@ export async function refreshTokenGrant(req: TokenRequest, { client }: Authentic
     return reuseDetected((await findSession(session.sid, true)) ?? session, presented.generation);
   }
   const next = refreshToken(session.refresh.key, session.sid, presented.generation + 1);
-  return signLoginTokens({ ...login, client, sid: session.sid, scopes, audience: session.audience, accessTokenLifetime, refreshToken: next });
+  // Always the rotated token (auth0-spa-js drops its stored one otherwise) and, with openid, an ID
+  // token repeating the login's auth_time (the SDK requires it when the app set max_age).
+  return signLoginTokens({
+    ...login, client, sid: session.sid, scopes, audience: session.audience, accessTokenLifetime, refreshToken: next, authTime: session.auth_time,
+  });
 }
 
 /**

@@ -22,6 +22,8 @@ const PUBLIC_APP_TYPES = new Set<ClientRecord['app_type']>(['spa', 'native']);
 export interface AuthenticatedClient {
   client: ClientRecord;
   grants: ClientGrantRecord[];
+  /** The request proved the client's secret (a public client's never does: it must use PKCE). */
+  secretProven: boolean;
 }
 
 export async function authenticateClient(req: TokenRequest, grantType: string): Promise<AuthenticatedClient> {
@@ -32,7 +34,7 @@ export async function authenticateClient(req: TokenRequest, grantType: string): 
   const proven = proveSecret(loaded.client, req);
   if (!loaded.client.grant_types.includes(grantType)) throw new UnauthorizedClientError(grantType);
   if (grantType === 'client_credentials' && !proven) throw new InvalidClientError();
-  return loaded;
+  return { ...loaded, secretProven: proven };
 }
 
 /** Whether the request proved the client's secret; throws when it authenticated wrongly. */

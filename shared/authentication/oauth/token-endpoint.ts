@@ -1,5 +1,6 @@
 import { MissingParameterError, UnsupportedGrantTypeError } from '#shared/authentication/errors';
 import type { LoginTokens } from '#shared/authentication/login/tokens';
+import { authorizationCodeGrant } from '#shared/authentication/grants/authorization-code';
 import { clientCredentialsGrant, type TokenResponse } from '#shared/authentication/grants/client-credentials';
 import { PASSWORD_REALM_GRANT, passwordGrant } from '#shared/authentication/grants/password';
 import { refreshTokenGrant } from '#shared/authentication/grants/refresh-token';
@@ -13,6 +14,7 @@ import type { TokenRequest } from '#shared/authentication/oauth/token-request';
 type Grant = (req: TokenRequest, client: AuthenticatedClient) => Promise<TokenResponse | LoginTokens>;
 
 const grants: Record<string, Grant> = {
+  authorization_code: authorizationCodeGrant,
   client_credentials: clientCredentialsGrant,
   password: (req, client) => passwordGrant(req, client, 'password'),
   [PASSWORD_REALM_GRANT]: (req, client) => passwordGrant(req, client, PASSWORD_REALM_GRANT),

@@ -47,7 +47,11 @@ function readParams(text: string, contentType: string | undefined): Record<strin
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   const out: Record<string, string> = Object.create(null);
   if (type === 'application/x-www-form-urlencoded') {
-    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+    for (const [k, v] of new URLSearchParams(text)) {
+      // RFC 6749 §3.2: a parameter appears once (two `code`s or `redirect_uri`s must not pick one silently).
+      if (Object.hasOwn(out, k)) throw new InvalidRequestError(`Parameter '${k.slice(0, 64)}' must not be repeated`);
+      out[k] = v;
+    }
     return out;
   }
   if (type === 'application/json') {
