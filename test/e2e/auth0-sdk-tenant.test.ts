@@ -6,7 +6,7 @@ import { startHttpsService, type HttpsService } from '#test/support/https-servic
 /**
  * Auth0's own Node SDK (`auth0` v7, ManagementClient) managing the tenant (issue 10): the
  * `clients`, `resourceServers`, `clientGrants`, `connections` (and `connections.clients`) and
- * `keys.signing` managers, against `npm start` as a newcomer starts it, behind HTTPS with ISSUER
+ * `keys.signing` managers (issue 11: `prompts.partials`, `branding`, `tenants.settings`), against `npm start` as a newcomer starts it, behind HTTPS with ISSUER
  * set to the public https URL. The SDK runs in its own process
  * (test/e2e/fixtures/sdk-tenant-flow.mjs) because NODE_EXTRA_CA_CERTS is read only at process
  * start; it runs once, and each test below checks one manager's section of what it printed.
@@ -277,6 +277,45 @@ describe('Auth0 Node SDK managing the tenant, behind HTTPS', () => {
       apiDeletedAgain: 204,
       grantsOfDeletedApi: [],
     });
+  });
+
+  it('login page configuration (issue 11): prompts.partials set/get, branding get/update (merge), tenants.settings get/update, typed errors', () => {
+    const l = section('loginPage');
+    const partials = { signup: { 'form-content-start': '<label>Company <input name="ulp-company"></label>' } };
+    expect(l.partialsSet).toBe(200);
+    expect(l.partialsGot).toEqual(partials);
+    expect(l.unknownPrompt).toMatchObject({
+      statusCode: 400,
+      body: { statusCode: 400, error: 'Bad Request', errorCode: 'invalid_uri', message: 'Path validation error: \'Invalid value "no-such-prompt"\' on property prompt (Name of the prompt).' },
+    });
+    expect(l.partialsCleared).toEqual({});
+
+    expect(l.brandingBefore).toEqual({});
+    const branding = {
+      colors: { primary: '#0059d6', page_background: { type: 'linear-gradient', start: '#000000', end: '#ffffff', angle_deg: 35 } },
+      logo_url: 'https://shop.example.com/logo.png',
+      favicon_url: 'https://shop.example.com/favicon.ico',
+      font: { url: 'https://shop.example.com/font.woff2' },
+    };
+    expect(l.brandingUpdated).toEqual(branding);
+    const merged = { ...without(branding, 'favicon_url'), colors: { ...branding.colors, primary: '#ea5323' } };
+    expect(l.brandingMerged).toEqual(merged);
+    expect(l.brandingGot).toEqual(merged);
+    expect(l.badColour).toMatchObject({ name: 'BadRequestError', statusCode: 400, body: { errorCode: 'invalid_body' } });
+
+    expect(l.settingsBefore).toMatchObject({ session_lifetime: 168, idle_session_lifetime: 72, allowed_logout_urls: [], enabled_locales: ['en'], flags: { enable_sso: true } });
+    expect(l.settingsUpdated).toMatchObject({
+      friendly_name: 'Shop',
+      support_email: 'support@shop.example.com',
+      allowed_logout_urls: ['https://shop.example.com/'],
+      session_lifetime: 24,
+      idle_session_lifetime: 2,
+      session_cookie: { mode: 'non-persistent' },
+      enabled_locales: ['en'],
+      flags: { enable_sso: true, universal_login: true },
+    });
+    expect(l.settingsSome).toEqual({ friendly_name: 'Shop', session_lifetime: 24 });
+    expect(l.badLogoutUrl).toMatchObject({ name: 'BadRequestError', statusCode: 400, body: { errorCode: 'invalid_body' } });
   });
 
   it('signing keys: list, get, rotate, revoke the previous key (and not the current one); a token of the revoked key is refused', () => {
