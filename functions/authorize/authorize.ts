@@ -1,7 +1,6 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { pageRoute } from '#shared/http/page-route';
+import { authorize } from '#shared/authentication/authorize/authorize';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('authorize', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = pageRoute('authorize', async ({ query, cookies, sourceIp, userAgent }) =>
+  authorize({ query, cookies, ip: sourceIp, ...(userAgent ? { userAgent } : {}) }),
+);

@@ -1,7 +1,4 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { pageRoute } from '#shared/http/page-route';
+import { oidcLogout } from '#shared/authentication/authorize/logout';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('oidc-logout', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = pageRoute('oidc-logout', async ({ query, cookies }) => oidcLogout(query, cookies));

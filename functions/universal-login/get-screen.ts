@@ -1,7 +1,6 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { pageRoute } from '#shared/http/page-route';
+import { showScreen } from '#shared/authentication/universal-login/screens';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('login-screen', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = pageRoute('login-screen', async ({ params, query, cookies, sourceIp, userAgent }) =>
+  showScreen(params.screen ?? '', { query, cookies, ip: sourceIp, ...(userAgent ? { userAgent } : {}) }),
+);

@@ -1,7 +1,14 @@
-import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { header, rawBody } from '#shared/http/event';
+import { pageRoute } from '#shared/http/page-route';
+import { formFields } from '#shared/authentication/universal-login/form';
+import { submitScreen } from '#shared/authentication/universal-login/screens';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('login-submit', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+export const handler = pageRoute('login-submit', async ({ event, params, query, cookies, sourceIp, userAgent }) =>
+  submitScreen(params.screen ?? '', {
+    query,
+    cookies,
+    ip: sourceIp,
+    ...(userAgent ? { userAgent } : {}),
+    form: formFields(header(event, 'content-type'), rawBody(event).toString('utf8')),
+  }),
+);

@@ -44,7 +44,10 @@ export function observeRequests(listener: (record: RequestRecord) => void): () =
   return () => observers.delete(listener);
 }
 
-export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
+/** `answerError` may answer a failure its own way (the hosted pages answer with HTML); undefined: the route's API style. */
+export type ErrorAnswer = (error: unknown, requestId: string) => HttpResult | undefined;
+
+export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>, answerError?: ErrorAnswer): LambdaHandler {
   return async (received) => {
     const requestId = received.requestContext.requestId || randomUUID();
     const started = performance.now();
@@ -66,7 +69,7 @@ export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply
         return toHttpResult(reply);
       } catch (error) {
         if (!isKnownError(error)) log.error('unhandled error', { requestId, route: route.id, error: describeFault(error) });
-        return serializeError(route.api, error, requestId);
+        return answerError?.(error, requestId) ?? serializeError(route.api, error, requestId);
       }
     });
     if (limits) Object.assign(result.headers, limits.headers());

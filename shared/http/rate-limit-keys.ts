@@ -25,6 +25,8 @@ export function requestKeys(route: RouteDef, event: HttpEvent): RequestKeys {
     return { ip, clientId, checksPassword: PASSWORD_GRANTS.has(params?.grant_type ?? '') };
   }
   if (route.id === 'signup') return { ip, clientId: bodyParams(event)?.client_id, checksPassword: true };
+  // The hosted login and signup forms check (or hash) a password.
+  if (route.id === 'login-submit') return { ip, clientId: undefined, checksPassword: true };
   return { ip, clientId: undefined, checksPassword: false };
 }
 

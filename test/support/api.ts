@@ -20,6 +20,8 @@ export interface CallOptions {
   token?: string;
   /** The caller's IP as API Gateway reports it (default 203.0.113.7). */
   sourceIp?: string;
+  /** Request cookies, `name=value` each (API Gateway's payload 2.0 `cookies`). */
+  cookies?: string[];
 }
 
 export interface CallResult<T = any> {
@@ -27,6 +29,8 @@ export interface CallResult<T = any> {
   headers: Record<string, string>;
   body: T;
   text: string;
+  /** Set-Cookie values of the answer. */
+  cookies: string[];
 }
 
 const handlers = new Map<string, LambdaHandler>();
@@ -62,6 +66,7 @@ export async function call<T = any>(id: RouteId, options: CallOptions = {}): Pro
     rawPath,
     rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
     headers,
+    ...(options.cookies ? { cookies: options.cookies } : {}),
     pathParameters,
     body,
     isBase64Encoded: false,
@@ -72,7 +77,9 @@ export async function call<T = any>(id: RouteId, options: CallOptions = {}): Pro
     status: result.statusCode,
     headers: result.headers,
     text: result.body,
-    body: result.body ? JSON.parse(result.body) : undefined,
+    // Hosted pages answer HTML: only JSON answers are parsed.
+    body: result.body && !/^text\/html/.test(result.headers['content-type'] ?? '') ? JSON.parse(result.body) : undefined,
+    cookies: result.cookies ?? [],
   };
 }
 
