@@ -1,8 +1,13 @@
 import { header } from '#shared/http/event';
 import { openRoute } from '#shared/http/handler';
+import { withCors } from '#shared/authentication/oauth/cors';
 import { userinfo } from '#shared/authentication/oauth/userinfo';
 
-export const handler = openRoute('userinfo', async ({ event }) => ({
-  body: await userinfo(header(event, 'authorization')),
-  headers: { 'cache-control': 'no-store' },
-}));
+/** GET /userinfo; from a browser, CORS headers when any application allows its origin (the token names no client up front). */
+export const handler = openRoute('userinfo', async ({ event }) => {
+  const { result, headers } = await withCors(header(event, 'origin'), async (admit) => {
+    await admit(undefined);
+    return userinfo(header(event, 'authorization'));
+  });
+  return { body: result, headers: { 'cache-control': 'no-store', ...headers } };
+});

@@ -1,17 +1,20 @@
 import { header, rawBody } from '#shared/http/event';
 import { openRoute } from '#shared/http/handler';
+import { withCors } from '#shared/authentication/oauth/cors';
 import { issueToken } from '#shared/authentication/oauth/token-endpoint';
 import { readTokenRequest } from '#shared/authentication/oauth/token-request';
 
-export const handler = openRoute('oauth-token', async ({ event, sourceIp }) => ({
-  body: await issueToken(
-    readTokenRequest({
+export const handler = openRoute('oauth-token', async ({ event, sourceIp }) => {
+  const { result, headers } = await withCors(header(event, 'origin'), async (admit) => {
+    const req = readTokenRequest({
       body: rawBody(event).toString('utf8'),
       contentType: header(event, 'content-type'),
       authorization: header(event, 'authorization'),
       userAgent: header(event, 'user-agent'),
       ip: sourceIp,
-    }),
-  ),
-  headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
-}));
+    });
+    await admit(req.clientId);
+    return issueToken(req);
+  });
+  return { body: result, headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers } };
+});

@@ -1,7 +1,9 @@
+import { header } from '#shared/http/event';
 import { openRoute } from '#shared/http/handler';
-import { HiddenServerError } from '#shared/platform/errors';
+import { preflightHeaders } from '#shared/authentication/oauth/cors';
 
-// Placeholder while issue 11 is being built: replaced by its owner before the issue closes.
-export const handler = openRoute('oauth-token-preflight', async () => {
-  throw new HiddenServerError('Not built yet.');
-});
+/** OPTIONS /oauth/token: the CORS preflight of a browser application (204, with or without the allow headers). */
+export const handler = openRoute('oauth-token-preflight', async ({ event }) => ({
+  status: 204,
+  headers: await preflightHeaders(header(event, 'origin'), header(event, 'access-control-request-headers'), 'POST'),
+}));

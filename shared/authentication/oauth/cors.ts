@@ -1,0 +1,68 @@
+import { OAuthError } from '#shared/platform/errors';
+import { loadClient } from '#shared/tenant/clients';
+import { anyClientAllowsOrigin, clientAllowsOrigin } from '#shared/tenant/cors-origins';
+import { OriginNotAllowedError } from '#shared/authentication/errors';
+
+/**
+ * CORS for the endpoints a browser application calls (auth0-spa-js posts to /oauth/token with
+ * its `Auth0-Client` header, so the browser preflights). The exact origin is echoed, never `*`,
+ * and never with credentials (the SDKs send no cookies there). docs/authorization-code.md.
+ */
+export const CORS_ALLOWED_HEADERS = ['content-type', 'auth0-client', 'authorization'];
+/** Chromium caps a preflight's cache at 2 hours. */
+const PREFLIGHT_MAX_AGE_SECONDS = 7200;
+
+/**
+ * The answer to `OPTIONS` from `origin`: it carries no client_id, so the origin passes if any
+ * application allows it. Otherwise no allow headers at all (the browser then blocks the request).
+ */
+export async function preflightHeaders(
+  origin: string | undefined,
+  requestedHeaders: string | undefined,
+  methods: string,
+): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { vary: 'Origin, Access-Control-Request-Headers' };
+  if (origin === undefined || !(await anyClientAllowsOrigin(origin))) return headers;
+  const requested = (requestedHeaders ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const allowed = requested.filter((h) => CORS_ALLOWED_HEADERS.includes(h));
+  return {
+    ...headers,
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': methods,
+    ...(allowed.length > 0 ? { 'access-control-allow-headers': allowed.join(', ') } : {}),
+    'access-control-max-age': String(PREFLIGHT_MAX_AGE_SECONDS),
+  };
+}
+
+/** Our client ids are 32 characters; a longer one is never looked up. */
+const MAX_CLIENT_ID_LENGTH = 128;
+
+/**
+ * Runs a browser-callable request and returns the CORS headers for its answer; an error thrown
+ * carries them too (an SPA must be able to read `{error, error_description}`). `work` calls
+ * `admit(clientId)` as soon as it knows the client, before any other work: an origin that
+ * application does not allow is refused there (403, nothing used or written). Before a client is
+ * known, or for an unknown one, the origin passes if any application allows it.
+ */
+export async function withCors<T>(
+  origin: string | undefined,
+  work: (admit: (clientId: string | undefined) => Promise<void>) => Promise<T>,
+): Promise<{ result: T; headers: Record<string, string> }> {
+  if (origin === undefined) return { result: await work(async () => {}), headers: {} };
+  const headers: Record<string, string> = { vary: 'Origin' };
+  let decided = false;
+  const admit = async (clientId: string | undefined) => {
+    const loaded = clientId && clientId.length <= MAX_CLIENT_ID_LENGTH ? await loadClient(clientId) : undefined;
+    const allowed = loaded ? clientAllowsOrigin(loaded.client, origin) : await anyClientAllowsOrigin(origin);
+    decided = true;
+    if (allowed) headers['access-control-allow-origin'] = origin;
+    else if (loaded) throw new OriginNotAllowedError(origin);
+  };
+  try {
+    return { result: await work(admit), headers };
+  } catch (error) {
+    if (!decided && (await anyClientAllowsOrigin(origin).catch(() => false))) headers['access-control-allow-origin'] = origin;
+    if (error instanceof OAuthError) Object.assign(error.headers, headers);
+    throw error;
+  }
+}
