@@ -1,4 +1,5 @@
 import { isClientEnabled, loadClient } from '#shared/tenant/clients';
+import type { ClientRecord } from '#shared/db/clients-repo';
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { ConnectionNotFoundError } from '#shared/tenant/errors';
@@ -21,24 +22,45 @@ import { readSignupInput, type SignupInput } from '#shared/authentication/dbconn
 import { signupUserMetadata } from '#shared/authentication/dbconnections/signup-metadata';
 import { insertDatabaseUser } from '#shared/management/users/create';
 import { idWithoutProvider, type UserRecord } from '#shared/management/users/model';
+import { normaliseEmail } from '#shared/db/keys';
+import { runPreUserRegistration, type RegistrationRequest } from '#shared/authentication/dbconnections/pre-user-registration';
+
+export type { RegistrationRequest } from '#shared/authentication/dbconnections/pre-user-registration';
 
 /**
- * POST /dbconnections/signup: a user signs themselves up to a database connection, with the
- * name fields and string-only user_metadata Auth0 allows there. Checks that need no I/O come
- * first; then the client, the connection and its password policy; then one transaction writes
- * the user and its claims. A taken email or username is Auth0's vague `invalid_signup`, reached
- * after the same hashing and the same single write as a success, so neither the body nor the
- * time taken tells whether an account exists.
+ * Database signups: POST /dbconnections/signup and the hosted signup page (issue 11) both go
+ * through registerDatabaseUser, with the name fields and string-only user_metadata Auth0 allows
+ * there. Checks that need no I/O come first; then the client, the connection and its password
+ * policy; then the pre-user-registration actions (pre-user-registration.ts), whose metadata
+ * changes are merged in before the write; then one transaction writes the user and its claims. A
+ * taken email or username is Auth0's vague `invalid_signup`, reached after the same actions, the
+ * same hashing and the same single write as a success, so neither the body nor the time taken
+ * tells whether an account exists.
  */
 
 /** Our ids and names stay far below this; longer values cannot exist and must not become keys. */
 const MAX_LOOKUP_LENGTH = 128;
 const DATABASE_STRATEGY = 'auth0';
 
-export async function signUp(params: SignupParams): Promise<Record<string, unknown>> {
+/** POST /dbconnections/signup: Auth0's answer for the user registerDatabaseUser created. */
+export async function signUp(params: SignupParams, request: RegistrationRequest): Promise<Record<string, unknown>> {
+  const { user, input } = await register(params, request);
+  return signupResponse(user, input);
+}
+
+/**
+ * Everything /dbconnections/signup does up to and including the user's insert, with the
+ * pre-user-registration trigger run between the checks and the insert. Throws the signup's
+ * SignupErrors (ActionValidationError and ActionDeniedSignupError carry a `userMessage`).
+ */
+export async function registerDatabaseUser(params: SignupParams, request: RegistrationRequest): Promise<UserRecord> {
+  return (await register(params, request)).user;
+}
+
+async function register(params: SignupParams, request: RegistrationRequest): Promise<{ user: UserRecord; input: SignupInput }> {
   const input = readSignupInput(params);
   const user_metadata = signupUserMetadata(input.user_metadata);
-  await assertKnownClient(input.client_id);
+  const client = await knownClient(input.client_id);
   const connection = await databaseConnection(input.connection);
   if (!isClientEnabled(connection, input.client_id)) throw new ConnectionNotEnabledForSignupError(input.client_id, connection.name);
   if (connection.options.disable_signup === true) throw new SignupDisabledError();
@@ -49,9 +71,17 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
   const failure = passwordRuleFailure(connection.options, input.password, input);
   if (failure === 'dictionary') throw new PasswordDictionaryError();
   if (failure === 'personal_info') throw new PasswordNoUserInfoError();
+  const fields = fieldsOf(input);
+  const { password, ...profile } = fields;
+  const metadata = await runPreUserRegistration({
+    client,
+    connection,
+    user: { ...profile, email: normaliseEmail(input.email), username: input.username?.toLowerCase(), user_metadata },
+    request,
+  });
   try {
-    const user = await insertDatabaseUser(connection, { ...fieldsOf(input), user_metadata, app_metadata: {} });
-    return signupResponse(user, input);
+    const user = await insertDatabaseUser(connection, { ...fields, password, ...metadata });
+    return { user, input };
   } catch (error) {
     if (error instanceof UserExistsError) throw new InvalidSignupError();
     // A declared search index's type (user_metadata.age: number, and signup sends strings).
@@ -62,9 +92,10 @@ export async function signUp(params: SignupParams): Promise<Record<string, unkno
   }
 }
 
-async function assertKnownClient(clientId: string): Promise<void> {
-  const known = clientId.length <= MAX_LOOKUP_LENGTH && (await loadClient(clientId));
+async function knownClient(clientId: string): Promise<ClientRecord> {
+  const known = clientId.length <= MAX_LOOKUP_LENGTH ? await loadClient(clientId) : undefined;
   if (!known) throw new InvalidSignupParameterError('Unknown client');
+  return known.client;
 }
 
 async function databaseConnection(name: string): Promise<ConnectionRecord> {
