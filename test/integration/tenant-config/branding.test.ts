@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, observeRequests, type RequestRecord } from '#test/support/api';
+import type { RequestRecord } from '#shared/http/handler';
+import { call, observeRequests } from '#test/support/api';
 import { loadBranding } from '#shared/tenant/branding';
 
 /**
@@ -119,7 +120,7 @@ describe('/api/v2/branding', () => {
     await patch(CLEAR);
   });
 
-  it('a GET is one GetItem, a PATCH one GetItem and one PutItem, and the login page's read side sees the change at once', async () => {
+  it("a GET is one GetItem, a PATCH one GetItem and one PutItem, and the login page's read side sees the change at once", async () => {
     await get(); // the token's signing keys, read again after the last write's tenantChanged()
     const seen: RequestRecord[] = [];
     const stop = observeRequests((r) => seen.push(r));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, observeRequests, type RequestRecord } from '#test/support/api';
+import type { RequestRecord } from '#shared/http/handler';
+import { call, observeRequests } from '#test/support/api';
 import { loadScreenPartials } from '#shared/tenant/prompts';
 
 /** GET/PUT /api/v2/prompts/{prompt}/partials: Auth0's prompts, screens, insertion points and replace semantics. */

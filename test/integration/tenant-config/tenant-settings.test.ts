@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, observeRequests, type RequestRecord } from '#test/support/api';
+import type { RequestRecord } from '#shared/http/handler';
+import { call, observeRequests } from '#test/support/api';
 import { idleSessionLifetimeHours, loadTenantSettings, sessionLifetimeHours } from '#shared/tenant/settings';
 
 /** GET/PATCH /api/v2/tenants/settings. The tests share one table, in order. */
