@@ -107,6 +107,8 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
         return route.fulfill({ status: 200, headers: pageHeaders({ nonce: 'n0nce', formAction }), body: renderScreen(loginModel) });
       });
       await page.goto(`${LOGIN}/u/login?state=abc`);
+      await page.getByLabel('Email address').fill('ada@example.com');
+      await page.getByLabel('Password', { exact: true }).fill('secret');
       await page.getByRole('button', { name: 'Continue' }).click();
       await expect.poll(() => reached || errors.length > 0, { timeout: 10_000 }).toBe(true);
       await page.close();
@@ -114,6 +116,29 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
     }
     expect(await submit([APP])).toEqual({ reached: true, blocked: false });
     expect(await submit(undefined)).toEqual({ reached: false, blocked: true });
+  });
+
+  it("the browser holds the form until a partial's required checkbox is ticked; a partial's script does not run", async () => {
+    const html = renderScreen({
+      ...signupModel,
+      partials: {
+        'form-content-end':
+          '<div class="ulp-field"><input type="checkbox" name="ulp-terms" id="terms" value="yes" required><label for="terms">I accept the terms</label></div><script>window.partialRan = true</script><p style="color:red" id="styled">x</p>',
+      },
+    });
+    const { page, posts, errors } = await open(html);
+    expect(await page.evaluate(() => (window as unknown as { partialRan?: boolean }).partialRan)).toBeUndefined();
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('styled')!).color)).not.toBe('rgb(255, 0, 0)');
+    expect(errors.filter((e) => e.includes('Content Security Policy')).length).toBeGreaterThan(0);
+    await page.getByLabel('Email address').fill('ada@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('Str0ng!pass');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForTimeout(500);
+    expect(posts).toEqual([]);
+    await page.getByLabel('I accept the terms').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => posts.map((p) => p.body.get('ulp-terms'))).toEqual(['yes']);
+    await page.close();
   });
 
   it('moves focus in reading order, with a visible focus ring, and shows the password on demand', async () => {
@@ -161,6 +186,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
     const { page, posts } = await open(renderScreen(loginModel), { javaScript: false });
     expect(await page.locator('#password-toggle').isVisible()).toBe(false);
     await page.getByLabel('Email address').fill('ada@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('secret');
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => posts.length).toBe(1);
     await page.close();

@@ -20,7 +20,7 @@ describe('login screen', () => {
   });
 
   it('posts state, _csrf, email and password to the form action', () => {
-    expect(html).toContain('<form method="post" action="/u/login?state=abc" novalidate>');
+    expect(html).toContain('<form method="post" action="/u/login?state=abc">');
     expect(html).toContain('<input type="hidden" name="state" value="abc">');
     expect(html).toContain('<input type="hidden" name="_csrf" value="csrf-1">');
     expect(tagWithId(html, 'email')).toBe(
@@ -95,7 +95,7 @@ describe('errors', () => {
     const html = renderScreen({ ...signupModel, error: { message: 'Please pick a team.' } });
     expect(html).toContain('<div class="alert" id="form-error" role="alert">');
     expect(html).toContain('<span>Please pick a team.</span>');
-    expect(html).toContain('novalidate aria-describedby="form-error">');
+    expect(html).toContain('<form method="post" action="/u/signup?state=abc" aria-describedby="form-error">');
     expect(html).not.toContain('aria-invalid="true"');
   });
 

@@ -1,20 +1,14 @@
+import type { InsertionPoint } from '#shared/tenant/prompts';
 import { escapeHtml } from '#shared/authentication/universal-login/pages/escape';
 
 /**
- * Prompt partials: the administrator's HTML, inserted raw where Auth0 inserts it (the same
- * trust as on Auth0, where partials may even carry scripts). The one change we make is to put
- * back the values of `ulp-*` fields after a failed submit, so the user does not type them again.
+ * Prompt partials: the administrator's HTML, inserted raw where Auth0 inserts it (trusted as on
+ * Auth0). Unlike Auth0, the page's CSP runs no <script> or <style> of a partial (they carry no
+ * nonce), so a partial cannot read what the user types (docs/universal-login.md). The one
+ * change we make to the HTML is to put back the values of `ulp-*` fields after a failed submit.
  */
 
-/** Auth0's six insertion points (same names as shared/tenant/prompts.ts). */
-export type InsertionPoint =
-  | 'form-content-start'
-  | 'form-content-end'
-  | 'form-footer-start'
-  | 'form-footer-end'
-  | 'secondary-actions-start'
-  | 'secondary-actions-end';
-
+export type { InsertionPoint };
 export type Partials = Partial<Record<InsertionPoint, string>>;
 
 /** The partial at `point`, with its `ulp-*` fields re-filled from `values`; '' when none. */

@@ -43,7 +43,7 @@ export function renderScreen(model: ScreenModel): string {
   const card = [
     header(model, text.title, text.verb),
     formError === undefined ? '' : `<div class="alert" id="form-error" role="alert">${ICONS.alert}<span>${escapeHtml(formError)}</span></div>`,
-    `<form method="post"${action === undefined ? '' : ` action="${escapeHtml(action)}"`} novalidate${formError === undefined ? '' : ' aria-describedby="form-error"'}>`,
+    `<form method="post"${action === undefined ? '' : ` action="${escapeHtml(action)}"`}${formError === undefined ? '' : ' aria-describedby="form-error"'}>`,
     `<input type="hidden" name="state" value="${escapeHtml(model.state)}">`,
     `<input type="hidden" name="_csrf" value="${escapeHtml(model.csrf)}">`,
     partialAt(model.partials, 'form-content-start', values),
