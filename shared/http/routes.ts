@@ -63,6 +63,8 @@ export const routes = [
   { id: 'logout', method: 'GET', path: '/v2/logout', handler: 'logout/logout', api: 'page', data: 'write' },
   { id: 'oidc-logout', method: 'GET', path: '/oidc/logout', handler: 'logout/oidc-logout', api: 'page', data: 'write' },
   { id: 'oauth-token-preflight', method: 'OPTIONS', path: '/oauth/token', handler: 'oauth/token-preflight', api: 'oauth', data: 'read' },
+  { id: 'oauth-revoke', method: 'POST', path: '/oauth/revoke', handler: 'oauth/revoke-token', api: 'oauth', data: 'write' },
+  { id: 'oauth-revoke-preflight', method: 'OPTIONS', path: '/oauth/revoke', handler: 'oauth/revoke-preflight', api: 'oauth', data: 'read' },
   { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', handler: 'discovery/get-jwks', api: 'public', data: 'read' },
   {
     id: 'openid-configuration', method: 'GET', path: '/.well-known/openid-configuration',

@@ -26,13 +26,14 @@ export interface AuthenticatedClient {
   secretProven: boolean;
 }
 
-export async function authenticateClient(req: TokenRequest, grantType: string): Promise<AuthenticatedClient> {
+/** `grantType` undefined: an endpoint that is no grant (POST /oauth/revoke): the client's grant types are not checked. */
+export async function authenticateClient(req: TokenRequest, grantType: string | undefined): Promise<AuthenticatedClient> {
   if (!req.clientId) throw new MissingParameterError('client_id');
   if (req.clientId.length > MAX_CLIENT_ID_LENGTH) throw new InvalidClientError();
   const loaded = await loadClient(req.clientId);
   if (!loaded) throw new InvalidClientError();
   const proven = proveSecret(loaded.client, req);
-  if (!loaded.client.grant_types.includes(grantType)) throw new UnauthorizedClientError(grantType);
+  if (grantType !== undefined && !loaded.client.grant_types.includes(grantType)) throw new UnauthorizedClientError(grantType);
   if (grantType === 'client_credentials' && !proven) throw new InvalidClientError();
   return { ...loaded, secretProven: proven };
 }

@@ -13,22 +13,46 @@ describe('GET /.well-known/openid-configuration', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       issuer: ISSUER,
+      authorization_endpoint: 'https://tenant.example.test/authorize',
       token_endpoint: 'https://tenant.example.test/oauth/token',
       userinfo_endpoint: 'https://tenant.example.test/userinfo',
       jwks_uri: 'https://tenant.example.test/.well-known/jwks.json',
-      grant_types_supported: ['client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'refresh_token'],
-      response_types_supported: ['token'],
+      revocation_endpoint: 'https://tenant.example.test/oauth/revoke',
+      scopes_supported: ['openid', 'profile', 'offline_access', 'email'],
+      response_types_supported: ['code', 'token', 'id_token', 'token id_token'],
+      code_challenge_methods_supported: ['S256'],
+      response_modes_supported: ['query', 'fragment', 'form_post', 'web_message'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      claims_supported: [
-        'aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'nickname',
-        'picture', 'sid', 'sub', 'updated_at',
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      grant_types_supported: [
+        'authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm',
       ],
+      claims_supported: [
+        'aud', 'auth_time', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'nickname',
+        'nonce', 'picture', 'sid', 'sub', 'updated_at',
+      ],
+      request_uri_parameter_supported: false,
+      request_parameter_supported: false,
+      end_session_endpoint: 'https://tenant.example.test/oidc/logout',
     });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['cache-control']).toBe('public, max-age=300');
+  });
+});
+
+describe('every endpoint the document names is in the route table', () => {
+  it('maps each advertised URL to a route with the method clients use', async () => {
+    const { routes } = await import('#shared/http/routes');
+    const doc = (await call('openid-configuration')).body as Record<string, unknown>;
+    const expected: [string, string][] = [
+      ['authorization_endpoint', 'GET'], ['token_endpoint', 'POST'], ['userinfo_endpoint', 'GET'], ['jwks_uri', 'GET'],
+      ['revocation_endpoint', 'POST'], ['end_session_endpoint', 'GET'],
+    ];
+    for (const [field, method] of expected) {
+      const path = `/${String(doc[field]).slice(ISSUER.length)}`;
+      expect(routes.some((r) => r.path === path && r.method === method), `${field} ${method} ${path}`).toBe(true);
+    }
   });
 });
 
