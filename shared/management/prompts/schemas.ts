@@ -5,7 +5,7 @@ import { INSERTION_POINTS, PROMPT_NAMES, PROMPT_SCREENS, type PromptName } from 
 
 /**
  * PUT/GET /api/v2/prompts/{prompt}/partials: Auth0's prompt names, each prompt's screens and the
- * six insertion points; at most 10,000 characters per partial. The HTML is the tenant admin's and
+ * six insertion points (seven on customized-consent); at most 10,000 characters per partial. The HTML is the tenant admin's and
  * is stored as sent (`<script>` included, as on Auth0); unknown screens, insertion points and keys
  * such as `__proto__` are refused.
  */
@@ -18,14 +18,21 @@ export const PromptParams = z.object({
     .describe('Name of the prompt'),
 });
 
-const screenPartials = z
-  .object(Object.fromEntries(INSERTION_POINTS.map((point) => [point, z.string().max(MAX_PARTIAL_LENGTH).optional()])))
-  .strict();
+/** The customized-consent screen has one more insertion point, `form-content` (Auth0's Terraform provider lists it). */
+const CONSENT_SCREEN = 'customized-consent';
+const CONSENT_INSERTION_POINT = 'form-content';
+
+const screenPartials = (points: readonly string[]) =>
+  z.object(Object.fromEntries(points.map((point) => [point, z.string().max(MAX_PARTIAL_LENGTH).optional()]))).strict();
+const standardScreen = screenPartials(INSERTION_POINTS);
+const consentScreen = screenPartials([CONSENT_INSERTION_POINT, ...INSERTION_POINTS]);
 
 const bodies = new Map(
   PROMPT_NAMES.map((prompt) => [
     prompt,
-    z.object(Object.fromEntries(PROMPT_SCREENS[prompt].map((screen) => [screen, screenPartials.optional()]))).strict(),
+    z
+      .object(Object.fromEntries(PROMPT_SCREENS[prompt].map((screen) => [screen, (screen === CONSENT_SCREEN ? consentScreen : standardScreen).optional()])))
+      .strict(),
   ]),
 );
 

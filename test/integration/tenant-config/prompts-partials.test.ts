@@ -52,7 +52,7 @@ describe('/api/v2/prompts/{prompt}/partials', () => {
     expect(await loadScreenPartials('signup')).toEqual({});
   });
 
-  it('takes both screens of login-passwordless and of passkeys', async () => {
+  it('takes both screens of login-passwordless and of passkeys, and form-content on customized-consent only', async () => {
     const body = {
       'login-passwordless-email-code': { 'form-content-start': '<p>email</p>' },
       'login-passwordless-sms-otp': { 'form-content-start': '<p>sms</p>' },
@@ -60,6 +60,9 @@ describe('/api/v2/prompts/{prompt}/partials', () => {
     expect((await put('login-passwordless', body)).body).toEqual(body);
     const keys = { 'passkey-enrollment': { 'form-footer-end': '<p>a</p>' }, 'passkey-enrollment-local': { 'form-footer-end': '<p>b</p>' } };
     expect((await put('passkeys', keys)).body).toEqual(keys);
+    const consent = { 'customized-consent': { 'form-content': '<p>We share your name</p>', 'form-footer-end': '<p>c</p>' } };
+    expect((await put('customized-consent', consent)).body).toEqual(consent);
+    expect((await put('login', { login: { 'form-content': '<p>x</p>' } })).body).toEqual(badBody("'Additional properties not allowed: form-content'."));
   });
 
   it("refuses an unknown prompt with Auth0's path validation error (GET and PUT)", async () => {
