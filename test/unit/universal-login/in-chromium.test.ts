@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
       const headers = sample.headers === undefined ? undefined : pageHeaders({ nonce: 'n0nce', formAction: 'any' });
       const { page, errors } = await open(html, { headers, javaScript: !sample.name.endsWith('nojs') });
       expect(errors, sample.name).toEqual([]);
-      expect(await page.evaluate(() => getComputedStyle(document.body).display), `${sample.name}: the nonce'd style applies`).toBe('flex');
+      expect(await inPage<string>(page, 'getComputedStyle(document.body).display'), `${sample.name}: the nonce'd style applies`).toBe('flex');
       await page.close();
     }
   });
@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
   it('the same check catches a page whose nonce does not match its CSP', async () => {
     const { page, errors } = await open(renderScreen(loginModel), { headers: pageHeaders({ nonce: 'other' }) });
     expect(errors.some((e) => e.includes('Content Security Policy'))).toBe(true);
-    expect(await page.evaluate(() => getComputedStyle(document.body).display)).toBe('block');
+    expect(await inPage<string>(page, 'getComputedStyle(document.body).display')).toBe('block');
     await page.close();
   });
 
@@ -127,8 +127,8 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
       },
     });
     const { page, posts, errors } = await open(html);
-    expect(await page.evaluate(() => (window as unknown as { partialRan?: boolean }).partialRan)).toBeUndefined();
-    expect(await page.evaluate(() => getComputedStyle(document.getElementById('styled')!).color)).not.toBe('rgb(255, 0, 0)');
+    expect(await inPage<boolean | undefined>(page, 'window.partialRan')).toBeUndefined();
+    expect(await inPage<string>(page, "getComputedStyle(document.getElementById('styled')).color")).not.toBe('rgb(255, 0, 0)');
     expect(errors.filter((e) => e.includes('Content Security Policy')).length).toBeGreaterThan(0);
     await page.getByLabel('Email address').fill('ada@example.com');
     await page.getByLabel('Password', { exact: true }).fill('Str0ng!pass');
@@ -150,7 +150,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
       order.push(await focusedId(page));
     }
     expect(order).toEqual(['password', 'password-toggle', 'continue', 'switch']);
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    expect(await inPage<string>(page, 'getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
     await page.getByLabel('Password', { exact: true }).fill('secret');
     await page.getByRole('button', { name: 'Show password' }).click();
     expect(await page.getByLabel('Password', { exact: true }).getAttribute('type')).toBe('text');
@@ -164,17 +164,20 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
     const password = page.getByLabel('Password', { exact: true });
     expect(await password.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    expect(await inPage<string>(page, 'document.activeElement.id')).toBe('password');
     await page.close();
   });
 
   it('fits a 375 px phone: no sideways scroll, a full-width card and 16 px inputs (no iOS zoom)', async () => {
     const { page } = await open(renderScreen({ ...signupModel, passwordRules: ['At least 8 characters'], partials: { 'form-content-end': '<input name="ulp-company">' } }), { width: 375 });
-    const layout = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      card: document.querySelector('.card')!.getBoundingClientRect().width,
-      fonts: [...document.querySelectorAll('input:not([type=hidden])')].map((i) => parseFloat(getComputedStyle(i).fontSize)),
-    }));
+    const layout = await inPage<{ scroll: number; card: number; fonts: number[] }>(
+      page,
+      `({
+        scroll: document.documentElement.scrollWidth,
+        card: document.querySelector('.card').getBoundingClientRect().width,
+        fonts: [...document.querySelectorAll('input:not([type=hidden])')].map((i) => parseFloat(getComputedStyle(i).fontSize)),
+      })`,
+    );
     expect(layout.scroll).toBeLessThanOrEqual(375);
     expect(layout.card).toBe(375);
     expect(layout.fonts.length).toBe(3);
@@ -225,8 +228,8 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
   it('web_message reaches the framing application, with a hostile state intact', async () => {
     const state = '</script><script>alert(1)</script>\u2028';
     const page = await framed(renderWebMessage({ targetOrigin: APP, response: { code: 'c0de', state }, nonce: 'n0nce' }), [APP]);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { got: unknown[] }).got.length)).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([
+    await expect.poll(() => inPage<number>(page, 'window.got.length')).toBe(1);
+    expect(await inPage<unknown[]>(page, 'window.got')).toEqual([
       { origin: LOGIN, data: { type: 'authorization_response', response: { code: 'c0de', state } } },
     ]);
     await page.close();
@@ -237,17 +240,25 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
     const elsewhere = await framed(renderWebMessage({ targetOrigin: 'https://other.example', response: { code: 'c0de' }, nonce: 'n0nce' }), [APP]);
     await new Promise((r) => setTimeout(r, 1000));
     for (const page of [refused, elsewhere]) {
-      expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([]);
+      expect(await inPage<unknown[]>(page, 'window.got')).toEqual([]);
       await page.close();
     }
   });
 });
 
 async function focusedId(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (el?.tagName === 'BUTTON' && el.getAttribute('type') === 'submit') return 'continue';
-    if (el?.tagName === 'A') return 'switch';
-    return el?.id ?? '';
-  });
+  return inPage<string>(
+    page,
+    `(() => {
+      const el = document.activeElement;
+      if (el && el.tagName === 'BUTTON' && el.getAttribute('type') === 'submit') return 'continue';
+      if (el && el.tagName === 'A') return 'switch';
+      return el ? el.id : '';
+    })()`,
+  );
+}
+
+/** An expression evaluated in the page (a string: this project's types have no DOM). */
+function inPage<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
 }
