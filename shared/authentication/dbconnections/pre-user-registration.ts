@@ -4,7 +4,7 @@ import type { JsonObject, JsonValue } from '#shared/platform/json';
 import type { ClientRecord } from '#shared/db/clients-repo';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import type { MetadataPatch, RegistrationExtensionInput, RegistrationTransaction, RegistrationUser } from '#shared/sandbox/contract';
-import { loadRegistrationExtensions } from '#shared/sandbox/load';
+import type { RegistrationExtensions } from '#shared/sandbox/load';
 import { extensionsRunner } from '#shared/sandbox/runner';
 import { MetadataLimitError } from '#shared/management/errors';
 import { metadataLimits } from '#shared/management/metadata/limits';
@@ -46,9 +46,9 @@ export interface RegistrationMetadata {
 
 const tenantHost = () => new URL(config.ISSUER).host;
 
-export async function runPreUserRegistration(facts: RegistrationFacts): Promise<RegistrationMetadata> {
+export async function runPreUserRegistration(extensions: RegistrationExtensions, facts: RegistrationFacts): Promise<RegistrationMetadata> {
   const submitted: RegistrationMetadata = { user_metadata: facts.user.user_metadata as JsonObject, app_metadata: {} };
-  const { actions } = await loadRegistrationExtensions();
+  const { actions } = extensions;
   if (actions.length === 0) return submitted;
   const output = await extensionsRunner().register(registrationInput(facts, actions));
   const where = { client_id: facts.client.client_id, connection: facts.connection.name };

@@ -24,6 +24,7 @@ import { insertDatabaseUser } from '#shared/management/users/create';
 import { idWithoutProvider, type UserRecord } from '#shared/management/users/model';
 import { normaliseEmail } from '#shared/db/keys';
 import { runPreUserRegistration, type RegistrationRequest } from '#shared/authentication/dbconnections/pre-user-registration';
+import { loadRegistrationExtensions } from '#shared/sandbox/load';
 
 export type { RegistrationRequest } from '#shared/authentication/dbconnections/pre-user-registration';
 
@@ -60,6 +61,9 @@ export async function registerDatabaseUser(params: SignupParams, request: Regist
 async function register(params: SignupParams, request: RegistrationRequest): Promise<{ user: UserRecord; input: SignupInput }> {
   const input = readSignupInput(params);
   const user_metadata = signupUserMetadata(input.user_metadata);
+  // Before the client and connection reads: a reload that finds the tenant changed clears their
+  // caches (sandbox/load.ts), so this signup reads them fresh rather than the next one.
+  const extensions = await loadRegistrationExtensions();
   const client = await knownClient(input.client_id);
   const connection = await databaseConnection(input.connection);
   if (!isClientEnabled(connection, input.client_id)) throw new ConnectionNotEnabledForSignupError(input.client_id, connection.name);
@@ -73,7 +77,7 @@ async function register(params: SignupParams, request: RegistrationRequest): Pro
   if (failure === 'personal_info') throw new PasswordNoUserInfoError();
   const fields = fieldsOf(input);
   const { password, ...profile } = fields;
-  const metadata = await runPreUserRegistration({
+  const metadata = await runPreUserRegistration(extensions, {
     client,
     connection,
     user: { ...profile, email: normaliseEmail(input.email), username: input.username?.toLowerCase(), user_metadata },
