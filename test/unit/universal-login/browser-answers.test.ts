@@ -63,9 +63,13 @@ describe('renderFormPost', () => {
     expect(html.match(/<script[^>]*>[^]*?<\/script>/g)).toEqual([`<script nonce="n">document.getElementById('form-post').submit();</script>`]);
   });
 
-  it('refuses a callback that is not an absolute http(s) URL', () => {
-    for (const action of ['javascript:alert(1)', '/u/login', 'data:text/html,x']) {
-      expect(() => renderFormPost({ action, fields: {}, nonce: 'n' })).toThrow(TypeError);
+  it("posts to a native app's own scheme too", () => {
+    expect(renderFormPost({ action: 'com.example.app://callback', fields: {}, nonce: 'n' })).toContain('action="com.example.app://callback"');
+  });
+
+  it('refuses a callback that is relative or would run code', () => {
+    for (const action of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', '/u/login', 'data:text/html,x', 'vbscript:x', ' javascript:x']) {
+      expect(() => renderFormPost({ action, fields: {}, nonce: 'n' }), action).toThrow(TypeError);
     }
   });
 });

@@ -35,6 +35,22 @@ export function safeImageUrl(value: string | undefined): string | undefined {
   return isAbsolute(value, ['https:']) ? value : undefined;
 }
 
+/** Schemes that run or embed content rather than reach an application. */
+const ACTIVE_SCHEMES = new Set(['javascript:', 'vbscript:', 'data:', 'blob:', 'file:', 'about:', 'filesystem:']);
+
+/**
+ * An application's callback for a form's `action` (form_post): an absolute URL, http(s) or a
+ * native app's own scheme (`com.example.app://callback`), never one of the active schemes.
+ */
+export function safeCallbackUrl(value: string): string | undefined {
+  if (value === '' || URL_NOISE.test(value)) return undefined;
+  try {
+    return ACTIVE_SCHEMES.has(new URL(value).protocol) ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
 function isAbsolute(value: string, protocols: string[]): boolean {
   try {
     return protocols.includes(new URL(value).protocol);
