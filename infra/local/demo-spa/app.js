@@ -60,9 +60,16 @@ function renderUser(user) {
   }
   const head = document.createElement('div');
   head.className = 'profile';
-  const img = document.createElement('img');
-  img.alt = '';
-  if (user.picture) img.src = user.picture;
+  // The initial, replaced by the picture once it has loaded (a Gravatar needs the network).
+  const img = document.createElement('div');
+  img.className = 'avatar';
+  img.textContent = (user.name || user.email || '?').slice(0, 1).toUpperCase();
+  if (user.picture) {
+    const picture = new Image();
+    picture.alt = '';
+    picture.onload = () => img.replaceChildren(picture);
+    picture.src = user.picture;
+  }
   const text = document.createElement('div');
   const name = document.createElement('div');
   name.className = 'name';
