@@ -32,6 +32,14 @@ afterAll(async () => {
   expect(exit, `demo output:\n${demo?.output()}`).not.toBe('timeout');
 }, 60_000);
 
+/** Content-Security-Policy violations and uncaught exceptions, on any page of any context (the SPA's and ours). */
+const problems: string[] = [];
+function watch(context: BrowserContext): BrowserContext {
+  context.on('console', (m) => /Content.Security.Policy/i.test(m.text()) && problems.push(`${m.location().url}: ${m.text()}`));
+  context.on('weberror', (e) => problems.push(`uncaught: ${e.error().message}`));
+  return context;
+}
+
 const isSpa = (url: URL) => `${url.origin}/` === spa;
 const onIssuer = (path: string) => (url: URL) => `${url.origin}/` === issuer && url.pathname === path;
 
@@ -66,7 +74,7 @@ describe('the demo SPA with auth0-spa-js, in Chromium', () => {
   let firstRefreshToken: string;
 
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 860 } });
+    context = watch(await browser.newContext({ viewport: { width: 1100, height: 860 } }));
     page = await context.newPage();
   });
 
@@ -210,7 +218,7 @@ describe('refusals, in Chromium', () => {
 
   beforeAll(async () => {
     // A phone-sized browser: the page must fit it.
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    context = watch(await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
     page = await context.newPage();
   });
 
@@ -242,6 +250,12 @@ describe('refusals, in Chromium', () => {
     expect(onIssuer('/authorize')(new URL(page.url()))).toBe(true);
     expect(await page.textContent('body')).toContain('Callback URL mismatch');
     await screenshot(page, '14-error-callback-mismatch');
+  });
+});
+
+describe('every page of those runs', () => {
+  it('kept its Content-Security-Policy and threw nothing', () => {
+    expect(problems).toEqual([]);
   });
 });
 
