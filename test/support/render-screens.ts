@@ -40,7 +40,8 @@ const PARTIAL_FIELDS = {
     '<div class="ulp-field"><input type="checkbox" name="ulp-terms" id="terms" value="yes"><label for="terms">I agree to the <a href="https://example.com/terms">Terms of service</a></label></div>',
 };
 
-const RULES = ['At least 8 characters', 'Lower case letters (a-z)', 'Upper case letters (A-Z)', 'Numbers (0-9)'];
+/** The `fair` policy, as the signup handler passes it (describePolicy's lines, nesting kept). */
+const RULES = ['At least 8 characters in length', 'Should contain:', ' lower case letters (a-z)', ' upper case letters (A-Z)', ' numbers (i.e. 0-9)'];
 
 export interface SampleScreen {
   name: string;

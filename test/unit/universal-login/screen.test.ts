@@ -64,10 +64,17 @@ describe('signup screen', () => {
     expect(tagWithId(html, 'email')).toContain('autocomplete="email"');
     expect(tagWithId(html, 'username')).toContain('autocomplete="username"');
     expect(tagWithId(html, 'password')).toContain('autocomplete="new-password" required aria-describedby="password-rules"');
-    expect(html).toContain('<div class="rules" id="password-rules"><p>Your password must contain:</p><ul><li>At least 8 characters</li><li>Numbers (0-9)</li></ul></div>');
+    expect(html).toContain('<div class="rules" id="password-rules"><p>Password requirements</p><ul><li>At least 8 characters</li><li>Numbers (0-9)</li></ul></div>');
     expect(html).toContain(`<p>Already have an account? <a href="/u/login?state=abc">Log in</a></p>`);
     expect(html.indexOf('id="email"')).toBeLessThan(html.indexOf('id="username"'));
     expect(html.indexOf('id="username"')).toBeLessThan(html.indexOf('id="password"'));
+  });
+
+  it("nests a rule's indented items under it, as the policy describes them", () => {
+    const rules = ['At least 8 characters in length', 'Contain at least 3 of the following 4 types of characters:', ' lower case letters (a-z)', ' numbers (i.e. 0-9)'];
+    expect(renderScreen({ ...signupModel, passwordRules: rules })).toContain(
+      '<ul><li>At least 8 characters in length</li><li>Contain at least 3 of the following 4 types of characters:<ul><li>Lower case letters (a-z)</li><li>Numbers (i.e. 0-9)</li></ul></li></ul>',
+    );
   });
 
   it('shows no rules box without rules', () => {

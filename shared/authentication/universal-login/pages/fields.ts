@@ -96,7 +96,21 @@ function invalidAttributes(error: string | undefined, field: Field, describedBy:
   return [error === undefined ? '' : 'aria-invalid="true"', ids.length > 0 ? `aria-describedby="${ids.join(' ')}"` : ''];
 }
 
+/**
+ * The policy's rules as a list. A rule indented with spaces belongs to the rule above it (the
+ * policy's "Contain at least 3 of the following 4 types of characters:" and its four kinds).
+ */
 function passwordRules(rules: string[]): string {
-  const items = rules.map((rule) => `<li>${escapeHtml(rule)}</li>`).join('');
-  return `<div class="rules" id="password-rules"><p>Your password must contain:</p><ul>${items}</ul></div>`;
+  const tree: { text: string; items: string[] }[] = [];
+  for (const rule of rules) {
+    const last = tree.at(-1);
+    if (/^\s/.test(rule) && last !== undefined) last.items.push(rule.trim());
+    else tree.push({ text: rule.trim(), items: [] });
+  }
+  const item = (text: string) => escapeHtml(text.charAt(0).toLocaleUpperCase('en') + text.slice(1));
+  const items = tree.map((rule) => {
+    const nested = rule.items.length === 0 ? '' : `<ul>${rule.items.map((text) => `<li>${item(text)}</li>`).join('')}</ul>`;
+    return `<li>${item(rule.text)}${nested}</li>`;
+  });
+  return `<div class="rules" id="password-rules"><p>Password requirements</p><ul>${items.join('')}</ul></div>`;
 }

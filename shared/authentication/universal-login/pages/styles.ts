@@ -57,6 +57,7 @@ textarea[name^="ulp-"],.ulp-field textarea{min-height:96px;resize:vertical}
 .rules p{margin:0 0 4px;color:var(--ink);font-weight:500}
 .rules ul{margin:0;padding-left:18px}
 .rules li{margin:2px 0}
+.rules li ul{margin:2px 0 0;padding-left:18px;list-style:circle}
 .button{display:block;width:100%;min-height:52px;margin:24px 0 0;padding:12px 16px;border:0;border-radius:var(--radius);background:var(--primary);color:var(--on-primary);font:inherit;font-size:16px;font-weight:600;cursor:pointer;transition:background-color .15s}
 .button:hover{background:var(--primary-hover)}
 .button:focus-visible{outline:2px solid var(--focus);outline-offset:3px;border-radius:var(--radius)}
