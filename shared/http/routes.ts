@@ -46,6 +46,7 @@ export const routes = [
     hashesPasswords: true, runsExtensions: true, issuesTokens: true,
   },
   { id: 'userinfo', method: 'GET', path: '/userinfo', handler: 'oauth/get-userinfo', api: 'oauth', data: 'read' },
+  { id: 'userinfo-preflight', method: 'OPTIONS', path: '/userinfo', handler: 'oauth/userinfo-preflight', api: 'oauth', data: 'read' },
   {
     id: 'signup', method: 'POST', path: '/dbconnections/signup', handler: 'dbconnections/signup', api: 'signup', data: 'write',
     hashesPasswords: true, runsExtensions: true,

@@ -281,7 +281,8 @@ describe('IdentityStack: the rules runner', () => {
   });
 
   it('can be invoked only by the routes that run logins, which get its name', () => {
-    expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token']);
+    // Logins (token grants, the hosted form, SSO at /authorize) and signups (pre-user-registration).
+    expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token', 'signup', 'authorize', 'login-submit']);
     const runnerArn = { 'Fn::GetAtt': [runner().id, 'Arn'] };
     for (const route of ROUTES) {
       const invokes = allowedStatements(functionOf(route))
@@ -385,8 +386,8 @@ describe('IdentityStack: the signing key (KMS)', () => {
     });
   });
 
-  it('is handed, by ARN, to the token-issuing functions only (every function that signs: /oauth/token)', () => {
-    expect(tokenRoutes().map((r) => r.id)).toEqual(['oauth-token']);
+  it('is handed, by ARN, to the token-issuing functions only (every function that signs: /oauth/token, and /authorize and the hosted form for implicit answers)', () => {
+    expect(tokenRoutes().map((r) => r.id)).toEqual(['oauth-token', 'authorize', 'login-submit']);
     const keyArn = { 'Fn::GetAtt': [keyId(), 'Arn'] };
     for (const fn of everyFunction()) {
       const env = (fn.props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
@@ -482,8 +483,8 @@ describe('IdentityStack: the signing key (KMS)', () => {
     template.hasOutput('SigningKeyId', { Value: { 'Fn::GetAtt': [keyId(), 'Arn'] } });
   });
 
-  it('bundles the KMS client into the token, rotate and revoke functions only', () => {
-    const withKms = ['oauth-token', 'signing-keys-rotate', 'signing-keys-revoke'].map((id) => functionOf(route(id)).id);
+  it('bundles the KMS client into the token-issuing, rotate and revoke functions only', () => {
+    const withKms = ['oauth-token', 'authorize', 'login-submit', 'signing-keys-rotate', 'signing-keys-revoke'].map((id) => functionOf(route(id)).id);
     for (const fn of everyFunction()) {
       const { sources } = JSON.parse(readFileSync(join(assetDirOf(fn), 'index.mjs.map'), 'utf8')) as { sources: string[] };
       const kms = sources.some((s) => s.includes('@aws-sdk/client-kms'));
