@@ -159,6 +159,19 @@ describe('POST /dbconnections/signup with pre-user-registration actions', () => 
     expect(await usersWithEmail(email)).toEqual([]);
   });
 
+  it('hands hostile body names and values to the action as plain data (no prototype, no markup interpreted)', async () => {
+    await bindOnly("api.user.setAppMetadata('keys', Object.keys(event.request.body)); api.user.setAppMetadata('values', Object.values(event.request.body).filter((v) => typeof v === 'string'));");
+    const email = uniqueEmail('hostile');
+    const rawBody = JSON.stringify({ client_id: clientId, connection: CONNECTION, email, password: PASSWORD, '<script>': '<img src=x onerror=alert(1)>', 'ulp-\u202e': '\u0000\ud83d\ude00' })
+      .replace('"<script>"', '"__proto__":{"isAdmin":true},"<script>"');
+    const res = await call('signup', { rawBody, headers: { 'content-type': 'application/json' } });
+    expect(res.status, res.text).toBe(200);
+    const user = await readUser(res.body._id);
+    expect(user.app_metadata.keys).toEqual(['client_id', 'connection', 'email', '__proto__', '<script>', 'ulp-\u202e']);
+    expect(user.app_metadata.values).toEqual([clientId, CONNECTION, email, '<img src=x onerror=alert(1)>', '\u0000\ud83d\ude00']);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
   it('does not run the actions for a signup the checks refuse (bad password, unknown client)', async () => {
     await bindOnly("api.access.deny('ran', 'ran');");
     const weak = await signup({ email: uniqueEmail(), password: '' });
