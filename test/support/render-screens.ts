@@ -41,6 +41,9 @@ const PARTIAL_FIELDS = {
 };
 
 /** The `fair` policy, as the signup handler passes it (describePolicy's lines, nesting kept). */
+/** A partial as administrators often write it: a bare label and input, no wrapper, no classes. */
+const BARE_PARTIAL = '<label for=ulp-company>Company</label><input id=ulp-company name=ulp-company>';
+
 const RULES = ['At least 8 characters in length', 'Should contain:', ' lower case letters (a-z)', ' upper case letters (A-Z)', ' numbers (i.e. 0-9)'];
 
 export interface SampleScreen {
@@ -86,8 +89,8 @@ export function sampleScreens(): SampleScreen[] {
         screen: 'signup',
         switchUrl: '/u/login?state=x',
         passwordRules: RULES,
-        partials: PARTIAL_FIELDS,
-        values: { email: 'ada@example.com', 'ulp-full-name': 'Ada Lovelace', 'ulp-terms': 'yes' },
+        partials: { ...PARTIAL_FIELDS, 'form-content-end': `${BARE_PARTIAL}${PARTIAL_FIELDS['form-content-end']}` },
+        values: { email: 'ada@example.com', 'ulp-full-name': 'Ada Lovelace', 'ulp-terms': 'yes', 'ulp-company': 'Analytical Engines' },
         error: { message: 'Please tell us which team you are in.' },
       }),
     },

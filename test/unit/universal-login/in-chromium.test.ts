@@ -169,19 +169,24 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', { timeout: 60
   });
 
   it('fits a 375 px phone: no sideways scroll, a full-width card and 16 px inputs (no iOS zoom)', async () => {
-    const { page } = await open(renderScreen({ ...signupModel, passwordRules: ['At least 8 characters'], partials: { 'form-content-end': '<input name="ulp-company">' } }), { width: 375 });
-    const layout = await inPage<{ scroll: number; card: number; fonts: number[] }>(
+    const { page } = await open(renderScreen({ ...signupModel, passwordRules: ['At least 8 characters'], partials: { 'form-content-end': '<label for=ulp-company>Company</label><input id=ulp-company name=ulp-company>' } }), { width: 375 });
+    const layout = await inPage<{ scroll: number; card: number; fonts: number[]; partialLabel: string; partialWidth: number; emailWidth: number }>(
       page,
       `({
         scroll: document.documentElement.scrollWidth,
         card: document.querySelector('.card').getBoundingClientRect().width,
         fonts: [...document.querySelectorAll('input:not([type=hidden])')].map((i) => parseFloat(getComputedStyle(i).fontSize)),
+        partialLabel: getComputedStyle(document.querySelector('label[for=ulp-company]')).display,
+        partialWidth: document.getElementById('ulp-company').getBoundingClientRect().width,
+        emailWidth: document.getElementById('email').getBoundingClientRect().width,
       })`,
     );
     expect(layout.scroll).toBeLessThanOrEqual(375);
     expect(layout.card).toBe(375);
     expect(layout.fonts.length).toBe(3);
     expect(Math.min(...layout.fonts)).toBeGreaterThanOrEqual(16);
+    expect(layout.partialLabel, "a bare partial's label sits above its input, like ours").toBe('block');
+    expect(layout.partialWidth).toBe(layout.emailWidth);
     await page.close();
   });
 

@@ -67,6 +67,8 @@ textarea[name^="ulp-"],.ulp-field textarea{min-height:96px;resize:vertical}
 
 const PARTIALS = `
 .ulp-field{margin:0 0 16px}
+form label:has(+ input[name^="ulp-"]:not([type=checkbox]):not([type=radio]):not([type=hidden])),form label:has(+ select[name^="ulp-"]),form label:has(+ textarea[name^="ulp-"]){display:block;margin:0 0 6px;font-weight:500;color:var(--ink)}
+form input[name^="ulp-"]:not([type=checkbox]):not([type=radio]):not([type=hidden]),form select[name^="ulp-"],form textarea[name^="ulp-"]{margin-bottom:16px}
 .ulp-field:has(> input[type=checkbox]),.ulp-field:has(> input[type=radio]){display:flex;gap:10px;align-items:flex-start}
 .ulp-field:has(> input[type=checkbox]) label,.ulp-field:has(> input[type=radio]) label{margin:0;font-weight:400}
 form input[name^="ulp-"][type=checkbox],form input[name^="ulp-"][type=radio]{flex:none;width:18px;height:18px;margin:2px 0 0;accent-color:var(--primary)}
