@@ -82,4 +82,5 @@ body{justify-content:flex-start;padding:0;background:#fff}
 .card{width:100%;border-radius:0;box-shadow:none;padding:32px 20px 24px}
 }
 @media (prefers-reduced-motion:reduce){*{transition:none!important}}
+@media (forced-colors:active){.button,.monogram,.alert,.rules{border:1px solid CanvasText}.card{border:1px solid CanvasText}}
 `;
