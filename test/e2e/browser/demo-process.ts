@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ export interface RunningDemo {
   credentials: BootstrapCredentials;
   output(): string;
   /** Ctrl-C as in a terminal (SIGINT to the group), then SIGKILL to whatever is left; removes the data. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'timeout'>;
+  stop(): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null } | 'timeout'; leftovers: string[] }>;
 }
 
 /** The environment of a newcomer's shell: nothing the test runner added. */
@@ -85,6 +85,13 @@ async function stopDemo(child: ChildProcess, exit: Promise<{ code: number | null
     // Already gone.
   }
   const result = await Promise.race([exit, new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), 20_000))]);
+  // DynamoDB Local's java names the data directory: soon after Ctrl-C, nothing may still hold it
+  // (npm may exit while the service is still stopping it).
+  let leftovers: string[] = [];
+  for (const deadline = Date.now() + 5_000; ; await new Promise((r) => setTimeout(r, 100))) {
+    leftovers = execFileSync('ps', ['-A', '-o', 'args='], { encoding: 'utf8' }).split('\n').filter((args) => args.includes(dir));
+    if (leftovers.length === 0 || Date.now() > deadline) break;
+  }
   // Whatever happened, nothing of that group (npm, tsx, node, DynamoDB Local's java) stays.
   try {
     process.kill(-child.pid!, 'SIGKILL');
@@ -92,7 +99,7 @@ async function stopDemo(child: ChildProcess, exit: Promise<{ code: number | null
     // The clean case: the group has gone.
   }
   rmSync(dir, { recursive: true, force: true });
-  return result;
+  return { exit: result, leftovers };
 }
 
 /** The Management API over the service's plain http port, with the bootstrap credentials. */

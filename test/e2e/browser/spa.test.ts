@@ -28,8 +28,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  const exit = await demo?.stop();
-  expect(exit, `demo output:\n${demo?.output()}`).not.toBe('timeout');
+  const stopped = await demo?.stop();
+  expect(stopped?.exit, `demo output:\n${demo?.output()}`).not.toBe('timeout');
+  expect(stopped?.leftovers).toEqual([]);
 }, 60_000);
 
 /** Content-Security-Policy violations and uncaught exceptions, on any page of any context (the SPA's and ours). */
