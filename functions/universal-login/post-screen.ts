@@ -9,6 +9,7 @@ export const handler = pageRoute('login-submit', async ({ event, params, query, 
     cookies,
     ip: sourceIp,
     ...(userAgent ? { userAgent } : {}),
+    ...(header(event, 'origin') !== undefined ? { origin: header(event, 'origin')! } : {}),
     form: formFields(header(event, 'content-type'), rawBody(event).toString('utf8')),
   }),
 );

@@ -88,7 +88,9 @@ export async function readAuthorizeRequest(query: Record<string, string>): Promi
   const implicit = responseType !== undefined && responseType !== 'code';
   const mode = query.response_mode;
   const response_mode: ResponseMode = mode && RESPONSE_MODES.has(mode as ResponseMode) ? (mode as ResponseMode) : implicit ? 'fragment' : 'query';
-  const target: AnswerTarget = { redirect_uri, response_mode, ...(state !== undefined ? { state } : {}) };
+  // An oversized state is refused without being echoed (the answer must fit in a URL).
+  const echoed = state !== undefined && state.length <= MAX_PARAM_LENGTH ? { state } : {};
+  const target: AnswerTarget = { redirect_uri, response_mode, ...echoed };
   const fail = (error: string, description: string) => new AuthorizeError(target, error, description);
 
   if (state !== undefined && state.length > MAX_PARAM_LENGTH) throw fail('invalid_request', `state must be at most ${MAX_PARAM_LENGTH} characters`);

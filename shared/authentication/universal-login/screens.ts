@@ -18,6 +18,7 @@ import { startSession } from '#shared/authentication/authorize/sso';
 import { registerDatabaseUser } from '#shared/authentication/dbconnections/signup';
 import { authenticatePassword } from '#shared/authentication/login/authenticate';
 import { clearAttempt } from '#shared/authentication/login/brute-force';
+import { config } from '#shared/platform/config';
 import { SignupError } from '#shared/platform/errors';
 import { cspSource, pageHeaders, renderScreen, type ScreenModel } from '#shared/authentication/universal-login/pages/index';
 
@@ -45,7 +46,7 @@ export async function showScreen(screenName: string, req: BrowserRequest): Promi
   return show(screenName, req).catch(answerFailure);
 }
 
-export async function submitScreen(screenName: string, req: BrowserRequest & { form: Record<string, string> }): Promise<Reply> {
+export async function submitScreen(screenName: string, req: BrowserRequest & { form: Record<string, string>; origin?: string }): Promise<Reply> {
   return submit(screenName, req).catch(answerFailure);
 }
 
@@ -57,8 +58,13 @@ async function show(screenName: string, req: BrowserRequest): Promise<Reply> {
   return renderFor(screen, tx, values, undefined, 200);
 }
 
-async function submit(screenName: string, req: BrowserRequest & { form: Record<string, string> }): Promise<Reply> {
+async function submit(screenName: string, req: BrowserRequest & { form: Record<string, string>; origin?: string }): Promise<Reply> {
   const screen = checkScreen(screenName);
+  // Our forms post from our own pages: a browser names another origin only for a cross-site post.
+  // (Our pages' no-referrer policy makes the browser send `Origin: null` for our own posts.)
+  if (req.origin !== undefined && req.origin !== 'null' && req.origin !== new URL(config.ISSUER).origin) {
+    throw new PageError(403, 'Invalid request', 'invalid_origin', 'This form can only be submitted from its own page.');
+  }
   const tx = await openTransaction(req.form.state, req.cookies);
   if (!sameSecret(req.form._csrf, tx.record.csrf)) {
     return errorPage(403, 'Invalid request', 'This form has expired. Go back to the application and sign in again.', 'invalid_csrf');
