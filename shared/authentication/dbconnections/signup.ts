@@ -66,17 +66,10 @@ async function register(params: SignupParams, request: RegistrationRequest): Pro
   const extensions = await loadRegistrationExtensions();
   const client = await knownClient(input.client_id);
   const connection = await databaseConnection(input.connection);
-  if (!isClientEnabled(connection, input.client_id)) throw new ConnectionNotEnabledForSignupError(input.client_id, connection.name);
-  if (connection.options.disable_signup === true) throw new SignupDisabledError();
-  assertUsernameRule(connection, input.username);
-  const policy = policyFor(connection.options);
-  const report = checkPassword(policy, input.password);
-  if (!report.verified) throw new PasswordStrengthError(report, describePolicy(policy));
-  const failure = passwordRuleFailure(connection.options, input.password, input);
-  if (failure === 'dictionary') throw new PasswordDictionaryError();
-  if (failure === 'personal_info') throw new PasswordNoUserInfoError();
+  assertConnectionAccepts(connection, input);
   const fields = fieldsOf(input);
-  const { password, ...profile } = fields;
+  // Auth0's event.user: what the signup set, without the password (or phone_verified, which it does not list).
+  const { password, phone_verified: _verified, ...profile } = fields as ReturnType<typeof fieldsOf> & { phone_verified?: boolean };
   const metadata = await runPreUserRegistration(extensions, {
     client,
     connection,
@@ -94,6 +87,19 @@ async function register(params: SignupParams, request: RegistrationRequest): Pro
     if (error instanceof ConnectionNotFoundError) throw new InvalidSignupParameterError('The connection does not exist.');
     throw error;
   }
+}
+
+/** The connection's rules for this signup: enabled for the client, open to signups, its username rules and password policy. */
+function assertConnectionAccepts(connection: ConnectionRecord, input: SignupInput): void {
+  if (!isClientEnabled(connection, input.client_id)) throw new ConnectionNotEnabledForSignupError(input.client_id, connection.name);
+  if (connection.options.disable_signup === true) throw new SignupDisabledError();
+  assertUsernameRule(connection, input.username);
+  const policy = policyFor(connection.options);
+  const report = checkPassword(policy, input.password);
+  if (!report.verified) throw new PasswordStrengthError(report, describePolicy(policy));
+  const failure = passwordRuleFailure(connection.options, input.password, input);
+  if (failure === 'dictionary') throw new PasswordDictionaryError();
+  if (failure === 'personal_info') throw new PasswordNoUserInfoError();
 }
 
 async function knownClient(clientId: string): Promise<ClientRecord> {
