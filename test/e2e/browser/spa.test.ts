@@ -73,6 +73,7 @@ describe('the demo SPA with auth0-spa-js, in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let firstRefreshToken: string;
+  let userId: string;
 
   beforeAll(async () => {
     context = watch(await browser.newContext({ viewport: { width: 1100, height: 860 } }));
@@ -113,6 +114,7 @@ describe('the demo SPA with auth0-spa-js, in Chromium', () => {
     expect(stored.status).toBe(200);
     expect(stored.body).toHaveLength(1);
     expect(stored.body[0]).toMatchObject({ user_id: user.sub, email: EMAIL, user_metadata: { company: 'Analytical Engines Ltd' } });
+    userId = user.sub as string;
   });
 
   it('getTokenSilently with refresh tokens: the refresh grant answers an id_token and a rotated refresh token', async () => {
@@ -177,23 +179,45 @@ describe('the demo SPA with auth0-spa-js, in Chromium', () => {
     await screenshot(page, '07-sso-second-login');
   });
 
+  it('SSO: another application of the tenant signs the same user in without the form', async () => {
+    const second = await management(demo, token, 'POST', '/clients', {
+      name: 'Second SPA', app_type: 'spa', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
+      callbacks: [spa], web_origins: [spa.slice(0, -1)], allowed_logout_urls: [spa],
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const tab = await context.newPage(); // its own sessionStorage: the SPA's options for this tab only
+    const urls = visits(tab);
+    await tab.goto(`${spa}?clientId=${second.body.client_id}`);
+    await ready(tab);
+    expect(await tab.textContent('#status')).toBe('Signed out');
+    await tab.click('#login');
+    await tab.waitForURL((url) => isSpa(url) && url.search === '');
+    await ready(tab);
+    expect(await tab.textContent('#status')).toBe('Signed in');
+    expect(urls.filter((url) => url.pathname.startsWith('/u/'))).toEqual([]);
+    const user = JSON.parse((await tab.textContent('#user-json')) ?? '') as Record<string, unknown>;
+    expect(user).toMatchObject({ sub: userId, email: EMAIL });
+    await screenshot(tab, '08-sso-second-application');
+    await tab.close();
+  });
+
   it('logout with returnTo lands back on the SPA, and silent auth then answers login_required', async () => {
     await page.click('#logout');
     await page.waitForURL((url) => isSpa(url));
     await ready(page);
     expect(await page.textContent('#status')).toBe('Signed out');
-    await screenshot(page, '08-logged-out');
+    await screenshot(page, '09-logged-out');
 
     await page.click('#token');
     await page.waitForSelector('#result.error');
     expect(await page.textContent('#result')).toMatch(/^login_required: /);
-    await screenshot(page, '09-silent-auth-login-required');
+    await screenshot(page, '10-silent-auth-login-required');
   });
 
   it('a wrong password is shown inline on the login page, the email kept', async () => {
     await page.click('#login');
     await page.waitForURL(onIssuer('/u/login'));
-    await screenshot(page, '10-login');
+    await screenshot(page, '11-login');
     await page.fill('#email', EMAIL);
     await page.fill('#password', 'not-the-password');
     const response = await submit(page);
@@ -202,7 +226,7 @@ describe('the demo SPA with auth0-spa-js, in Chromium', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong email or password.');
     expect(await page.inputValue('#email')).toBe(EMAIL);
     expect(await page.inputValue('#password')).toBe('');
-    await screenshot(page, '11-login-wrong-password');
+    await screenshot(page, '12-login-wrong-password');
 
     // The right password from the same page signs in.
     await page.fill('#password', PASSWORD);
@@ -228,7 +252,7 @@ describe('refusals, in Chromium', () => {
     await ready(page);
     await page.click('#signup');
     await page.waitForURL(onIssuer('/u/signup'));
-    await screenshot(page, '12-signup-phone');
+    await screenshot(page, '13-signup-phone');
     await page.fill('#email', 'no.company@example.com');
     await page.fill('#password', PASSWORD);
     const response = await submit(page);
@@ -236,7 +260,7 @@ describe('refusals, in Chromium', () => {
     expect(onIssuer('/u/signup')(new URL(page.url()))).toBe(true);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Please tell us your company.');
     expect(await page.inputValue('#email')).toBe('no.company@example.com');
-    await screenshot(page, '13-signup-action-refusal');
+    await screenshot(page, '14-signup-action-refusal');
     const stored = await management(demo, token, 'GET', `/users-by-email?email=${encodeURIComponent('no.company@example.com')}`);
     expect(stored).toEqual({ status: 200, body: [] });
   });
@@ -250,7 +274,7 @@ describe('refusals, in Chromium', () => {
     expect(response?.request().redirectedFrom()).toBeNull();
     expect(onIssuer('/authorize')(new URL(page.url()))).toBe(true);
     expect(await page.textContent('body')).toContain('Callback URL mismatch');
-    await screenshot(page, '14-error-callback-mismatch');
+    await screenshot(page, '15-error-callback-mismatch');
   });
 });
 
