@@ -21,7 +21,12 @@ export interface PageRequest extends BaseRequest {
 export function pageRoute(id: RouteId, fn: (req: PageRequest) => Promise<Reply>): LambdaHandler {
   return wrap(
     routeById(id),
-    (base) => fn({ ...base, query: queryParams(base.event), cookies: cookies(base.event), userAgent: header(base.event, 'user-agent') }),
+    (base) =>
+      fn({ ...base, query: queryParams(base.event), cookies: cookies(base.event), userAgent: header(base.event, 'user-agent') }).catch((error: unknown) => {
+        // An expected refusal (a malformed form, a forged hint): a page, and not a fault in the log.
+        if (error instanceof PageError) return errorPage(error.statusCode, error.title, error.description, error.code);
+        throw error;
+      }),
     pageForError,
   );
 }
@@ -31,7 +36,6 @@ function pageForError(error: unknown, requestId: string): HttpResult {
     const reply = errorPage(429, 'Too many requests', 'Too many requests from this network. Wait a moment, then try again.', 'too_many_requests');
     return toHttpResult({ ...reply, headers: { ...reply.headers, 'retry-after': String(error.retryAfterSeconds) } });
   }
-  if (error instanceof PageError) return toHttpResult(errorPage(error.statusCode, error.title, error.description, error.code));
   if (error instanceof OAuthError) return toHttpResult(errorPage(error.statusCode, 'Something went wrong', error.description, error.error));
   const message = error instanceof HiddenServerError ? error.publicMessage : 'Something went wrong on our side.';
   return toHttpResult(errorPage(500, STATUS_CODES[500] ?? 'Error', `${message} Reference: ${requestId}`, 'server_error'));
