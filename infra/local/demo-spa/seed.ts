@@ -70,6 +70,10 @@ async function managementApi(base: string, m: { client_id: string; client_secret
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: m.client_id, client_secret: m.client_secret, audience: m.audience }),
   });
   const token = (await tokenRes.json()) as Json;
+  if (tokenRes.status === 403) {
+    // The bootstrap client's grant names the audience of the issuer the data directory was made with.
+    throw new Error(`Management token refused (${JSON.stringify(token)}): was this data directory made with another issuer (DEMO_AUTH_PORT)? Use that port, or another DEMO_DATA_DIR.`);
+  }
   if (tokenRes.status !== 200) throw new Error(`Management token: ${tokenRes.status} ${JSON.stringify(token)}`);
   return async (method, path, body) => {
     const res = await fetch(`${base}/api/v2${path}`, {
