@@ -18,7 +18,7 @@ import { freePort } from '#infra/local/dynamodb-local';
 import { startDemoSpa } from '#infra/local/demo-spa/server';
 import { seedDemoTenant } from '#infra/local/demo-spa/seed';
 import type { BootstrapCredentials } from '#shared/bootstrap/seed';
-import { createSelfSignedCert, startTlsProxy } from '#test/support/tls-proxy';
+import { createSelfSignedCert, startTlsProxy } from '#infra/local/tls-proxy';
 
 async function main(): Promise<void> {
   const authPort = Number(process.env.DEMO_AUTH_PORT ?? 3443);

@@ -28,7 +28,9 @@ export async function userinfo(authorization: string | undefined): Promise<Recor
     typeof claims.sid === 'string' ? findSession(claims.sid, false) : undefined,
   ]);
   const sessionGone = session !== undefined && (session.revoked === true || session.ttl < Math.floor(Date.now() / 1000));
-  if (!user || sessionGone) throw new InvalidTokenError('The user or the session no longer exists');
-  if (user.blocked === true) throw new InvalidTokenError('user is blocked');
+  // RFC 6750 3: every 401 names the scheme and the error (openid-client insists on it).
+  const challenge = `Bearer realm="${userinfoAudience}", error="invalid_token"`;
+  if (!user || sessionGone) throw new InvalidTokenError('The user or the session no longer exists', challenge);
+  if (user.blocked === true) throw new InvalidTokenError('user is blocked', challenge);
   return { sub: user.user_id, ...standardClaims(user, scopes), ...(session?.id_token_claims ?? {}) };
 }
