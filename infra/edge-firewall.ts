@@ -107,7 +107,14 @@ function refuse(name: string, priority: number, where: Statement | undefined, bo
   };
 }
 
-/** Password grants (the grant type, or the password itself, is in the body) and sign-ups. */
+/** A POST (the hosted forms; their GET screens are not password checks). */
+function postMethod(): Statement {
+  return {
+    byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: 'POST', textTransformations: [{ priority: 0, type: 'NONE' }] },
+  };
+}
+
+/** Password grants (the grant type, or the password itself, is in the body), sign-ups and the hosted forms. */
 function passwordChecks(): Statement {
   const bodyMentionsPassword: Statement = {
     byteMatchStatement: {
@@ -123,6 +130,8 @@ function passwordChecks(): Statement {
       statements: [
         { andStatement: { statements: [path('EXACTLY', '/oauth/token'), bodyMentionsPassword] } },
         path('EXACTLY', '/dbconnections/signup'),
+        // The hosted login and signup forms (POST /u/login, /u/signup).
+        { andStatement: { statements: [path('STARTS_WITH', '/u/'), postMethod()] } },
       ],
     },
   };

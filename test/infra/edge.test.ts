@@ -66,6 +66,9 @@ describe('edge firewall stack (us-east-1)', () => {
     expect(JSON.stringify(rate.PasswordPerIp!.rate.ScopeDownStatement)).toContain('"SearchString":"/oauth/token"');
     expect(JSON.stringify(rate.PasswordPerIp!.rate.ScopeDownStatement)).toContain('"SearchString":"password"');
     expect(JSON.stringify(rate.PasswordPerIp!.rate.ScopeDownStatement)).toContain('"SearchString":"/dbconnections/signup"');
+    // The hosted forms: POST /u/login and /u/signup check or hash a password too.
+    expect(JSON.stringify(rate.PasswordPerIp!.rate.ScopeDownStatement)).toContain('{"AndStatement":{"Statements":[{"ByteMatchStatement":{"FieldToMatch":{"UriPath":{}},"PositionalConstraint":"STARTS_WITH","SearchString":"/u/"');
+    expect(JSON.stringify(rate.PasswordPerIp!.rate.ScopeDownStatement)).toContain('"FieldToMatch":{"Method":{}},"PositionalConstraint":"EXACTLY","SearchString":"POST"');
     expect(rate.RequestsPerCredential!.rate).toMatchObject({
       AggregateKeyType: 'CUSTOM_KEYS', Limit: 3000,
       CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
