@@ -84,7 +84,9 @@ export async function readAuthorizeRequest(query: Record<string, string>): Promi
   const client = await knownClient(query.client_id);
   const redirect_uri = registeredRedirect(client, query.redirect_uri);
   const state = query.state;
-  const responseType = RESPONSE_TYPES[(query.response_type ?? '').trim().replace(/\s+/g, ' ')];
+  const typeKey = (query.response_type ?? '').trim().replace(/\s+/g, ' ');
+  // Own keys only: `__proto__` or `constructor` must not find Object.prototype's members (a 500).
+  const responseType = Object.hasOwn(RESPONSE_TYPES, typeKey) ? RESPONSE_TYPES[typeKey] : undefined;
   const implicit = responseType !== undefined && responseType !== 'code';
   const mode = query.response_mode;
   const response_mode: ResponseMode = mode && RESPONSE_MODES.has(mode as ResponseMode) ? (mode as ResponseMode) : implicit ? 'fragment' : 'query';
