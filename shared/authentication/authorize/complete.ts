@@ -84,11 +84,13 @@ export async function completeAuthorization(a: Authorization): Promise<Record<st
     audience: granted.audience, id_token_claims: login.idTokenClaims, created_at: new Date().toISOString(), ttl: nowSeconds() + lifetime,
   });
   const wantsAccessToken = params.response_type !== 'id_token';
+  // `token` alone is OAuth's implicit grant: an access token and no ID token (OIDC Core 3.2.2.5, Auth0's answer).
+  const wantsIdToken = params.response_type !== 'token';
   const tokens = await signLoginTokens({
     ...login,
     client,
     sid,
-    scopes: granted.scopes.includes('openid') ? granted.scopes : ['openid', ...granted.scopes],
+    scopes: !wantsIdToken || granted.scopes.includes('openid') ? granted.scopes : ['openid', ...granted.scopes],
     audience: granted.audience,
     accessTokenLifetime: granted.accessTokenLifetime,
     ...(params.nonce !== undefined ? { nonce: params.nonce } : {}),
@@ -97,7 +99,7 @@ export async function completeAuthorization(a: Authorization): Promise<Record<st
   });
   const answer: Record<string, string> = {
     ...(wantsAccessToken ? { access_token: tokens.access_token, scope: tokens.scope, expires_in: String(tokens.expires_in), token_type: 'Bearer' } : {}),
-    ...(tokens.id_token ? { id_token: tokens.id_token } : {}),
+    ...(wantsIdToken && tokens.id_token ? { id_token: tokens.id_token } : {}),
     ...state,
   };
   return answer;
