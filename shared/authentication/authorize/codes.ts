@@ -9,7 +9,7 @@ import type { JsonValue } from '#shared/platform/json';
  */
 export interface AuthorizationCodeGrant {
   client_id: string;
-  /** The redirect_uri /authorize received, byte for byte (the token request must repeat it). */
+  /** The redirect_uri /authorize received, byte for byte (the token request must repeat it); '' when it had none. */
   redirect_uri: string;
   /** PKCE (S256 only; Auth0 does not support `plain`). Absent when /authorize had none. */
   code_challenge?: string;

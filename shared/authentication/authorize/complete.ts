@@ -62,7 +62,8 @@ export async function completeAuthorization(a: Authorization): Promise<Record<st
   if (!implicit) {
     const code = await issueAuthorizationCode({
       client_id: client.client_id,
-      redirect_uri: params.redirect_uri,
+      // RFC 6749 4.1.3 (and Auth0): the token request repeats redirect_uri only if /authorize had one.
+      redirect_uri: params.redirect_uri_defaulted ? '' : params.redirect_uri,
       ...(params.code_challenge ? { code_challenge: params.code_challenge } : {}),
       user_id: login.user.user_id,
       connection: connection.name,

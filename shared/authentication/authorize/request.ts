@@ -14,6 +14,8 @@ export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
 export interface AuthorizeParams {
   client_id: string;
   redirect_uri: string;
+  /** The request named no redirect_uri (the first callback is used): the token request need not repeat it. */
+  redirect_uri_defaulted?: true;
   response_type: ResponseType;
   response_mode: ResponseMode;
   scope?: string;
@@ -121,6 +123,7 @@ export async function readAuthorizeRequest(query: Record<string, string>): Promi
     redirect_uri,
     response_type: responseType,
     response_mode,
+    ...(query.redirect_uri === undefined || query.redirect_uri === '' ? { redirect_uri_defaulted: true as const } : {}),
     ...optional({ scope: query.scope, state, nonce: query.nonce, audience: query.audience || undefined, code_challenge, prompt }),
     ...optional({ screen_hint: query.screen_hint, login_hint: query.login_hint, connection: query.connection || undefined }),
     ...(max_age !== undefined ? { max_age } : {}),

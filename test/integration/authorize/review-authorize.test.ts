@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { call } from '#test/support/api';
 import { Browser, pkce, redirectParams, seedSpa, SPA_CALLBACK } from '#test/support/browser-flow';
 import { PASSWORD, seedLoginUser, claimsOf } from '#test/support/logins';
 
@@ -53,5 +54,36 @@ describe('GET /authorize (review)', () => {
     expect(withoutOpenid.id_token).toBeUndefined();
     expect(withoutOpenid.scope).toBe('profile');
     expect(claimsOf(withoutOpenid.access_token!).scope).toBe('profile');
+  });
+
+  it('exchanges a code whose /authorize had no redirect_uri without one at the token endpoint (RFC 6749 4.1.3, Auth0)', async () => {
+    const browser = new Browser();
+    const { verifier, challenge } = pkce();
+    const request: Record<string, string> = codeRequest({ code_challenge: challenge });
+    delete request.redirect_uri;
+    const start = await browser.authorize(request);
+    const page = await browser.screen(start.headers.location!);
+    const done = await browser.submit('login', page.text, { email: user.email, password: PASSWORD });
+    expect(done.headers.location!.startsWith(`${SPA_CALLBACK}?`)).toBe(true);
+    const res = await call('oauth-token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      rawBody: new URLSearchParams({ grant_type: 'authorization_code', client_id: app.client_id, code: redirectParams(done).code!, code_verifier: verifier }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.id_token).toEqual(expect.any(String));
+  });
+
+  it('still binds a code to the redirect_uri its /authorize named', async () => {
+    const browser = new Browser();
+    const { verifier, challenge } = pkce();
+    const start = await browser.authorize(codeRequest({ code_challenge: challenge }));
+    const page = await browser.screen(start.headers.location!);
+    const done = await browser.submit('login', page.text, { email: user.email, password: PASSWORD });
+    const res = await call('oauth-token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      rawBody: new URLSearchParams({ grant_type: 'authorization_code', client_id: app.client_id, code: redirectParams(done).code!, code_verifier: verifier }).toString(),
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('invalid_grant');
   });
 });
