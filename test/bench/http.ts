@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 /**
  * A minimal keep-alive HTTP client for the benchmark: node:http directly (fetch adds a few
@@ -9,11 +9,15 @@ export interface BenchRequest {
   path: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A form-encoded body, as a browser posts a form (instead of `body`, which is sent as JSON). */
+  form?: Record<string, string>;
 }
 
 export interface BenchResponse {
   status: number;
   body: string;
+  /** The response's headers (`location`, `set-cookie` for the browser flows). */
+  headers: IncomingHttpHeaders;
   /** Wall time from sending the request to the last byte of the response, in ms. */
   ms: number;
 }
@@ -28,10 +32,11 @@ export function createHttpClient(baseUrl: string, maxSockets: number): HttpClien
   const agent = new Agent({ keepAlive: true, maxSockets });
   return {
     send(req) {
-      const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
+      const form = req.form === undefined ? undefined : new URLSearchParams(req.form).toString();
+      const payload = form !== undefined ? Buffer.from(form, 'utf8') : req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
       const headers: Record<string, string | number> = { ...req.headers };
       if (payload) {
-        headers['content-type'] = 'application/json';
+        headers['content-type'] = form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
         headers['content-length'] = payload.length;
       }
       return new Promise<BenchResponse>((resolve, reject) => {
@@ -43,7 +48,9 @@ export function createHttpClient(baseUrl: string, maxSockets: number): HttpClien
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
             res.on('error', reject);
             res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+              resolve({
+                status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, ms: performance.now() - started,
+              }),
             );
           },
         );

@@ -6,13 +6,15 @@
  * - logins.ts: password-realm and refresh_token grants with 0 and 3 small rules, the rules
  *   sandbox, argon2id and signing alone;
  * - custom-api.ts: client_credentials for a custom API, and a login with and without its `audience`;
+ * - hosted-login.ts: the hosted login's authorize-to-token round trip, and prompt=none with a session;
  * - spinning.ts: requests measured while two logins spin;
  * - search.ts: search over BENCH_SEARCH_USERS loaded users;
  * - bundles.ts: every route's Lambda bundle (size, cold import).
  * Prints the reports and the targets, writes everything to .bench/results.json.
  * `BENCH_ONLY=search` runs the search section alone (to .bench/results-search.json);
  * `BENCH_ONLY=spinning` the requests measured while two logins spin (.bench/results-spinning.json);
- * `BENCH_ONLY=custom-api` the custom API's tokens and logins (.bench/results-custom-api.json).
+ * `BENCH_ONLY=custom-api` the custom API's tokens and logins (.bench/results-custom-api.json);
+ * `BENCH_ONLY=hosted-login` the hosted login (.bench/results-hosted-login.json).
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { JavaMissingError } from '#infra/local/dynamodb-local';
 import * as bundles from '#test/bench/bundles';
 import { startSession, type RunContext, type ServiceContext, type TableContext } from '#test/bench/context';
 import * as customApi from '#test/bench/custom-api';
+import * as hostedLogin from '#test/bench/hosted-login';
 import * as logins from '#test/bench/logins';
 import * as search from '#test/bench/search';
 import { targetLines, type RunInfo, type Section, type TargetCheck } from '#test/bench/section';
@@ -39,9 +42,10 @@ const spinningSection: Section<spinning.SpinningBench, ServiceContext> = spinnin
 const searchSection: Section<search.SearchResults, TableContext> = search;
 const bundlesSection: Section<bundles.BundlesResults, RunContext> = bundles;
 const customApiSection: Section<customApi.CustomApiResults, ServiceContext> = customApi;
+const hostedLoginSection: Section<hostedLogin.HostedLoginResults, ServiceContext> = hostedLogin;
 
 /** The sections that run alone; unset, everything. */
-const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name];
+const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name, hostedLoginSection.name];
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
   throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are ${SECTIONS.join(', ')}`);
@@ -60,10 +64,12 @@ async function main(): Promise<void> {
     const ctx = await session.startService();
     if (ONLY === spinningSection.name) return await runAlone(spinningSection, ctx, loadAtStart, seconds);
     if (ONLY === customApiSection.name) return await runAlone(customApiSection, ctx, loadAtStart, seconds, customApi.json);
+    if (ONLY === hostedLoginSection.name) return await runAlone(hostedLoginSection, ctx, loadAtStart, seconds, hostedLogin.json);
 
     const usersResults = await usersSection.run(ctx);
     const loginsResults = await loginsSection.run({ ...ctx, operations: usersResults.ops });
     const customApiResults = await customApiSection.run(ctx);
+    const hostedLoginResults = await hostedLoginSection.run(ctx);
     const spinningResults = await spinningSection.run(ctx);
     // Search last, since it loads the table with BENCH_SEARCH_USERS users.
     const searchResults = await searchSection.run(ctx);
@@ -78,6 +84,7 @@ async function main(): Promise<void> {
       ...bundlesSection.targets(bundlesResults, run),
       ...loginsSection.targets(loginsResults, run),
       ...customApiSection.targets(customApiResults, run),
+      ...hostedLoginSection.targets(hostedLoginResults, run),
       ...searchSection.targets(searchResults, run),
       ...spinningSection.targets(spinningResults, run),
     ];
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
     console.log(usersSection.report(usersResults, run));
     console.log(loginsSection.report(loginsResults, run));
     console.log(customApiSection.report(customApiResults, run));
+    console.log(hostedLoginSection.report(hostedLoginResults, run));
     console.log(searchSection.report(searchResults, run));
     console.log(bundlesSection.report(bundlesResults, run));
     printTargets(targets);
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
       firstCalls: u.firstCalls,
       logins: logins.json(loginsResults),
       customApi: customApi.json(customApiResults),
+      hostedLogin: hostedLogin.json(hostedLoginResults),
       search: searchResults,
       spinning: spinningResults,
       notes: u.notes,
