@@ -14,7 +14,7 @@ import { answerTarget, completeAuthorization } from '#shared/authentication/auth
 import { DEVICE_COOKIE, digest } from '#shared/authentication/authorize/cookies';
 import { PageError, type AuthorizeParams } from '#shared/authentication/authorize/request';
 import { deliver, errorPage, newNonce } from '#shared/authentication/authorize/respond';
-import { startSession } from '#shared/authentication/authorize/sso';
+import { endSession, startSession } from '#shared/authentication/authorize/sso';
 import { registerDatabaseUser } from '#shared/authentication/dbconnections/signup';
 import { authenticatePassword } from '#shared/authentication/login/authenticate';
 import { clearAttempt } from '#shared/authentication/login/brute-force';
@@ -74,9 +74,9 @@ async function submit(screenName: string, req: BrowserRequest & { form: Record<s
   try {
     if (screen === 'signup') {
       if (!signupAllowed(tx.connection)) return redirectToScreen('login', tx.id);
-      return await signUpAndAnswer(tx, req.form, request);
+      return await signUpAndAnswer(tx, req.form, request, req.cookies);
     }
-    return await logInAndAnswer(tx, req.form, request);
+    return await logInAndAnswer(tx, req.form, request, req.cookies);
   } catch (error) {
     const inline = inlineError(error);
     if (inline) return renderFor(screen, tx, values, inline, inline.status);
@@ -84,7 +84,7 @@ async function submit(screenName: string, req: BrowserRequest & { form: Record<s
   }
 }
 
-async function logInAndAnswer(tx: Transaction, form: Record<string, string>, request: { ip: string; userAgent?: string }): Promise<Reply> {
+async function logInAndAnswer(tx: Transaction, form: Record<string, string>, request: { ip: string; userAgent?: string }, cookies: Record<string, string>): Promise<Reply> {
   const identifier = (form.username ?? form.email ?? '').trim();
   const password = form.password ?? '';
   if (!identifier) throw new InlineError('Enter your email address.', 'email');
@@ -94,12 +94,13 @@ async function logInAndAnswer(tx: Transaction, form: Record<string, string>, req
   const answer = await completeAuthorization({
     params: tx.params, client: tx.client, connection, partition, authTime, request: { ...request, body: formBody(form) },
   }).finally(() => clearAttempt(admission));
+  await endSession(cookies); // the session this browser held before (prompt=login, another user) ends: a new one replaces it
   const cookie = await startSession(partition.user, connection, authTime);
   await endLoginTransaction(digest(tx.id));
   return deliver(answerTarget(tx.params), answer, [cookie]);
 }
 
-async function signUpAndAnswer(tx: Transaction, form: Record<string, string>, request: { ip: string; userAgent?: string }): Promise<Reply> {
+async function signUpAndAnswer(tx: Transaction, form: Record<string, string>, request: { ip: string; userAgent?: string }, cookies: Record<string, string>): Promise<Reply> {
   const email = (form.email ?? '').trim();
   if (!email) throw new InlineError('Enter your email address.', 'email');
   if (!form.password) throw new InlineError('Enter a password.', 'password');
@@ -117,6 +118,7 @@ async function signUpAndAnswer(tx: Transaction, form: Record<string, string>, re
     params: tx.params, client: tx.client, connection: tx.connection, partition: { user, stats: { logins_count: 0 } }, authTime,
     request: { ...request, body: formBody(form) },
   });
+  await endSession(cookies);
   const cookie = await startSession(user, tx.connection, authTime);
   await endLoginTransaction(digest(tx.id));
   return deliver(answerTarget(tx.params), answer, [cookie]);

@@ -86,4 +86,17 @@ describe('GET /authorize (review)', () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('invalid_grant');
   });
+
+  it('ends the SSO session the browser held when it logs in again (prompt=login): the old cookie no longer works', async () => {
+    const browser = await loggedIn();
+    const old = browser.jar.get('auth0')!;
+    const start = await browser.authorize(codeRequest({ prompt: 'login' }));
+    const page = await browser.screen(start.headers.location!);
+    expect((await browser.submit('login', page.text, { email: user.email, password: PASSWORD })).status).toBe(302);
+    expect(browser.jar.get('auth0')).not.toBe(old);
+    const replayed = await call('authorize', { query: codeRequest({ prompt: 'none' }), cookies: [`auth0=${old}`] });
+    expect(redirectParams(replayed)).toEqual({ error: 'login_required', error_description: 'Login required', state: 'xyz' });
+    expect(Object.keys(redirectParams(await browser.authorize(codeRequest({ prompt: 'none' }))))).toEqual(['code', 'state']);
+  });
 });
+
