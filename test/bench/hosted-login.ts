@@ -12,7 +12,7 @@ import { jwtClaims } from '#test/bench/login-probes';
 import { fail } from '#test/bench/measure';
 import type { RunInfo, Section, TargetCheck } from '#test/bench/section';
 import { mean, percentile, round } from '#test/bench/stats';
-import { createBodyFor } from '#test/bench/users-data';
+import { createBodyFor, userPath } from '#test/bench/users-data';
 
 /**
  * The hosted login (issue 11) as auth0-spa-js drives it, over HTTP against the local server. An
@@ -64,6 +64,8 @@ export interface SilentCosts {
   /** The commands of one prompt=none answer and its code's exchange, in order. */
   commands: CommandCost[];
   partition: PartitionShape;
+  /** GET /api/v2/users/{id} of the same user: the Management API reads the same partition (strongly). */
+  userGet: CommandCost[];
 }
 
 const ROUND_TRIP_STEPS = ['GET /authorize', 'GET /u/login', 'POST /u/login', 'POST /oauth/token'];
@@ -188,6 +190,7 @@ export async function run(ctx: ServiceContext): Promise<HostedLoginResults> {
     email,
     commands: (await probe(() => silently(browser)(-2))).costs,
     partition: await partitionShape(raw, process.env.TABLE_NAME ?? fail('TABLE_NAME is not set'), userId),
+    userGet: (await probe(() => client.send({ method: 'GET', path: userPath(userId), headers: auth }))).costs,
   });
   const costs = {
     oneSession: await breakdown(oneSession, silentEmail, userIds.get(silentEmail)!),
@@ -267,6 +270,7 @@ export function report(results: HostedLoginResults, _run?: RunInfo): string {
   const costs = (label: string, c: SilentCosts) => [
     `  ${label}: ${describeCosts(c.commands)}`,
     `    the user's partition: ${describePartition(c.partition)}`,
+    `    GET /api/v2/users/{id} of this user: ${describeCosts(c.userGet)}`,
   ];
   return [
     `\n== Hosted login (issue 11): auth0-spa-js's flow for an SPA (${results.users} users, code + PKCE, query answers) ==`,
