@@ -56,6 +56,14 @@ function targetOf(input: ProbedInput): string {
 /** Installs the middleware once; `probe(task)` returns the commands `task` issued, with their costs. */
 export type CostProbe = <T>(task: () => Promise<T>) => Promise<Probed<T>>;
 
+const PROBE_NAME = 'benchHostedLoginCosts';
+
+/** Takes the middleware off again, so that later sections run without it. */
+export async function removeCostProbe(): Promise<void> {
+  const { db } = await import('#shared/db/client');
+  db.middlewareStack.remove(PROBE_NAME);
+}
+
 export async function commandCostProbe(): Promise<CostProbe> {
   const { db } = await import('#shared/db/client');
   let sink: CommandCost[] | undefined;
@@ -85,7 +93,7 @@ export async function commandCostProbe(): Promise<CostProbe> {
       }
       return result;
     },
-    { step: 'initialize', name: 'benchHostedLoginCosts' },
+    { step: 'initialize', name: PROBE_NAME },
   );
   return async (task) => {
     const costs: CommandCost[] = [];

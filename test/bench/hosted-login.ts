@@ -2,7 +2,7 @@ import { localClient } from '#infra/local/dynamodb-local';
 import { type ServiceContext } from '#test/bench/context';
 import { fmt, table, units } from '#test/bench/format';
 import {
-  commandCostProbe, describeCosts, describePartition, partitionShape, type CommandCost, type CostProbe, type PartitionShape, type Probed,
+  commandCostProbe, describeCosts, describePartition, partitionShape, removeCostProbe, type CommandCost, type CostProbe, type PartitionShape, type Probed,
 } from '#test/bench/hosted-login-costs';
 import {
   BenchBrowser, formAction, hiddenFields, measureFlow, pkce, redirectTarget, type FlowStats, type Iteration, type StepSample, type StepStats,
@@ -205,6 +205,7 @@ export async function run(ctx: ServiceContext): Promise<HostedLoginResults> {
     dbWallMs: round(mean(submitProbes.map((p) => p.dbWallMs))),
     commands: submitProbes.at(-1)?.costs ?? [],
   };
+  await removeCostProbe();
 
   progress(`hosted-login: argon2id verification alone, ${ARGON2_RUNS} at a time of one`);
   const argon2 = await timeArgon2();
