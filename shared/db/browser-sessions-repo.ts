@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed, withoutKeys } from '#shared/db/items';
 import { loginTransactionKey, ssoSessionKey, USER_PROFILE_SK, USER_STATS_SK, userPartition } from '#shared/db/keys';
-import type { LoginStats, UserPartition } from '#shared/db/logins-repo';
+import { ssoSessionRefs, type LoginStats, type UserPartition } from '#shared/db/logins-repo';
 import type { JsonObject } from '#shared/platform/json';
 import type { UserRecord } from '#shared/management/users/model';
 
@@ -12,13 +12,11 @@ import type { UserRecord } from '#shared/management/users/model';
  * the browser holds, so the table never holds a usable cookie or transaction id.
  */
 export interface SsoSessionRecord {
-  user_id: string;
   /** The user's `created_at`: a session never carries over to a user re-created under the same id. */
   user_created_at: string;
   connection: string;
   /** Epoch seconds of the authentication (the ID token's `auth_time`). */
   auth_time: number;
-  created_at: string;
   /** Epoch seconds: the absolute end (tenant `session_lifetime`). */
   expires_at: number;
   /** Epoch seconds: the session ends unused after this (tenant `idle_session_lifetime`), moved on by use. */
@@ -27,8 +25,9 @@ export interface SsoSessionRecord {
   ttl: number;
 }
 
-export async function putSsoSession(secretHash: string, session: SsoSessionRecord): Promise<void> {
-  await db.send(new PutCommand({ TableName: tableName, Item: { ...ssoSessionKey(session.user_id, secretHash), ...session } }));
+/** The item is kept small (it is read with its user): the user id is in its key, nothing is repeated. */
+export async function putSsoSession(userId: string, secretHash: string, session: SsoSessionRecord): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...ssoSessionKey(userId, secretHash), ...session } }));
 }
 
 /**
@@ -54,7 +53,7 @@ export async function findSessionWithUser(
   const session = items.find((i) => i.sk === ssoSessionKey(userId, secretHash).sk);
   const loginStats: LoginStats = { logins_count: Number(stats.logins_count ?? 0), last_login: stats.last_login, last_ip: stats.last_ip };
   return {
-    partition: profile ? { user: withoutKeys<UserRecord>(profile), stats: loginStats } : undefined,
+    partition: profile ? { user: withoutKeys<UserRecord>(profile), stats: loginStats, ssoSessions: ssoSessionRefs(items) } : undefined,
     session: session ? withoutKeys<SsoSessionRecord>(session) : undefined,
   };
 }
@@ -78,6 +77,11 @@ export async function touchSsoSession(userId: string, secretHash: string, idleEx
 
 export async function deleteSsoSession(userId: string, secretHash: string): Promise<void> {
   await db.send(new DeleteCommand({ TableName: tableName, Key: ssoSessionKey(userId, secretHash) }));
+}
+
+/** Deletes session items by their sort key (the oldest, evicted to keep a user's number bounded). */
+export async function deleteSsoSessionItems(userId: string, sks: readonly string[]): Promise<void> {
+  await Promise.all(sks.map((sk) => db.send(new DeleteCommand({ TableName: tableName, Key: { pk: userPartition(userId), sk } }))));
 }
 
 export interface LoginTransactionRecord {

@@ -1,7 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { withoutKeys } from '#shared/db/items';
-import { type Key, USER_PROFILE_SK, userPartition, userStatsKey } from '#shared/db/keys';
+import { type Key, SSO_SESSION_SK_PREFIX, USER_PROFILE_SK, userPartition, userStatsKey } from '#shared/db/keys';
 import { batchGetItems } from '#shared/db/batch-get';
 import type { UserRecord } from '#shared/management/users/model';
 
@@ -20,6 +20,16 @@ export interface LoginStats {
 export interface UserPartition {
   user: UserRecord;
   stats: LoginStats;
+  /**
+   * The user's browser SSO sessions, as the same Query returns them (they live in the user's
+   * partition): their key and start, so a new login can keep their number bounded.
+   */
+  ssoSessions?: SsoSessionRef[];
+}
+
+export interface SsoSessionRef {
+  sk: string;
+  auth_time: number;
 }
 
 export async function findUserPartition(userId: string, consistent: boolean): Promise<UserPartition | undefined> {
@@ -38,6 +48,7 @@ export async function findUserPartition(userId: string, consistent: boolean): Pr
   return {
     user: withoutKeys<UserRecord>(profile),
     stats: { logins_count: Number(stats.logins_count ?? 0), last_login: stats.last_login, last_ip: stats.last_ip },
+    ssoSessions: ssoSessionRefs(items),
   };
 }
 
@@ -83,3 +94,10 @@ export async function recordLogin(userId: string, ip: string, now: string): Prom
 
 /** The keys of the user's login items, for deleting the user (its counters go by identifier). */
 export const loginItemKeys = (partition: UserPartition) => [userStatsKey(partition.user.user_id)];
+
+/** The SSO session items among a user partition's items. */
+export function ssoSessionRefs(items: Record<string, unknown>[]): SsoSessionRef[] {
+  return items
+    .filter((i) => typeof i.sk === 'string' && i.sk.startsWith(SSO_SESSION_SK_PREFIX))
+    .map((i) => ({ sk: i.sk as string, auth_time: Number(i.auth_time ?? 0) }));
+}

@@ -1,12 +1,14 @@
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import {
   deleteSsoSession,
+  deleteSsoSessionItems,
   findSessionWithUser,
   putSsoSession,
   touchSsoSession,
   type SsoSessionRecord,
 } from '#shared/db/browser-sessions-repo';
 import type { UserPartition } from '#shared/db/logins-repo';
+import { ssoSessionKey } from '#shared/db/keys';
 import { idleSessionLifetimeHours, loadTenantSettings, persistentSessionCookie, sessionLifetimeHours } from '#shared/tenant/settings';
 import type { UserRecord } from '#shared/management/users/model';
 import { clearSessionCookie, digest, formatSessionCookie, newSecret, parseSessionCookie, SESSION_COOKIE } from '#shared/authentication/authorize/cookies';
@@ -37,26 +39,45 @@ export async function currentSession(cookies: Record<string, string>): Promise<C
   let found = await findSessionWithUser(cookie.userId, secretHash, false);
   if (!found.session || !found.partition) found = await findSessionWithUser(cookie.userId, secretHash, true);
   const { session, partition } = found;
-  if (!session || !partition || session.user_id !== cookie.userId) return undefined;
+  if (!session || !partition) return undefined;
   const now = nowSeconds();
   if (session.expires_at <= now || session.idle_expires_at <= now) return undefined;
   if (session.user_created_at !== partition.user.created_at) return undefined;
   return { userId: cookie.userId, secretHash, session, partition };
 }
 
-/** A new session for a user who just authenticated; returns its Set-Cookie value. */
-export async function startSession(user: UserRecord, connection: ConnectionRecord, authTime: number): Promise<string> {
+/**
+ * A user keeps at most this many SSO sessions (browsers): they live in the user's partition, so
+ * every read of the user reads them too, and this keeps that read within one 4 KB unit for a
+ * typical profile (a session item is ~200 bytes). A login beyond it ends the oldest one; that
+ * browser logs in again at its next /authorize.
+ */
+export const MAX_SSO_SESSIONS_PER_USER = 5;
+
+/**
+ * A new session for a user who just authenticated; returns its Set-Cookie value. `existing` are
+ * the user's sessions as the login's read of the partition saw them (oldest beyond the cap end).
+ */
+export async function startSession(
+  user: UserRecord,
+  connection: ConnectionRecord,
+  authTime: number,
+  existing: UserPartition['ssoSessions'] = [],
+): Promise<string> {
+  const evicted = [...existing]
+    .sort((a, b) => a.auth_time - b.auth_time)
+    .slice(0, Math.max(0, existing.length - (MAX_SSO_SESSIONS_PER_USER - 1)))
+    .map((s) => s.sk);
+  if (evicted.length > 0) await deleteSsoSessionItems(user.user_id, evicted);
   const settings = await loadTenantSettings();
   const lifetime = Math.round(sessionLifetimeHours(settings) * 3600);
   const idle = Math.round(idleSessionLifetimeHours(settings) * 3600);
   const secret = newSecret();
   const now = nowSeconds();
-  await putSsoSession(digest(secret), {
-    user_id: user.user_id,
+  await putSsoSession(user.user_id, digest(secret), {
     user_created_at: user.created_at,
     connection: connection.name,
     auth_time: authTime,
-    created_at: new Date(now * 1000).toISOString(),
     expires_at: now + lifetime,
     idle_expires_at: now + Math.min(idle, lifetime),
     ttl: now + lifetime,
@@ -78,8 +99,25 @@ export async function noteSessionUse(current: CurrentSession): Promise<void> {
 }
 
 /** Ends the session the cookie names (if any); returns the Set-Cookie value that clears it. */
-export async function endSession(cookies: Record<string, string>): Promise<{ userId?: string; clearCookie: string }> {
+export async function endSession(cookies: Record<string, string>): Promise<{ userId?: string; endedSk?: string; clearCookie: string }> {
   const cookie = parseSessionCookie(cookies[SESSION_COOKIE]);
-  if (cookie) await deleteSsoSession(cookie.userId, digest(cookie.secret));
-  return { ...(cookie ? { userId: cookie.userId } : {}), clearCookie: clearSessionCookie() };
+  if (!cookie) return { clearCookie: clearSessionCookie() };
+  const secretHash = digest(cookie.secret);
+  await deleteSsoSession(cookie.userId, secretHash);
+  return { userId: cookie.userId, endedSk: ssoSessionKey(cookie.userId, secretHash).sk, clearCookie: clearSessionCookie() };
+}
+
+/**
+ * A browser's new session replaces the one it held: that one ends, and the user's other sessions
+ * (as the login's read saw them) count toward the cap.
+ */
+export async function replaceSession(
+  cookies: Record<string, string>,
+  partition: UserPartition,
+  connection: ConnectionRecord,
+  authTime: number,
+): Promise<string> {
+  const { userId, endedSk } = await endSession(cookies);
+  const others = (partition.ssoSessions ?? []).filter((s) => !(userId === partition.user.user_id && s.sk === endedSk));
+  return startSession(partition.user, connection, authTime, others);
 }

@@ -14,7 +14,7 @@ import { answerTarget, completeAuthorization } from '#shared/authentication/auth
 import { DEVICE_COOKIE, digest } from '#shared/authentication/authorize/cookies';
 import { PageError, type AuthorizeParams } from '#shared/authentication/authorize/request';
 import { deliver, errorPage, newNonce } from '#shared/authentication/authorize/respond';
-import { endSession, startSession } from '#shared/authentication/authorize/sso';
+import { replaceSession } from '#shared/authentication/authorize/sso';
 import { registerDatabaseUser } from '#shared/authentication/dbconnections/signup';
 import { authenticatePassword } from '#shared/authentication/login/authenticate';
 import { clearAttempt } from '#shared/authentication/login/brute-force';
@@ -94,8 +94,8 @@ async function logInAndAnswer(tx: Transaction, form: Record<string, string>, req
   const answer = await completeAuthorization({
     params: tx.params, client: tx.client, connection, partition, authTime, request: { ...request, body: formBody(form) },
   }).finally(() => clearAttempt(admission));
-  await endSession(cookies); // the session this browser held before (prompt=login, another user) ends: a new one replaces it
-  const cookie = await startSession(partition.user, connection, authTime);
+  // The session this browser held before (prompt=login, another user) ends: the new one replaces it.
+  const cookie = await replaceSession(cookies, partition, connection, authTime);
   await endLoginTransaction(digest(tx.id));
   return deliver(answerTarget(tx.params), answer, [cookie]);
 }
@@ -118,8 +118,7 @@ async function signUpAndAnswer(tx: Transaction, form: Record<string, string>, re
     params: tx.params, client: tx.client, connection: tx.connection, partition: { user, stats: { logins_count: 0 } }, authTime,
     request: { ...request, body: formBody(form) },
   });
-  await endSession(cookies);
-  const cookie = await startSession(user, tx.connection, authTime);
+  const cookie = await replaceSession(cookies, { user, stats: { logins_count: 0 } }, tx.connection, authTime);
   await endLoginTransaction(digest(tx.id));
   return deliver(answerTarget(tx.params), answer, [cookie]);
 }
