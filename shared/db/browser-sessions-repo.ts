@@ -99,9 +99,9 @@ export async function putLoginTransaction(idHash: string, record: LoginTransacti
   await db.send(new PutCommand({ TableName: tableName, Item: { ...loginTransactionKey(idHash), ...record } }));
 }
 
-/** Strongly consistent: the screen is loaded right after /authorize wrote the transaction. */
-export async function findLoginTransaction(idHash: string): Promise<LoginTransactionRecord | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: loginTransactionKey(idHash), ConsistentRead: true }));
+/** Strongly consistent by default: the screen is loaded right after /authorize wrote the transaction. */
+export async function findLoginTransaction(idHash: string, consistent = true): Promise<LoginTransactionRecord | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: loginTransactionKey(idHash), ConsistentRead: consistent }));
   return out.Item ? withoutKeys<LoginTransactionRecord>(out.Item) : undefined;
 }
 

@@ -73,8 +73,9 @@ export async function insertUser(user: UserRecord, entries: IndexEntry[], liveCo
   }
 }
 
-export async function findUser(userId: string): Promise<UserRecord | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName, Key: userKey(userId), ConsistentRead: true }));
+/** Strongly consistent unless told otherwise (a caller that can retry a miss strongly saves half). */
+export async function findUser(userId: string, consistent = true): Promise<UserRecord | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: userKey(userId), ConsistentRead: consistent }));
   return fromItem(out.Item);
 }
 

@@ -47,7 +47,8 @@ export async function authorizationCodeGrant(req: TokenRequest, { client, secret
   if (grant.redirect_uri && req.params.redirect_uri !== grant.redirect_uri) throw new InvalidAuthorizationCodeError();
   checkVerifier(grant.code_challenge, verifier, secretProven);
 
-  const user = await findUser(grant.user_id);
+  // Half a read unit: the user was read at /authorize a moment ago; only a miss is confirmed strongly.
+  const user = (await findUser(grant.user_id, false)) ?? (await findUser(grant.user_id, true));
   if (!user) throw new InvalidAuthorizationCodeError();
   if (user.blocked === true) throw new UserBlockedError();
 

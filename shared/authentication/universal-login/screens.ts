@@ -65,7 +65,7 @@ async function submit(screenName: string, req: BrowserRequest & { form: Record<s
   if (req.origin !== undefined && req.origin !== 'null' && req.origin !== new URL(config.ISSUER).origin) {
     throw new PageError(403, 'Invalid request', 'invalid_origin', 'This form can only be submitted from its own page.');
   }
-  const tx = await openTransaction(req.form.state, req.cookies);
+  const tx = await openTransaction(req.form.state, req.cookies, true);
   if (!sameSecret(req.form._csrf, tx.record.csrf)) {
     return errorPage(403, 'Invalid request', 'This form has expired. Go back to the application and sign in again.', 'invalid_csrf');
   }
@@ -129,9 +129,10 @@ function checkScreen(name: string): Screen {
 }
 
 /** The transaction the `state` names, if this browser started it; its application and connection, re-read. */
-async function openTransaction(state: string | undefined, cookies: Record<string, string>): Promise<Transaction> {
+async function openTransaction(state: string | undefined, cookies: Record<string, string>, posted = false): Promise<Transaction> {
   if (!state || !/^[A-Za-z0-9_-]{43}$/.test(state)) throw new PageError(400, 'Link expired', 'invalid_state', EXPIRED);
-  const record = await findLoginTransaction(digest(state));
+  // A form is posted seconds after its screen was read: half a read unit, a miss confirmed strongly.
+  const record = (posted ? await findLoginTransaction(digest(state), false) : undefined) ?? (await findLoginTransaction(digest(state)));
   const device = cookies[DEVICE_COOKIE];
   if (!record || record.ttl <= Math.floor(Date.now() / 1000)) throw new PageError(400, 'Link expired', 'invalid_state', EXPIRED);
   if (!device || !sameSecret(digest(device), record.did_hash)) {
