@@ -1,10 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/db/client';
 import { isConditionFailed, withoutKeys } from '#shared/db/items';
-import { loginTransactionKey, ssoSessionKey, USER_PROFILE_SK, USER_STATS_SK, userPartition } from '#shared/db/keys';
-import { ssoSessionRefs, type LoginStats, type UserPartition } from '#shared/db/logins-repo';
+import { loginTransactionKey, ssoSessionKey, userPartition } from '#shared/db/keys';
+import { partitionOf, readUserPartitionItems, type UserPartition } from '#shared/db/logins-repo';
 import type { JsonObject } from '#shared/platform/json';
-import type { UserRecord } from '#shared/management/users/model';
 
 /**
  * The browser's side of hosted login: SSO sessions (cookie `auth0`) and login transactions (the
@@ -39,23 +38,9 @@ export async function findSessionWithUser(
   secretHash: string,
   consistent: boolean,
 ): Promise<{ partition: UserPartition | undefined; session: SsoSessionRecord | undefined }> {
-  const out = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': userPartition(userId) },
-      ConsistentRead: consistent,
-    }),
-  );
-  const items = out.Items ?? [];
-  const profile = items.find((i) => i.sk === USER_PROFILE_SK);
-  const stats = items.find((i) => i.sk === USER_STATS_SK) ?? {};
+  const items = await readUserPartitionItems(userId, consistent);
   const session = items.find((i) => i.sk === ssoSessionKey(userId, secretHash).sk);
-  const loginStats: LoginStats = { logins_count: Number(stats.logins_count ?? 0), last_login: stats.last_login, last_ip: stats.last_ip };
-  return {
-    partition: profile ? { user: withoutKeys<UserRecord>(profile), stats: loginStats, ssoSessions: ssoSessionRefs(items) } : undefined,
-    session: session ? withoutKeys<SsoSessionRecord>(session) : undefined,
-  };
+  return { partition: partitionOf(items), session: session ? withoutKeys<SsoSessionRecord>(session) : undefined };
 }
 
 /** Moves the idle end on; a session deleted meanwhile (a logout) stays deleted. */

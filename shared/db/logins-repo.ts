@@ -33,6 +33,11 @@ export interface SsoSessionRef {
 }
 
 export async function findUserPartition(userId: string, consistent: boolean): Promise<UserPartition | undefined> {
+  return partitionOf(await readUserPartitionItems(userId, consistent));
+}
+
+/** Every item of the user's partition, in one Query (profile, statistics, SSO sessions). */
+export async function readUserPartitionItems(userId: string, consistent: boolean): Promise<Record<string, unknown>[]> {
   const out = await db.send(
     new QueryCommand({
       TableName: tableName,
@@ -41,10 +46,14 @@ export async function findUserPartition(userId: string, consistent: boolean): Pr
       ConsistentRead: consistent,
     }),
   );
-  const items = out.Items ?? [];
+  return out.Items ?? [];
+}
+
+/** The user, their statistics and their SSO sessions among a partition's items; undefined without a profile. */
+export function partitionOf(items: Record<string, unknown>[]): UserPartition | undefined {
   const profile = items.find((i) => i.sk === USER_PROFILE_SK);
   if (!profile) return undefined;
-  const stats = items.find((i) => i.sk === 'STATS') ?? {};
+  const stats = (items.find((i) => i.sk === 'STATS') ?? {}) as { logins_count?: unknown; last_login?: string; last_ip?: string };
   return {
     user: withoutKeys<UserRecord>(profile),
     stats: { logins_count: Number(stats.logins_count ?? 0), last_login: stats.last_login, last_ip: stats.last_ip },
