@@ -1,18 +1,13 @@
-import { header, rawBody } from '#shared/http/event';
+import { header } from '#shared/http/event';
 import { openRoute } from '#shared/http/handler';
+import { tokenRequestInput } from '#shared/http/token-request-input';
 import { withCors } from '#shared/authentication/oauth/cors';
 import { issueToken } from '#shared/authentication/oauth/token-endpoint';
 import { readTokenRequest } from '#shared/authentication/oauth/token-request';
 
 export const handler = openRoute('oauth-token', async ({ event, sourceIp }) => {
   const { result, headers } = await withCors(header(event, 'origin'), async (admit) => {
-    const req = readTokenRequest({
-      body: rawBody(event).toString('utf8'),
-      contentType: header(event, 'content-type'),
-      authorization: header(event, 'authorization'),
-      userAgent: header(event, 'user-agent'),
-      ip: sourceIp,
-    });
+    const req = readTokenRequest(tokenRequestInput(event, sourceIp));
     await admit(req.clientId);
     return issueToken(req);
   });

@@ -1,5 +1,6 @@
-import { header, rawBody } from '#shared/http/event';
+import { header } from '#shared/http/event';
 import { openRoute } from '#shared/http/handler';
+import { tokenRequestInput } from '#shared/http/token-request-input';
 import { withCors } from '#shared/authentication/oauth/cors';
 import { revokeToken } from '#shared/authentication/oauth/revoke';
 import { readTokenRequest } from '#shared/authentication/oauth/token-request';
@@ -7,13 +8,7 @@ import { readTokenRequest } from '#shared/authentication/oauth/token-request';
 /** POST /oauth/revoke: 200 with an empty body, as Auth0 answers. */
 export const handler = openRoute('oauth-revoke', async ({ event, sourceIp }) => {
   const { headers } = await withCors(header(event, 'origin'), async (admit) => {
-    const req = readTokenRequest({
-      body: rawBody(event).toString('utf8'),
-      contentType: header(event, 'content-type'),
-      authorization: header(event, 'authorization'),
-      userAgent: header(event, 'user-agent'),
-      ip: sourceIp,
-    });
+    const req = readTokenRequest(tokenRequestInput(event, sourceIp));
     await admit(req.clientId);
     await revokeToken(req);
   });

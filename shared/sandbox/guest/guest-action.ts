@@ -36,17 +36,6 @@ function eventFor() {
 
 function apiFor(state) {
   const api = {};
-  function metadataSetter(store) {
-    return function (key, value) {
-      if (typeof key !== 'string' || key === '') throw new TypeErrorCtor('the metadata key must be a non-empty string');
-      const json = value === undefined ? null : toJson(value);
-      if (json === undefined) throw new TypeErrorCtor('the metadata value must be JSON (or null to remove the key)');
-      const patch = {};
-      setOwn(patch, key, json);
-      record(store, patch);
-      return api;
-    };
-  }
   function claimSetter(target) {
     return function (name, value) {
       if (typeof name !== 'string' || name === '') throw new TypeErrorCtor('the claim name must be a non-empty string');
@@ -55,7 +44,7 @@ function apiFor(state) {
       return api;
     };
   }
-  api.user = freeze({ setUserMetadata: metadataSetter('user'), setAppMetadata: metadataSetter('app') });
+  api.user = freeze({ setUserMetadata: metadataSetter('user', api), setAppMetadata: metadataSetter('app', api) });
   api.idToken = freeze({ setCustomClaim: claimSetter(claims.id) });
   api.accessToken = freeze({ setCustomClaim: claimSetter(claims.access) });
   api.access = freeze({ deny(reason) { state.denied = reason === undefined ? '' : String(reason); return api; } });

@@ -42,18 +42,7 @@ function text(v) { return v === undefined || v === null ? '' : String(v); }
 
 function apiFor(state) {
   const api = {};
-  function metadataSetter(store) {
-    return function (key, value) {
-      if (typeof key !== 'string' || key === '') throw new TypeErrorCtor('the metadata key must be a non-empty string');
-      const json = value === undefined ? null : toJson(value);
-      if (json === undefined) throw new TypeErrorCtor('the metadata value must be JSON (or null to remove the key)');
-      const patch = {};
-      setOwn(patch, key, json);
-      record(store, patch);
-      return api;
-    };
-  }
-  api.user = freeze({ setUserMetadata: metadataSetter('user'), setAppMetadata: metadataSetter('app') });
+  api.user = freeze({ setUserMetadata: metadataSetter('user', api), setAppMetadata: metadataSetter('app', api) });
   api.validation = freeze({ error(code, message) { state.refusal = { outcome: 'invalid', code: text(code), message: text(message) }; return api; } });
   api.access = freeze({
     deny(reason, userMessage) {

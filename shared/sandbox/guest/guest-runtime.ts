@@ -156,6 +156,22 @@ function patched(base, patch) {
 }
 const patches = { user: isObject(input.patches.user) ? input.patches.user : null, app: isObject(input.patches.app) ? input.patches.app : null };
 const current = { user: patched(input.user.user_metadata, patches.user), app: patched(input.user.app_metadata, patches.app) };
+/**
+ * An action's api.user.setUserMetadata / setAppMetadata (post-login and pre-user-registration):
+ * one key each, batched into the store's patch; null or undefined removes the key.
+ */
+function metadataSetter(store, api) {
+  return function (key, value) {
+    if (typeof key !== 'string' || key === '') throw new TypeErrorCtor('the metadata key must be a non-empty string');
+    const json = value === undefined ? null : toJson(value);
+    if (json === undefined) throw new TypeErrorCtor('the metadata value must be JSON (or null to remove the key)');
+    const patch = {};
+    setOwn(patch, key, json);
+    record(store, patch);
+    return api;
+  };
+}
+
 function record(store, patch) {
   const target = patches[store] || (patches[store] = {});
   const names = keys(patch);
