@@ -66,6 +66,15 @@ export const routes = [
   { id: 'oauth-token-preflight', method: 'OPTIONS', path: '/oauth/token', handler: 'oauth/token-preflight', api: 'oauth', data: 'read' },
   { id: 'oauth-revoke', method: 'POST', path: '/oauth/revoke', handler: 'oauth/revoke-token', api: 'oauth', data: 'write' },
   { id: 'oauth-revoke-preflight', method: 'OPTIONS', path: '/oauth/revoke', handler: 'oauth/revoke-preflight', api: 'oauth', data: 'read' },
+  // Lock embedded in an application (issue 12): its client settings, cross-origin authentication, CORS.
+  { id: 'signup-preflight', method: 'OPTIONS', path: '/dbconnections/signup', handler: 'dbconnections/signup-preflight', api: 'signup', data: 'read' },
+  { id: 'lock-client-settings', method: 'GET', path: '/client/{file}', handler: 'lock/get-client-settings', api: 'public', data: 'read' },
+  { id: 'co-authenticate', method: 'POST', path: '/co/authenticate', handler: 'lock/co-authenticate', api: 'oauth', data: 'write', hashesPasswords: true },
+  { id: 'co-authenticate-preflight', method: 'OPTIONS', path: '/co/authenticate', handler: 'lock/co-authenticate-preflight', api: 'oauth', data: 'read' },
+  {
+    id: 'co-verify', method: 'POST', path: '/co/verify', handler: 'lock/co-verify', api: 'page', data: 'write',
+    runsExtensions: true, issuesTokens: true,
+  },
   { id: 'jwks', method: 'GET', path: '/.well-known/jwks.json', handler: 'discovery/get-jwks', api: 'public', data: 'read' },
   {
     id: 'openid-configuration', method: 'GET', path: '/.well-known/openid-configuration',
