@@ -45,6 +45,7 @@ export function serializeError(style: ErrorStyle, error: unknown, requestId: str
     const { message, ...rest } = error.extra;
     return toHttpResult({
       status: error.statusCode,
+      headers: error.headers,
       body: {
         name: error.errorName,
         ...(message !== undefined ? { message } : {}),

@@ -103,6 +103,9 @@ export class SignupError extends Error {
     super(typeof description === 'string' ? description : code);
     this.name = 'SignupError';
   }
+
+  /** Response headers (CORS: a browser must be able to read the refusal). */
+  readonly headers: Record<string, string> = {};
 }
 
 /**

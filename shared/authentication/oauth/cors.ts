@@ -1,16 +1,26 @@
-import { OAuthError } from '#shared/platform/errors';
+import { OAuthError, SignupError } from '#shared/platform/errors';
 import { loadClient } from '#shared/tenant/clients';
 import { anyClientAllowsOrigin, clientAllowsOrigin } from '#shared/tenant/cors-origins';
 import { OriginNotAllowedError } from '#shared/authentication/errors';
 
 /**
  * CORS for the endpoints a browser application calls (auth0-spa-js posts to /oauth/token with
- * its `Auth0-Client` header, so the browser preflights). The exact origin is echoed, never `*`,
- * and never with credentials (the SDKs send no cookies there). docs/authorization-code.md.
+ * its `Auth0-Client` header, so the browser preflights). The exact origin is echoed, never `*`.
+ * Credentials are allowed only where asked (`{ credentials: true }`): auth0.js posts
+ * /co/authenticate with `credentials: 'include'` so that our Set-Cookie binds the browser, and a
+ * credentialed answer the browser may read needs `access-control-allow-credentials: true` on
+ * the preflight AND the response. docs/authorization-code.md, docs/lock.md.
  */
 export const CORS_ALLOWED_HEADERS = ['content-type', 'auth0-client', 'authorization'];
 /** Chromium caps a preflight's cache at 2 hours. */
 const PREFLIGHT_MAX_AGE_SECONDS = 7200;
+
+export interface CorsOptions {
+  /** The browser sends cookies and reads Set-Cookie (`fetch(..., {credentials: 'include'})`). */
+  credentials?: boolean;
+}
+
+const CREDENTIALS_HEADER = { 'access-control-allow-credentials': 'true' };
 
 /**
  * The answer to `OPTIONS` from `origin`: it carries no client_id, so the origin passes if any
@@ -20,6 +30,7 @@ export async function preflightHeaders(
   origin: string | undefined,
   requestedHeaders: string | undefined,
   methods: string,
+  options: CorsOptions = {},
 ): Promise<Record<string, string>> {
   const headers: Record<string, string> = { vary: 'Origin, Access-Control-Request-Headers' };
   if (origin === undefined || !(await anyClientAllowsOrigin(origin))) return headers;
@@ -28,6 +39,7 @@ export async function preflightHeaders(
   return {
     ...headers,
     'access-control-allow-origin': origin,
+    ...(options.credentials ? CREDENTIALS_HEADER : {}),
     'access-control-allow-methods': methods,
     ...(allowed.length > 0 ? { 'access-control-allow-headers': allowed.join(', ') } : {}),
     'access-control-max-age': String(PREFLIGHT_MAX_AGE_SECONDS),
@@ -43,10 +55,19 @@ const MAX_CLIENT_ID_LENGTH = 128;
  * `admit(clientId)` as soon as it knows the client, before any other work: an origin that
  * application does not allow is refused there (403, nothing used or written). Before a client is
  * known, or for an unknown one, the origin passes if any application allows it.
+ *
+ * `{ credentials: true }` (POST /co/authenticate) adds `access-control-allow-credentials: true`
+ * wherever the origin is echoed, errors included, so the browser hands the answer (and its
+ * Set-Cookie) to the page:
+ *   const { result, headers } = await withCors(header(event, 'origin'), async (admit) => {
+ *     const body = parse(event); await admit(body.client_id); return authenticate(body);
+ *   }, { credentials: true });
+ *   return { body: result, headers: { 'cache-control': 'no-store', ...headers }, cookies: [...] };
  */
 export async function withCors<T>(
   origin: string | undefined,
   work: (admit: (clientId: string | undefined) => Promise<void>) => Promise<T>,
+  options: CorsOptions = {},
 ): Promise<{ result: T; headers: Record<string, string> }> {
   if (origin === undefined) return { result: await work(async () => {}), headers: {} };
   const headers: Record<string, string> = { vary: 'Origin' };
@@ -55,14 +76,15 @@ export async function withCors<T>(
     const loaded = clientId && clientId.length <= MAX_CLIENT_ID_LENGTH ? await loadClient(clientId) : undefined;
     const allowed = loaded ? clientAllowsOrigin(loaded.client, origin) : await anyClientAllowsOrigin(origin);
     decided = true;
-    if (allowed) headers['access-control-allow-origin'] = origin;
+    if (allowed) allow();
     else if (loaded) throw new OriginNotAllowedError(origin);
   };
+  const allow = () => Object.assign(headers, { 'access-control-allow-origin': origin }, options.credentials ? CREDENTIALS_HEADER : {});
   try {
     return { result: await work(admit), headers };
   } catch (error) {
-    if (!decided && (await anyClientAllowsOrigin(origin).catch(() => false))) headers['access-control-allow-origin'] = origin;
-    if (error instanceof OAuthError) Object.assign(error.headers, headers);
+    if (!decided && (await anyClientAllowsOrigin(origin).catch(() => false))) allow();
+    if (error instanceof OAuthError || error instanceof SignupError) Object.assign(error.headers, headers);
     throw error;
   }
 }
