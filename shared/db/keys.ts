@@ -115,6 +115,9 @@ export const ssoSessionKey = (userId: string, secretHash: string): Key => ({ pk:
 /** A login transaction between /authorize and the hosted screens, keyed by the SHA-256 of its id. */
 export const loginTransactionKey = (idHash: string): Key => ({ pk: `TX#${idHash}`, sk: 'TX' });
 
+/** A cross-origin login ticket (POST /co/authenticate), keyed by its SHA-256: single use, redeemed by /authorize. */
+export const coTicketKey = (ticketHash: string): Key => ({ pk: `COTICKET#${ticketHash}`, sk: 'COTICKET' });
+
 /** An authorization code, keyed by its SHA-256 (base64url): the table never holds a usable code. */
 export const authorizationCodeKey = (codeHash: string): Key => ({ pk: `CODE#${codeHash}`, sk: 'CODE' });
 
