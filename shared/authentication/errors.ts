@@ -380,3 +380,40 @@ export class ActionFailedSignupError extends SignupError {
     super(400, 'InternalExtensibilityError', 'extensibility_error', description, { fromSandbox: true });
   }
 }
+
+// ---- POST /co/authenticate and login tickets: cross-origin authentication (issue 12, B) --------
+//
+// POST /co/authenticate answers as /oauth/token does (InvalidRequestError and MissingParameterError
+// for the body, UnknownConnectionError, ConnectionDisabledError, UserBlockedError 401, IpBlockedError
+// and AccountThrottledError 429, OriginNotAllowedError 403), except for these.
+
+/** The application has `cross_origin_authentication: false` (Auth0's words, auth0/lock#1121). */
+export class CrossOriginNotAllowedError extends OAuthError {
+  constructor() {
+    super(403, 'unauthorized_client', 'Cross origin login not allowed.');
+  }
+}
+
+/** No Origin header: not a browser's cross-origin request (Auth0's words in its `fcoa` log, auth0/lock#1305). */
+export class OriginRequiredError extends InvalidRequestError {
+  constructor() {
+    super('Origin header required.');
+  }
+}
+
+/** An unknown client_id (ours: Lock shows its generic message for it). */
+export class UnknownCoClientError extends OAuthError {
+  constructor() {
+    super(403, 'unauthorized_client', 'Unknown client.');
+  }
+}
+
+/**
+ * Wrong email (or username) or password. Auth0 answers /co/authenticate with `access_denied`, which
+ * Lock maps to its own "Wrong email or password." (core/web_api/helper.js normalizeError).
+ */
+export class CrossOriginWrongCredentialsError extends AccessDeniedError {
+  constructor() {
+    super('Wrong email or password.');
+  }
+}
