@@ -1,4 +1,4 @@
-import { OAuthError, SignupError } from '#shared/platform/errors';
+import { ManagementError, OAuthError, SignupError } from '#shared/platform/errors';
 import type { PolicyReport } from '#shared/tenant/passwords/policy';
 
 /**
@@ -378,6 +378,19 @@ export class ActionFailedSignupError extends SignupError {
   readonly userMessage = SIGNUP_FAILED_MESSAGE;
   constructor(description = 'A pre-user-registration action failed; the tenant log has the details.') {
     super(400, 'InternalExtensibilityError', 'extensibility_error', description, { fromSandbox: true });
+  }
+}
+
+// ---- GET /client/{client_id}.js: Lock's client settings (issue 12, A) --------------------------
+
+/**
+ * No such application, or a file name that cannot name one: a 404, so the `<script>` Lock inserts
+ * fires `error` and Lock shows its own error at once (a script that ran but named another client
+ * would leave it waiting 20 s for its timeout).
+ */
+export class ClientSettingsNotFoundError extends ManagementError {
+  constructor() {
+    super(404, 'not_found', 'Not Found');
   }
 }
 
