@@ -77,8 +77,8 @@ export async function call<T = any>(id: RouteId, options: CallOptions = {}): Pro
     status: result.statusCode,
     headers: result.headers,
     text: result.body,
-    // Hosted pages answer HTML: only JSON answers are parsed.
-    body: result.body && !/^text\/html/.test(result.headers['content-type'] ?? '') ? JSON.parse(result.body) : undefined,
+    // Hosted pages answer HTML, Lock's client settings JavaScript: only JSON answers are parsed.
+    body: result.body && !/^(text\/html|application\/javascript)/.test(result.headers['content-type'] ?? '') ? JSON.parse(result.body) : undefined,
     cookies: result.cookies ?? [],
   };
 }
