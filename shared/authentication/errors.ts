@@ -430,3 +430,10 @@ export class CrossOriginWrongCredentialsError extends AccessDeniedError {
     super('Wrong email or password.');
   }
 }
+
+/** /dbconnections/signup from a browser origin the application does not allow: 403, nothing written (signup's shape). */
+export class SignupOriginNotAllowedError extends SignupError {
+  constructor(origin: string) {
+    super(403, 'AccessDeniedError', 'access_denied', `Origin ${origin} is not allowed`);
+  }
+}

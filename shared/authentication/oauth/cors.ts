@@ -18,6 +18,8 @@ const PREFLIGHT_MAX_AGE_SECONDS = 7200;
 export interface CorsOptions {
   /** The browser sends cookies and reads Set-Cookie (`fetch(..., {credentials: 'include'})`). */
   credentials?: boolean;
+  /** The refusal of an origin the named application does not allow (default: /oauth/token's 403 access_denied). */
+  refuse?: (origin: string) => Error;
 }
 
 const CREDENTIALS_HEADER = { 'access-control-allow-credentials': 'true' };
@@ -33,7 +35,7 @@ export async function preflightHeaders(
   options: CorsOptions = {},
 ): Promise<Record<string, string>> {
   const headers: Record<string, string> = { vary: 'Origin, Access-Control-Request-Headers' };
-  if (origin === undefined || !(await anyClientAllowsOrigin(origin))) return headers;
+  if (origin === undefined || !isSerializedOrigin(origin) || !(await anyClientAllowsOrigin(origin))) return headers;
   const requested = (requestedHeaders ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
   const allowed = requested.filter((h) => CORS_ALLOWED_HEADERS.includes(h));
   return {
@@ -44,6 +46,18 @@ export async function preflightHeaders(
     ...(allowed.length > 0 ? { 'access-control-allow-headers': allowed.join(', ') } : {}),
     'access-control-max-age': String(PREFLIGHT_MAX_AGE_SECONDS),
   };
+}
+
+/**
+ * An Origin header as browsers serialise it (`https://host[:port]`, lower case, no path): only
+ * such a value is ever echoed; anything else (a trailing `/`, upper case, a path) passes nowhere.
+ */
+function isSerializedOrigin(origin: string): boolean {
+  try {
+    return new URL(origin).origin === origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Our client ids are 32 characters; a longer one is never looked up. */
@@ -74,16 +88,16 @@ export async function withCors<T>(
   let decided = false;
   const admit = async (clientId: string | undefined) => {
     const loaded = clientId && clientId.length <= MAX_CLIENT_ID_LENGTH ? await loadClient(clientId) : undefined;
-    const allowed = loaded ? clientAllowsOrigin(loaded.client, origin) : await anyClientAllowsOrigin(origin);
+    const allowed = isSerializedOrigin(origin) && (loaded ? clientAllowsOrigin(loaded.client, origin) : await anyClientAllowsOrigin(origin));
     decided = true;
     if (allowed) allow();
-    else if (loaded) throw new OriginNotAllowedError(origin);
+    else if (loaded) throw options.refuse?.(origin) ?? new OriginNotAllowedError(origin);
   };
   const allow = () => Object.assign(headers, { 'access-control-allow-origin': origin }, options.credentials ? CREDENTIALS_HEADER : {});
   try {
     return { result: await work(admit), headers };
   } catch (error) {
-    if (!decided && (await anyClientAllowsOrigin(origin).catch(() => false))) allow();
+    if (!decided && isSerializedOrigin(origin) && (await anyClientAllowsOrigin(origin).catch(() => false))) allow();
     if (error instanceof OAuthError || error instanceof SignupError) Object.assign(error.headers, headers);
     throw error;
   }
