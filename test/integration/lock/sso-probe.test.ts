@@ -98,12 +98,15 @@ function lockReceives(page: CallResult, state: string): Record<string, string> {
   return posted[0]!.message.response;
 }
 
-/** A hosted-page login as Lock's redirect mode makes it (token id_token in the fragment). */
-async function implicitLogin(browser: Browser, email: string) {
+/**
+ * A hosted-page login answered in the fragment: `token` is Lock 14's default without a
+ * redirectUrl (core/index.js extractAuthOptions), `token id_token` what apps often ask for.
+ */
+async function implicitLogin(browser: Browser, email: string, responseType: 'token' | 'token id_token' = 'token id_token') {
   const state = randomString();
   const nonce = randomString();
   const start = await browser.authorize({
-    client_id: app.client_id, response_type: 'token id_token', redirect_uri: LOCK_PAGE, scope: 'openid profile email', state, nonce, auth0Client: AUTH0_CLIENT,
+    client_id: app.client_id, response_type: responseType, redirect_uri: LOCK_PAGE, scope: 'openid profile email', state, nonce, auth0Client: AUTH0_CLIENT,
   });
   expect(start.status).toBe(302);
   const page = await browser.screen(start.headers.location!);
@@ -115,11 +118,11 @@ async function implicitLogin(browser: Browser, email: string) {
 }
 
 /** auth0.js's ID token checks (idtoken-verifier): RS256 with a JWKS key, iss, aud, nonce, at_hash. */
-async function verifyAsAuth0js(answer: Record<string, string>, nonce: string) {
+async function verifyAsAuth0js(answer: Record<string, string>, nonce: string, clientId = app.client_id) {
   const jwks = await call('jwks');
   const { payload, protectedHeader } = await jwtVerify(answer.id_token!, createLocalJWKSet(jwks.body as JSONWebKeySet), {
     issuer: config.ISSUER,
-    audience: app.client_id,
+    audience: clientId,
     algorithms: ['RS256'],
   });
   expect(protectedHeader.kid).toBeTypeOf('string');
@@ -196,7 +199,8 @@ describe("Lock's SSO probe with a session", () => {
     const query = probeQuery();
     const started = Date.now();
     const page = await browser.authorize(query);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // auth0.js gives up after 5 s; this answer runs the tenant's rules, so it gets a margin under load.
+    expect(Date.now() - started).toBeLessThan(4000);
     const response = lockReceives(page, query.state);
     expect(Object.keys(response).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'scope', 'state', 'token_type']);
     expect(response.token_type).toBe('Bearer');
@@ -251,6 +255,15 @@ describe('/userinfo after an implicit login (token id_token)', () => {
     expect(second.body).toMatchObject({ sub: user.user_id, [CLAIM]: 'ochre' });
   });
 
+  it("carries it after Lock's default login, response_type=token (an access token and no ID token)", async () => {
+    const user = await seedLoginUser({ user_metadata: { favorite_color: 'umber' } });
+    const { answer } = await implicitLogin(new Browser(), user.email, 'token');
+    expect(Object.keys(answer).sort()).toEqual(['access_token', 'expires_in', 'scope', 'state', 'token_type']);
+    const info = await userinfo(answer.access_token!);
+    expect(info.status, info.text).toBe(200);
+    expect(info.body).toMatchObject({ sub: user.user_id, email: user.email, email_verified: expect.any(Boolean), [CLAIM]: 'umber' });
+  });
+
   it("shows the claim as the rule sets it at that login: a later metadata change shows at the next login", async () => {
     const user = await seedLoginUser({ user_metadata: { favorite_color: 'red' } });
     const browser = new Browser();
@@ -271,5 +284,50 @@ describe('/userinfo after an implicit login (token id_token)', () => {
     browser.keep(out);
     const query = probeQuery();
     expect(lockReceives(await browser.authorize(query), query.state).error).toBe('login_required');
+  });
+});
+
+describe('/userinfo after a cross-origin login (Lock: /co/authenticate, then /authorize with the login_ticket)', () => {
+  const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+  let coApp: { client_id: string };
+
+  beforeAll(async () => {
+    coApp = await seedSpa({ callbacks: [LOCK_PAGE], web_origins: [LOCK_ORIGIN], allowed_origins: [LOCK_ORIGIN], cross_origin_authentication: true });
+  });
+
+  async function coLogin(browser: Browser, email: string, responseType: 'token' | 'token id_token') {
+    const co = browser.keep(
+      await call('co-authenticate', {
+        rawBody: JSON.stringify({ client_id: coApp.client_id, username: email, password: PASSWORD, realm: CONNECTION, credential_type: REALM_GRANT }),
+        headers: { 'content-type': 'application/json', origin: LOCK_ORIGIN, 'auth0-client': AUTH0_CLIENT },
+      }),
+    );
+    expect(co.status, co.text).toBe(200);
+    const state = randomString();
+    const nonce = randomString();
+    const res = await browser.authorize({
+      client_id: coApp.client_id, response_type: responseType, redirect_uri: LOCK_PAGE, scope: 'openid profile email', state, nonce,
+      realm: CONNECTION, login_ticket: co.body.login_ticket, auth0Client: AUTH0_CLIENT,
+    });
+    expect(res.status, res.text).toBe(302);
+    const answer = redirectParams(res, 'fragment');
+    expect(answer.state).toBe(state);
+    return { answer, nonce };
+  }
+
+  it("carries the rule's claim for Lock's default (token) and for token id_token, and the probe then finds the session", async () => {
+    const user = await seedLoginUser({ user_metadata: { favorite_color: 'jade' } });
+    const browser = new Browser();
+    const plain = await coLogin(browser, user.email, 'token');
+    expect(plain.answer.id_token).toBeUndefined();
+    expect((await userinfo(plain.answer.access_token!)).body).toMatchObject({ sub: user.user_id, email: user.email, [CLAIM]: 'jade' });
+
+    const both = await coLogin(browser, user.email, 'token id_token');
+    expect(await verifyAsAuth0js(both.answer, both.nonce, coApp.client_id)).toMatchObject({ sub: user.user_id, [CLAIM]: 'jade' });
+    expect((await userinfo(both.answer.access_token!)).body).toMatchObject({ sub: user.user_id, [CLAIM]: 'jade' });
+
+    const query = probeQuery({ client_id: coApp.client_id, connection: CONNECTION });
+    const probed = lockReceives(await browser.authorize(query), query.state);
+    expect(await verifyAsAuth0js(probed, query.nonce, coApp.client_id)).toMatchObject({ sub: user.user_id, [CLAIM]: 'jade' });
   });
 });
