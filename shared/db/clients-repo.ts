@@ -60,6 +60,8 @@ export interface ClientRecord {
   oidc_conformant?: boolean;
   sso_disabled?: boolean;
   cross_origin_authentication?: boolean;
+  /** The application's cross-origin verification page (https), for browsers that block third-party cookies. */
+  cross_origin_loc?: string;
   custom_login_page_on?: boolean;
   is_token_endpoint_ip_header_trusted?: boolean;
   /** Bumped by every write after creation (PATCH, rotation): the condition of the next. */

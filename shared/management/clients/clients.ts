@@ -120,12 +120,14 @@ export async function updateClient(id: string, body: UpdateClientBody): Promise<
 }
 
 function patched(current: ClientRecord, body: UpdateClientBody): { next: ClientRecord; secret?: string } {
-  const { jwt_configuration, refresh_token, client_metadata, client_secret, description, logo_uri, ...rest } = body;
+  const { jwt_configuration, refresh_token, client_metadata, client_secret, description, logo_uri, cross_origin_loc, ...rest } = body;
   const next: ClientRecord = { ...current, ...definedOnly(rest), updated_at: new Date().toISOString(), revision: (current.revision ?? 0) + 1 };
   if (description === null) delete next.description;
   else if (description !== undefined) next.description = description;
   if (logo_uri === null) delete next.logo_uri;
   else if (logo_uri !== undefined) next.logo_uri = logo_uri;
+  if (cross_origin_loc === null) delete next.cross_origin_loc;
+  else if (cross_origin_loc !== undefined) next.cross_origin_loc = cross_origin_loc;
   if (jwt_configuration !== undefined) next.jwt_configuration = { ...current.jwt_configuration, ...definedOnly(jwt_configuration) };
   if (refresh_token !== undefined) next.refresh_token = refreshTokenSettings(current.refresh_token, refresh_token);
   if (client_metadata === null) delete next.client_metadata;

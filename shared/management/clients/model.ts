@@ -8,7 +8,7 @@ import type { ClientRecord } from '#shared/db/clients-repo';
 export const CLIENT_FIELDS = [
   'client_id', 'name', 'description', 'app_type', 'logo_uri', 'is_first_party', 'oidc_conformant', 'callbacks',
   'allowed_origins', 'web_origins', 'client_metadata', 'allowed_logout_urls', 'jwt_configuration',
-  'token_endpoint_auth_method', 'grant_types', 'sso_disabled', 'cross_origin_authentication', 'custom_login_page_on',
+  'token_endpoint_auth_method', 'grant_types', 'sso_disabled', 'cross_origin_authentication', 'cross_origin_loc', 'custom_login_page_on',
   'is_token_endpoint_ip_header_trusted', 'refresh_token', 'client_secret', 'global',
 ] as const;
 
@@ -33,6 +33,7 @@ export function toWireClient(record: ClientRecord, secret?: string): Record<stri
   if (record.client_metadata !== undefined) out.client_metadata = record.client_metadata;
   out.sso_disabled = record.sso_disabled ?? false;
   out.cross_origin_authentication = record.cross_origin_authentication ?? false;
+  if (record.cross_origin_loc !== undefined) out.cross_origin_loc = record.cross_origin_loc;
   if (record.refresh_token !== undefined) out.refresh_token = record.refresh_token;
   out.jwt_configuration = record.jwt_configuration ?? { secret_encoded: false, lifetime_in_seconds: 36_000 };
   if (record.token_endpoint_auth_method !== undefined) out.token_endpoint_auth_method = record.token_endpoint_auth_method;

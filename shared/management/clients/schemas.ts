@@ -113,6 +113,7 @@ const descriptions = {
   is_first_party: 'Whether this client a first party client or not',
   client_metadata: 'Metadata associated with the client, in the form of an object with string values (max 255 chars). Maximum of 10 metadata properties allowed.',
   client_secret: 'Client secret (which you must not make public).',
+  cross_origin_loc: 'URL of the location in your site where the cross origin verification takes place for the cross-origin auth flow when performing Auth in your own domain instead of Auth0 hosted login page.',
 };
 
 const fields = {
@@ -133,6 +134,11 @@ const fields = {
   oidc_conformant: z.boolean(),
   sso_disabled: z.boolean(),
   cross_origin_authentication: z.boolean(),
+  cross_origin_loc: z.string().superRefine((v, ctx) => {
+    // The page is framed by ours with `#origin=…` appended: an https URL without wildcard or fragment.
+    const problem = urlProblem(v, 'url') ?? (/^https:/i.test(v) && !v.includes('*') && !v.includes('#') ? undefined : 'cross_origin_loc must be an https URL without wildcards or fragment');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).describe(descriptions.cross_origin_loc),
   custom_login_page_on: z.boolean(),
   is_token_endpoint_ip_header_trusted: z.boolean(),
   refresh_token: RefreshToken.describe('Refresh token configuration'),
@@ -172,6 +178,7 @@ export const UpdateClientBody = z
       .describe(descriptions.client_secret),
     description: notAngled(140).nullable().optional().describe(descriptions.description),
     logo_uri: fields.logo_uri.nullable().optional(),
+    cross_origin_loc: fields.cross_origin_loc.nullable().optional(),
     client_metadata: clientMetadata.nullable().optional().describe(descriptions.client_metadata),
   })
   .strict()
