@@ -24,7 +24,8 @@ export function requestKeys(route: RouteDef, event: HttpEvent): RequestKeys {
     const clientId = basicClientId(header(event, 'authorization')) ?? params?.client_id;
     return { ip, clientId, checksPassword: PASSWORD_GRANTS.has(params?.grant_type ?? '') };
   }
-  if (route.id === 'signup') return { ip, clientId: bodyParams(event)?.client_id, checksPassword: true };
+  // Sign-ups hash a password; cross-origin authentication (Lock) checks one.
+  if (route.id === 'signup' || route.id === 'co-authenticate') return { ip, clientId: bodyParams(event)?.client_id, checksPassword: true };
   // The hosted login and signup forms check (or hash) a password.
   if (route.id === 'login-submit') return { ip, clientId: undefined, checksPassword: true };
   return { ip, clientId: undefined, checksPassword: false };
