@@ -80,7 +80,12 @@ const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 export interface CheckedRequest {
   params: AuthorizeParams;
   client: ClientRecord;
+  /** Cross-origin authentication (Lock): the ticket POST /co/authenticate gave, and the `realm` sent with it. */
+  loginTicket?: { ticket: string; realm?: string };
 }
+
+/** A login ticket is 256 random bits, base64url (shared/authentication/lock/cross-origin.ts). */
+const LOGIN_TICKET = /^[A-Za-z0-9_-]{43}$/;
 
 export async function readAuthorizeRequest(query: Record<string, string>): Promise<CheckedRequest> {
   const client = await knownClient(query.client_id);
@@ -109,7 +114,7 @@ export async function readAuthorizeRequest(query: Record<string, string>): Promi
   if (!client.grant_types.includes(grant)) throw fail('unauthorized_client', `Grant type '${grant}' not allowed for the client.`);
   if (response_mode === 'query' && implicit) throw fail('invalid_request', 'response_mode query is not allowed for tokens: use fragment, form_post or web_message');
 
-  for (const name of ['scope', 'nonce', 'audience', 'login_hint', 'connection', 'screen_hint', 'prompt', 'code_challenge'] as const) {
+  for (const name of ['scope', 'nonce', 'audience', 'login_hint', 'connection', 'screen_hint', 'prompt', 'code_challenge', 'realm'] as const) {
     const value = query[name];
     if (value !== undefined && value.length > MAX_PARAM_LENGTH) throw fail('invalid_request', `${name} must be at most ${MAX_PARAM_LENGTH} characters`);
   }
@@ -117,6 +122,8 @@ export async function readAuthorizeRequest(query: Record<string, string>): Promi
   const prompt = readPrompt(query.prompt, fail);
   const max_age = readMaxAge(query.max_age, fail);
   const code_challenge = readChallenge(client, responseType, query, fail);
+  const ticket = query.login_ticket;
+  if (ticket !== undefined && !LOGIN_TICKET.test(ticket)) throw fail('invalid_request', 'Invalid login_ticket');
 
   const params: AuthorizeParams = {
     client_id: client.client_id,
@@ -128,7 +135,8 @@ export async function readAuthorizeRequest(query: Record<string, string>): Promi
     ...optional({ screen_hint: query.screen_hint, login_hint: query.login_hint, connection: query.connection || undefined }),
     ...(max_age !== undefined ? { max_age } : {}),
   };
-  return { params, client };
+  const loginTicket = ticket !== undefined ? { ticket, ...(query.realm ? { realm: query.realm } : {}) } : undefined;
+  return { params, client, ...(loginTicket ? { loginTicket } : {}) };
 }
 
 async function knownClient(clientId: string | undefined): Promise<ClientRecord> {
