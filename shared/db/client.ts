@@ -38,7 +38,15 @@ base.middlewareStack.add(
  * Stored numbers are JSON numbers (IEEE doubles): written as the client sent them, even beyond
  * 2^53, and always read back as JS numbers (never BigInt, which JSON.stringify cannot serialise).
  */
-export const marshallOptions = { removeUndefinedValues: true, convertEmptyValues: false, allowImpreciseNumbers: true };
+export const marshallOptions = {
+  removeUndefinedValues: true,
+  convertEmptyValues: false,
+  allowImpreciseNumbers: true,
+  // The SDK tells a map from a class instance by `value.constructor.name`, which a JSON object's
+  // own `constructor` key shadows (user_metadata {"constructor": "x"} from a signup): such an
+  // object is still a map, not a 500.
+  convertClassInstanceToMap: true,
+};
 export const unmarshallOptions = { wrapNumbers: (value: string) => Number(value) };
 
 // The document client mutates the options it is given, so it gets copies.

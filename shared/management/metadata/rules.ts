@@ -50,8 +50,20 @@ function checkValue(store: MetadataStore, path: string, value: unknown, depth: n
   } else if (isPlainObject(value)) {
     for (const [key, child] of Object.entries(value)) {
       checkKey(store, path, key);
+      checkConstructorValue(store, `${path}.${key}`, key, child);
       checkValue(store, `${path}.${key}`, child, depth + 1, limits);
     }
+  }
+}
+
+/**
+ * DynamoDB's marshaller reads `value.constructor.name` to tell a map from a Set, a Map or a
+ * Buffer; an object stored under a `constructor` key (`{"constructor": {"name": "Set"}}`) would be
+ * taken for one of them and fail the write or store garbage. Scalars and arrays there are fine.
+ */
+function checkConstructorValue(store: MetadataStore, path: string, key: string, value: unknown): void {
+  if (key === 'constructor' && isPlainObject(value)) {
+    throw new MetadataLimitError(`${store}.${path} cannot be an object: a key named "constructor" holds only a string, number, boolean or array.`);
   }
 }
 
@@ -75,6 +87,7 @@ export function validateMetadata(store: MetadataStore, metadata: Record<string, 
       throw new MetadataLimitError(`app_metadata.${key} is a reserved name and cannot be set.`);
     }
     if (value === null) continue;
+    checkConstructorValue(store, key, key, value);
     checkValue(store, key, value, 1, limits);
     const bytes = valueBytes(value);
     if (bytes > limits.maxValueBytes) {

@@ -163,6 +163,13 @@ describe('signup with additionalSignUpFields', () => {
     expect(res.status, res.text).toBe(200);
     expect((await readUser(res.body._id)).user_metadata).toEqual(metadata);
   });
+
+  it('stores a field Lock may name `constructor` (its names match ^[a-zA-Z0-9_]+$) as any other', async () => {
+    const email = uniqueEmail('lock-ctor');
+    const res = await lockSignup({ email, metadata: { constructor: 'Bob the Builder', toString: 'x', __defineGetter__: 'y' } });
+    expect(res.status, res.text).toBe(200);
+    expect((await readUser(res.body._id)).user_metadata).toEqual({ constructor: 'Bob the Builder', toString: 'x', __defineGetter__: 'y' });
+  });
 });
 
 describe('refusals, and what Lock shows for them', () => {
