@@ -1,39 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import {
-  CfnStage, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, PayloadFormatVersion,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { CfnRoute, CfnStage, HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EdgeDistribution } from '#infra/edge-distribution';
 import {
   AccountRootPrincipal, ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal, type IRole,
 } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import {
-  NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks,
-} from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { accessProfileOf, describeProfile, type AccessProfile } from '#infra/access-profiles';
-import { entryFor, esbuildOptions, NATIVE_MODULES } from '#infra/bundling';
+import { DEFAULT_MEMORY_MB, pascal, projectFunction } from '#infra/lambda';
+import { groupRoutes, type RouteGroup } from '#infra/route-groups';
+import { RouteGroupStack } from '#infra/route-group-stack';
+import { checkResourceBudget } from '#infra/resource-budget';
 import { tableDefinition } from '#shared/db/table';
 import { SIGNING_KEY_TAG } from '#shared/tenant/signing-keys/kms-key-maker';
 import { routes, type RouteDef } from '#shared/http/routes';
 
-/** Resolved from this file, so synth does not depend on the directory it is started from. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
 /** Requests per second across the API, and the burst above it (Auth0 Enterprise allows 100/s). */
 const THROTTLE = { rate: 500, burst: 1000 };
-
-/** 1769 MB is where Lambda allocates one full vCPU; argon2id hashing is CPU-bound. */
-const HASHING_MEMORY_MB = 1769;
-const DEFAULT_MEMORY_MB = 512;
 
 /**
  * The rules runner interprets rules (QuickJS compiled to wasm), so CPU is what it buys with
@@ -43,8 +30,6 @@ const DEFAULT_MEMORY_MB = 512;
 const RULES_RUNNER_ENTRY = 'functions/sandbox/run-extensions.ts';
 const RULES_RUNNER_MEMORY_MB = 1024;
 const RULES_RUNNER_TIMEOUT = Duration.seconds(30);
-/** Functions that run logins wait for the runner: just under API Gateway's 30 s integration limit. */
-const LOGIN_TIMEOUT_SECONDS = 29;
 
 /**
  * Background jobs (search index backfills and clean-ups, the users of a deleted connection):
@@ -53,29 +38,6 @@ const LOGIN_TIMEOUT_SECONDS = 29;
  */
 const JOBS_ENTRY = 'functions/jobs/run-job.ts';
 const JOBS_TIMEOUT = Duration.minutes(15);
-
-/**
- * The native addon ships beside the bundle, and its prebuilt binary is for x86_64 Linux (glibc),
- * which is why every function runs on Architecture.X86_64 below: an arm64 Lambda could not load it.
- */
-const ARGON2_PLATFORM_PACKAGE = '@node-rs/argon2-linux-x64-gnu';
-const SHIPPED_PACKAGES = [...NATIVE_MODULES, ARGON2_PLATFORM_PACKAGE];
-
-/** The shared esbuild options (infra/bundling.ts), in NodejsFunction's vocabulary. */
-const BUNDLING: BundlingOptions = {
-  // Local esbuild only: synth must run offline in CI, with no Docker.
-  forceDockerBundling: false,
-  target: esbuildOptions.target,
-  format: esbuildOptions.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
-  minify: esbuildOptions.minify,
-  sourceMap: esbuildOptions.sourcemap,
-  banner: esbuildOptions.banner.js,
-  mainFields: [...esbuildOptions.mainFields],
-  // Replaces CDK's default of leaving '@aws-sdk/*' external: the SDK is bundled, so the version
-  // that runs is the one in package-lock.json (and the one the benchmark measures).
-  externalModules: [...esbuildOptions.external],
-  define: esbuildOptions.define,
-};
 
 export interface IdentityStackProps extends StackProps {
   /** Token issuer (`iss`), an https URL ending in '/'. Defaults to the HTTP API's endpoint. */
@@ -86,6 +48,8 @@ export interface IdentityStackProps extends StackProps {
    * defaults to the distribution's URL. Off unless given: it costs money and moves the public URL.
    */
   edge?: { webAclArn: string };
+  /** The route table to deploy: the project's (shared/http/routes.ts) unless a test plants another. */
+  routes?: readonly RouteDef[];
 }
 
 export class IdentityStack extends Stack {
@@ -102,11 +66,14 @@ export class IdentityStack extends Stack {
   readonly jobs: NodejsFunction;
   /** Signs tokens (RS256); only the token-issuing functions may use it (docs/signing-keys.md). */
   readonly signingKey: Key;
+  /** The nested stack of each route group (infra/route-groups.ts), which holds its routes' functions. */
+  readonly groups = new Map<RouteGroup, RouteGroupStack>();
   /** The route functions' roles, one per access profile (infra/access-profiles.ts), by profile id. */
   readonly roles = new Map<string, { profile: AccessProfile; role: Role }>();
 
   constructor(scope: Construct, id: string, props: IdentityStackProps = {}) {
     super(scope, id, props);
+    this.node.addValidation({ validate: () => checkResourceBudget(this) });
     if (props.issuer !== undefined) assertIssuer(props.issuer);
 
     this.table = buildTable(this);
@@ -124,23 +91,28 @@ export class IdentityStack extends Stack {
     this.jobs = this.jobsFunction(issuer);
     this.signingKey = buildSigningKey(this);
     const functions = new Map<string, NodejsFunction>();
-    const table: readonly RouteDef[] = routes;
-    for (const route of table) {
-      const profile = accessProfileOf(route);
-      const fn = this.routeFunction(route, issuer, this.roleFor(profile));
-      if (profile.invokesRulesRunner) fn.addEnvironment('RULES_RUNNER_FUNCTION_NAME', this.rulesRunner.functionName);
-      if (profile.invokesJobs) fn.addEnvironment('JOBS_FUNCTION_NAME', this.jobs.functionName);
-      if (profile.signs) fn.addEnvironment('SIGNING_KEY_KMS_ID', this.signingKey.keyArn);
-      if (profile.kmsKeys) fn.addEnvironment('SIGNING_KEY_KMS_TAG', this.stackName);
-      new HttpRoute(this, `${pascal(route.id)}Route`, {
-        httpApi: this.api,
-        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn, {
-          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-        }),
+    for (const [group, groupRoutesOf] of groupRoutes(props.routes ?? routes)) {
+      const stack = new RouteGroupStack(this, `${pascal(group)}Routes`, {
+        group,
+        routes: groupRoutesOf,
+        api: this.api,
+        tableName: this.table.tableName,
+        issuer,
+        roleFor: (route) => this.roleFor(accessProfileOf(route)),
+        environmentFor: (route) => this.environmentOf(route),
       });
-      if (this.edge) fn.addEnvironment('EDGE_ORIGIN_SECRET', this.edge.originSecret);
-      functions.set(route.id, fn);
+      for (const route of groupRoutesOf) {
+        // The API route stays here, under the construct path (and so the logical id) it had when
+        // the functions lived in this stack: moving a function to a group only retargets it.
+        new CfnRoute(new Construct(this, `${pascal(route.id)}Route`), 'Resource', {
+          apiId: this.api.apiId,
+          routeKey: `${route.method} ${route.path}`,
+          authorizationType: 'NONE',
+          target: `integrations/${stack.integrations.get(route.id)!.ref}`,
+        });
+        functions.set(route.id, stack.functions.get(route.id)!);
+      }
+      this.groups.set(group, stack);
     }
     this.functions = functions;
     allowSigning(this.signingKey, [...this.roles.values()].filter((r) => r.profile.signs).map((r) => r.role));
@@ -187,26 +159,16 @@ export class IdentityStack extends Stack {
     return role;
   }
 
-  private routeFunction(route: RouteDef, issuer: string, role: IRole): NodejsFunction {
-    const name = pascal(route.id);
-    return new NodejsFunction(this, `${name}Function`, {
-      description: `${route.method} ${route.path}`,
-      role,
-      entry: join(PROJECT_ROOT, entryFor(route.handler)),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.X86_64, // must match the argon2 binary shipped (see above)
-      memorySize: route.hashesPasswords ? HASHING_MEMORY_MB : DEFAULT_MEMORY_MB,
-      // A login waits for the rules runner (its budget is 20 s); HTTP APIs stop at 30 s.
-      timeout: Duration.seconds(route.runsExtensions ? LOGIN_TIMEOUT_SECONDS : 10),
-      // An explicit log group instead of `logRetention`, which would add a custom-resource Lambda.
-      logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH }),
-      // RATE_LIMITS off: a warm container would count alone; the edge limits (docs/rate-limits.md).
-      environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer, RATE_LIMITS: 'off' },
-      bundling: route.hashesPasswords ? { ...BUNDLING, commandHooks: shipNativeModules() } : BUNDLING,
-    });
+  /** A route function's environment beyond the table and the issuer, from its access profile. */
+  private environmentOf(route: RouteDef): Record<string, string> {
+    const profile = accessProfileOf(route);
+    return {
+      ...(profile.invokesRulesRunner ? { RULES_RUNNER_FUNCTION_NAME: this.rulesRunner.functionName } : {}),
+      ...(profile.invokesJobs ? { JOBS_FUNCTION_NAME: this.jobs.functionName } : {}),
+      ...(profile.signs ? { SIGNING_KEY_KMS_ID: this.signingKey.keyArn } : {}),
+      ...(profile.kmsKeys ? { SIGNING_KEY_KMS_TAG: this.stackName } : {}),
+      ...(this.edge ? { EDGE_ORIGIN_SECRET: this.edge.originSecret } : {}),
+    };
   }
 
   /**
@@ -215,18 +177,12 @@ export class IdentityStack extends Stack {
    * it ships no native addon and arm64 Lambda costs less per GB-second.
    */
   private rulesRunnerFunction(): NodejsFunction {
-    return new NodejsFunction(this, 'RulesRunnerFunction', {
+    return projectFunction(this, 'RulesRunner', {
       description: 'Runs the rules and actions of one login in a sandbox (no data access)',
-      entry: join(PROJECT_ROOT, RULES_RUNNER_ENTRY),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      entry: RULES_RUNNER_ENTRY,
       architecture: Architecture.ARM_64,
       memorySize: RULES_RUNNER_MEMORY_MB,
       timeout: RULES_RUNNER_TIMEOUT,
-      logGroup: new LogGroup(this, 'RulesRunnerLogs', { retention: RetentionDays.ONE_MONTH }),
-      bundling: BUNDLING,
     });
   }
 
@@ -237,20 +193,14 @@ export class IdentityStack extends Stack {
    */
   private jobsFunction(issuer: string): NodejsFunction {
     const functionName = `${this.stackName.slice(0, 59)}-jobs`;
-    const fn = new NodejsFunction(this, 'JobsFunction', {
+    const fn = projectFunction(this, 'Jobs', {
       functionName,
       description: "Runs background jobs: search index backfills and clean-ups, a deleted connection's users",
-      entry: join(PROJECT_ROOT, JOBS_ENTRY),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      entry: JOBS_ENTRY,
       architecture: Architecture.ARM_64,
       memorySize: DEFAULT_MEMORY_MB,
       timeout: JOBS_TIMEOUT,
-      logGroup: new LogGroup(this, 'JobsLogs', { retention: RetentionDays.ONE_MONTH }),
       environment: { TABLE_NAME: this.table.tableName, ISSUER: issuer, JOBS_FUNCTION_NAME: functionName },
-      bundling: BUNDLING,
     });
     this.table.grantReadWriteData(fn);
     fn.addToRolePolicy(
@@ -368,39 +318,6 @@ function buildTable(scope: Construct): Table {
   return table;
 }
 
-/**
- * Copies the native addon and its Linux x64 binary into the bundle's node_modules, where the
- * bundle's `import '@node-rs/argon2'` resolves at runtime. Checked up front so a missing package
- * fails synth with a message, not a deployed function with "Cannot find module".
- */
-function shipNativeModules(): ICommandHooks {
-  const installed = SHIPPED_PACKAGES.map((name) => ({ name, version: installedVersion(name) }));
-  // The addon pins its binary to its own exact version; a mismatch means a stale or hand-added binary.
-  if (new Set(installed.map((p) => p.version)).size > 1) {
-    const found = installed.map((p) => `${p.name}@${p.version}`).join(', ');
-    throw new Error(`Native addon and binary versions differ (${found}); reinstall them together`);
-  }
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (inputDir, outputDir) => [
-      `mkdir -p "${outputDir}/node_modules/@node-rs"`,
-      ...SHIPPED_PACKAGES.map((name) => `cp -r "${inputDir}/node_modules/${name}" "${outputDir}/node_modules/${name}"`),
-    ],
-  };
-}
-
-function installedVersion(name: string): string {
-  const manifest = join(PROJECT_ROOT, 'node_modules', name, 'package.json');
-  if (!existsSync(manifest)) {
-    throw new Error(
-      `${name} is missing from node_modules, but the Lambda bundle needs it (x86_64 Linux, glibc). ` +
-        `On another platform, add it with: npm install --no-save --os=linux --cpu=x64 --libc=glibc ${name}`,
-    );
-  }
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-}
-
 /** Throws unless the issuer is what OIDC discovery and the service's config both accept. */
 function assertIssuer(issuer: string): void {
   let url: URL;
@@ -412,9 +329,4 @@ function assertIssuer(issuer: string): void {
   // OIDC Discovery 1.0, section 3: the issuer uses the https scheme.
   if (url.protocol !== 'https:') throw new Error(`issuer must use https, got "${issuer}"`);
   if (!issuer.endsWith('/')) throw new Error(`issuer must end with "/", got "${issuer}"`);
-}
-
-/** 'users-by-email' -> 'UsersByEmail', for construct ids (and so stable logical ids). */
-function pascal(id: string): string {
-  return id.replace(/(^|-)([a-z0-9])/g, (_, __: string, c: string) => c.toUpperCase());
 }

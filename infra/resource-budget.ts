@@ -1,0 +1,26 @@
+import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { RESOURCE_BUDGET } from '#infra/route-groups';
+
+/**
+ * The resources each template of `root` will hold (its nested stacks' templates included), counting
+ * the AWS::CDK::Metadata resource the CLI adds to each. Synth fails past RESOURCE_BUDGET (the
+ * stack registers this as a validation), so a route table that outgrows a template stops at
+ * `cdk synth` with the template's name, not at `cdk deploy` halfway through CloudFormation.
+ */
+export function resourceCounts(root: Stack): Map<string, number> {
+  const counts = new Map<string, number>();
+  const stacks = [root, ...root.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))];
+  for (const stack of stacks) counts.set(stack.node.path, 1);
+  for (const construct of root.node.findAll()) {
+    if (!CfnResource.isCfnResource(construct)) continue;
+    const path = Stack.of(construct).node.path;
+    counts.set(path, (counts.get(path) ?? 1) + 1);
+  }
+  return counts;
+}
+
+export function checkResourceBudget(root: Stack): string[] {
+  return [...resourceCounts(root)]
+    .filter(([, count]) => count > RESOURCE_BUDGET)
+    .map(([path, count]) => `${path}: ${count} resources, over the budget of ${RESOURCE_BUDGET} per template (CloudFormation refuses 500); split its route group (infra/route-groups.ts)`);
+}
