@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -12,16 +12,13 @@ import { EdgeFirewallStack } from '#infra/edge-firewall';
 import { IdentityStack } from '#infra/stack';
 import { tableDefinition } from '#shared/db/table';
 import { routes, type RouteDef } from '#shared/http/routes';
+import { groupRoutes } from '#infra/route-groups';
+import { appTemplates, templateViolations, type AppTemplates, type Resource } from './templates';
 
 /**
  * Synthesizes the real stack in-process, bundling every function with local esbuild (no Docker,
  * no network, no DynamoDB), and asserts what the architecture promises about it.
  */
-interface Resource {
-  Type: string;
-  Properties: Record<string, unknown>;
-  DeletionPolicy?: string;
-}
 interface Statement {
   Effect: 'Allow' | 'Deny';
   Action?: string | string[];
@@ -43,12 +40,15 @@ let resources: Record<string, Resource>;
 beforeAll(() => {
   app = new App({ context: cdkContext });
   stack = new IdentityStack(app, 'IdentityService');
+  // The root template (table, API, routes, roles, key); `resources` also holds the nested stacks'.
   template = Template.fromStack(stack);
-  resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
-  // Bundling 63 functions takes about 2.5 minutes on a loaded 2-core machine.
-}, 420_000);
+  resources = appTemplates(stack).resources;
+  // Bundling 81 functions takes 2.5 minutes alone, over 7 on a 2-core machine running other tests.
+}, 900_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** How many resources of this type the app deploys, in all its templates. */
+const expectCount = (type: string, count: number) => expect(ofType(type), type).toHaveLength(count);
 const actionsOf = (s: Statement) => (s.Action === undefined ? [] : [s.Action].flat());
 
 function functionOf(route: RouteDef): { id: string; props: Record<string, unknown> } {
@@ -58,7 +58,7 @@ function functionOf(route: RouteDef): { id: string; props: Record<string, unknow
 }
 
 function resourceOf(fn: NodejsFunction): { id: string; props: Record<string, unknown> } {
-  const id = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+  const id = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
   const resource = resources[id];
   if (!resource) throw new Error(`no resource ${id}`);
   return { id, props: resource.Properties };
@@ -96,7 +96,7 @@ function allStatements(node: unknown): Statement[] {
 
 describe('IdentityStack', () => {
   it('builds exactly one Lambda function per route, plus the rules runner and the jobs function (and no CDK helper functions)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2);
+    expectCount('AWS::Lambda::Function', ROUTES.length + 2);
     const ids = new Set([...ROUTES.map((r) => functionOf(r).id), resourceOf(stack.rulesRunner).id, resourceOf(stack.jobs).id]);
     expect(ids.size).toBe(ROUTES.length + 2);
   });
@@ -123,7 +123,7 @@ describe('IdentityStack', () => {
   });
 
   it('routes each `METHOD path` to the function built for that route', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    expectCount('AWS::ApiGatewayV2::Route', ROUTES.length);
     const byKey = new Map(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
     for (const route of ROUTES) {
       type Target = { 'Fn::Join': [string, [string, { Ref: string }]] };
@@ -155,18 +155,19 @@ describe('IdentityStack', () => {
     const profiles = new Set(ROUTES.map((r) => accessProfileOf(r).id));
     expect([...stack.roles.keys()].sort()).toEqual([...profiles].sort());
     // The profiles' roles, the rules runner's and the jobs function's: no other role in the template.
-    template.resourceCountIs('AWS::IAM::Role', profiles.size + 2);
-    template.resourceCountIs('AWS::IAM::Policy', profiles.size + 1); // the rules runner has no policy of its own
+    expectCount('AWS::IAM::Role', profiles.size + 2);
+    expectCount('AWS::IAM::Policy', profiles.size + 1); // the rules runner has no policy of its own
     for (const route of ROUTES) {
       const role = stack.roles.get(accessProfileOf(route).id)!.role;
       const roleId = stack.getLogicalId(role.node.defaultChild as CfnRole);
       expect(functionOf(route).props.Role, route.id).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     }
-    // A function waits for its role's policy, so it never runs before its grants exist.
+    // A function waits for its role's policy, so it never runs before its grants exist: the nested
+    // stack that holds it depends on that policy in the root.
     for (const route of ROUTES) {
-      const { id } = functionOf(route);
+      const holder = stack.getLogicalId(Stack.of(stack.functions.get(route.id)!).nestedStackResource!);
       const policyId = stack.getLogicalId(stack.roles.get(accessProfileOf(route).id)!.role.node.findChild('DefaultPolicy').node.defaultChild as CfnPolicy);
-      expect((resources[id] as Resource & { DependsOn?: string[] }).DependsOn, route.id).toContain(policyId);
+      expect(resources[holder]?.DependsOn, route.id).toContain(policyId);
     }
   });
 
@@ -282,7 +283,7 @@ describe('IdentityStack: the rules runner', () => {
 
   it('can be invoked only by the routes that run logins, which get its name', () => {
     // Logins (token grants, the hosted form, SSO at /authorize) and signups (pre-user-registration).
-    expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token', 'signup', 'authorize', 'login-submit']);
+    expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token', 'signup', 'authorize', 'login-submit', 'co-verify']);
     const runnerArn = { 'Fn::GetAtt': [runner().id, 'Arn'] };
     for (const route of ROUTES) {
       const invokes = allowedStatements(functionOf(route))
@@ -378,7 +379,7 @@ describe('IdentityStack: the signing key (KMS)', () => {
   const runnerOf = () => resourceOf(stack.rulesRunner);
 
   it('is one RSA_2048 SIGN_VERIFY key, kept when the stack is deleted or the key replaced', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    expectCount('AWS::KMS::Key', 1);
     template.hasResource('AWS::KMS::Key', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -387,7 +388,7 @@ describe('IdentityStack: the signing key (KMS)', () => {
   });
 
   it('is handed, by ARN, to the token-issuing functions only (every function that signs: /oauth/token, and /authorize and the hosted form for implicit answers)', () => {
-    expect(tokenRoutes().map((r) => r.id)).toEqual(['oauth-token', 'authorize', 'login-submit']);
+    expect(tokenRoutes().map((r) => r.id)).toEqual(['oauth-token', 'authorize', 'login-submit', 'co-verify']);
     const keyArn = { 'Fn::GetAtt': [keyId(), 'Arn'] };
     for (const fn of everyFunction()) {
       const env = (fn.props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
@@ -484,7 +485,7 @@ describe('IdentityStack: the signing key (KMS)', () => {
   });
 
   it('bundles the KMS client into the token-issuing, rotate and revoke functions only', () => {
-    const withKms = ['oauth-token', 'authorize', 'login-submit', 'signing-keys-rotate', 'signing-keys-revoke'].map((id) => functionOf(route(id)).id);
+    const withKms = ['oauth-token', 'authorize', 'login-submit', 'co-verify', 'signing-keys-rotate', 'signing-keys-revoke'].map((id) => functionOf(route(id)).id);
     for (const fn of everyFunction()) {
       const { sources } = JSON.parse(readFileSync(join(assetDirOf(fn), 'index.mjs.map'), 'utf8')) as { sources: string[] };
       const kms = sources.some((s) => s.includes('@aws-sdk/client-kms'));
@@ -494,53 +495,112 @@ describe('IdentityStack: the signing key (KMS)', () => {
 });
 
 /**
- * CloudFormation allows 500 resources per stack (and a 1 MB template). The project keeps every
- * template under 450, so a feature's routes never meet the hard limit in the middle of a deploy
- * (docs/deploying.md, "Resources per stack").
+ * CloudFormation allows 500 resources per stack (and a 1 MB template, 200 outputs and 200
+ * parameters). The project keeps every template at or under 450 resources, so a feature's routes
+ * never meet the hard limit in the middle of a deploy (docs/deploying.md, "Stacks").
  */
-describe('IdentityStack: resources per template', () => {
-  const LIMIT = 450;
-  const TEMPLATE_BYTES_LIMIT = 1_000_000;
-  /** What one route costs: its function, log group, API route, integration and invoke permission. */
-  const PER_ROUTE = ['AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration', 'AWS::Lambda::Permission'];
+describe('IdentityStack: templates and their limits', () => {
+  /** What one route costs in its group's nested stack: its function, log group, integration and invoke permission. */
+  const IN_GROUP = ['AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::ApiGatewayV2::Integration', 'AWS::Lambda::Permission'];
+  const quick = { ...cdkContext, 'aws:cdk:bundling-stacks': [] };
 
   /**
-   * Every stack of the app as `cdk synth` builds it, with the edge option on or off (no bundling),
-   * and with the CLI's version reporting (one AWS::CDK::Metadata resource per stack).
+   * The service stack as `cdk synth` builds it, with the edge option on or off (no bundling),
+   * and with the CLI's version reporting (one AWS::CDK::Metadata resource per template).
    */
-  function templatesOf(withEdge: boolean): { name: string; template: Record<string, unknown> }[] {
-    const app = new App({ analyticsReporting: true, context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  function synthApp(options: { withEdge?: boolean; table?: readonly RouteDef[] } = {}): IdentityStack {
+    const app = new App({ analyticsReporting: true, context: quick });
     const env = { account: '123456789012', region: 'eu-west-1' };
-    const firewall = withEdge
+    const firewall = options.withEdge
       ? new EdgeFirewallStack(app, 'IdentityServiceEdge', { env: { ...env, region: 'us-east-1' }, crossRegionReferences: true })
       : undefined;
-    new IdentityStack(app, 'IdentityService', {
+    return new IdentityStack(app, 'IdentityService', {
       env,
+      ...(options.table ? { routes: options.table } : {}),
       ...(firewall ? { crossRegionReferences: true, edge: { webAclArn: firewall.webAcl.attrArn } } : {}),
     });
-    return app.synth().stacks.map((s) => ({ name: s.stackName, template: s.template as Record<string, unknown> }));
   }
+  /** A copy of the app's templates to plant a violation in. */
+  const copyOf = (t: AppTemplates): AppTemplates => structuredClone(t);
 
-  it('costs five resources per route, and none of them is a role or a policy', () => {
-    for (const type of PER_ROUTE) {
-      const extra = type === 'AWS::Lambda::Function' || type === 'AWS::Logs::LogGroup' ? 2 : 0; // rules runner, jobs
-      template.resourceCountIs(type, ROUTES.length + extra);
-    }
-    const perRoute = ofType('AWS::Lambda::Function').length - 2;
-    expect(ofType('AWS::IAM::Role').length).toBeLessThan(perRoute / 4);
+  let real: AppTemplates;
+  beforeAll(() => {
+    real = appTemplates(synthApp());
   });
 
-  it(`keeps every template of the app under ${LIMIT} resources and 1 MB, with and without the edge`, () => {
-    for (const withEdge of [false, true]) {
-      const templates = templatesOf(withEdge);
-      expect(templates.map((t) => t.name)).toEqual(withEdge ? ['IdentityServiceEdge', 'IdentityService'] : ['IdentityService']);
-      for (const { name, template: t } of templates) {
-        const count = Object.keys(t.Resources as object).length;
-        expect(count, `${name} (edge ${withEdge})`).toBeLessThan(LIMIT);
-        expect(JSON.stringify(t).length, `${name} (edge ${withEdge})`).toBeLessThan(TEMPLATE_BYTES_LIMIT);
-      }
+  it('holds each route group in a nested stack of four resources per route; the root keeps the API routes, roles and shared resources', () => {
+    const groups = groupRoutes(ROUTES);
+    expect([...stack.groups.keys()].sort()).toEqual([...groups.keys()].sort());
+    for (const [group, groupRoutesOf] of groups) {
+      const nested = stack.groups.get(group)!;
+      const json = Template.fromStack(nested).toJSON() as { Resources: Record<string, Resource> };
+      const types = Object.values(json.Resources).map((r) => r.Type);
+      expect(types.length, group).toBe(IN_GROUP.length * groupRoutesOf.length);
+      for (const type of IN_GROUP) expect(types.filter((t) => t === type), `${group} ${type}`).toHaveLength(groupRoutesOf.length);
+      for (const route of groupRoutesOf) expect(Stack.of(stack.functions.get(route.id)!), route.id).toBe(nested);
     }
-    // The bundled template the other tests read is the quick one, less the metadata resource.
-    expect(Object.keys(resources).length + 1).toBe(Object.keys(templatesOf(false)[0]!.template.Resources as object).length);
+    // The root: one API route per route, no route function, no integration, no permission.
+    const root = template.toJSON() as { Resources: Record<string, Resource> };
+    const rootTypes = Object.values(root.Resources).map((r) => r.Type);
+    expect(rootTypes.filter((t) => t === 'AWS::ApiGatewayV2::Route')).toHaveLength(ROUTES.length);
+    expect(rootTypes.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(2); // rules runner, jobs
+    expect(rootTypes.filter((t) => t === 'AWS::ApiGatewayV2::Integration' || t === 'AWS::Lambda::Permission')).toEqual([]);
+    expect(rootTypes.filter((t) => t === 'AWS::CloudFormation::Stack')).toHaveLength(groups.size);
+  });
+
+  it('passes nothing between stacks by export: the groups get parameters, the root reads their outputs', () => {
+    expect(JSON.stringify(real.templates.map((t) => t.json))).not.toContain('Fn::ImportValue');
+    for (const t of real.templates) expect(Object.keys(t.json.Outputs ?? {}).filter((o) => o.startsWith('Export'))).toEqual([]);
+  });
+
+  it('meets every promise on the templates, with and without the edge: within budget, one function and one API route per route, no read route with writes', () => {
+    expect(templateViolations(real, ROUTES, 0)).toEqual([]);
+    expect(templateViolations(appTemplates(synthApp({ withEdge: true })), ROUTES, 0)).toEqual([]);
+    // The bundled app the other tests read is the same app, less the metadata resources.
+    expect(Object.keys(resources).length + real.templates.length).toBe(Object.keys(real.resources).length);
+  });
+
+  it('reports a planted read route whose role may write', () => {
+    const planted = copyOf(real);
+    const read = ROUTES.find((r) => r.id === 'users-list')!;
+    const write = ROUTES.find((r) => r.id === 'users-update')!;
+    const fnOf = (r: RouteDef) => Object.values(planted.resources).find((x) => x.Type === 'AWS::Lambda::Function' && x.Properties.Description === `${r.method} ${r.path}`)!;
+    fnOf(read).Properties.Role = fnOf(write).Properties.Role;
+    expect(templateViolations(planted, ROUTES, 0)).toEqual([
+      'users-list: a read route whose role allows dynamodb:BatchWriteItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem',
+    ]);
+  });
+
+  it('reports a planted route without its function, and one with two API routes', () => {
+    const planted = copyOf(real);
+    const signup = Object.entries(planted.resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === 'POST /dbconnections/signup')!;
+    delete planted.resources[signup[0]];
+    const jwks = Object.entries(planted.resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === 'GET /.well-known/jwks.json')!;
+    planted.resources[`${jwks[0]}Twin`] = structuredClone(jwks[1]);
+    expect(templateViolations(planted, ROUTES, 0)).toEqual(['signup: 0 functions for POST /dbconnections/signup', 'jwks: 2 API routes for GET /.well-known/jwks.json']);
+  });
+
+  it('reports a planted template over the budget, and over the outputs quota', () => {
+    const planted = copyOf(real);
+    const users = planted.templates.find((t) => t.path === 'IdentityService/UsersRoutes')!;
+    const have = Object.keys(users.json.Resources).length;
+    for (let i = have; i < 451; i++) users.json.Resources[`Planted${i}`] = { Type: 'AWS::SNS::Topic', Properties: {} };
+    for (let i = 0; i < 201; i++) (users.json.Outputs ??= {})[`Planted${i}`] = { Value: 'x' };
+    expect(templateViolations(planted, ROUTES, 0)).toEqual([
+      'IdentityService/UsersRoutes: 451 resources (budget 450)',
+      `IdentityService/UsersRoutes: ${201 + Object.keys(real.templates.find((t) => t.path === 'IdentityService/UsersRoutes')!.json.Outputs ?? {}).length} outputs (quota 200)`,
+    ]);
+  });
+
+  it('fails synth when a route group outgrows its template: a planted table of 110 more user routes', () => {
+    const template = ROUTES.find((r) => r.id === 'users-get')!;
+    const planted = [...ROUTES, ...Array.from({ length: 110 }, (_, i) => ({ ...template, id: `planted-${i}`, path: `/api/v2/planted/${i}` }))];
+    const app = synthApp({ table: planted });
+    expect(() => App.of(app)!.synth()).toThrow(/IdentityService\/UsersRoutes: 4\d\d resources, over the budget of 450 per template/);
+  });
+
+  it('fails synth for a handler folder that belongs to no route group', () => {
+    const stray = { ...ROUTES.find((r) => r.id === 'jwks')!, id: 'stray', path: '/stray', handler: 'stray/handler' };
+    expect(() => synthApp({ table: [...ROUTES, stray] })).toThrow('Route stray: its handler folder functions/stray/ belongs to no route group');
   });
 });
