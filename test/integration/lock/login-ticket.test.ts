@@ -105,6 +105,17 @@ describe('GET /authorize?login_ticket=… with the cookie', () => {
     expect(claimsOf(token.body.id_token).sub).toBe(user.user_id);
   });
 
+  it('answers Lock\'s `redirect: false` (auth0.js redeems in a hidden iframe: web_message, prompt=none) with the tokens', async () => {
+    const browser = new Browser();
+    const ticket = await coAuthenticate(browser);
+    const res = await browser.authorize(lockQuery(ticket, { response_mode: 'web_message', prompt: 'none' }));
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers['content-security-policy']).toContain(`frame-ancestors ${SPA_ORIGIN}`);
+    expect(res.text).toContain('authorization_response');
+    expect(res.text).toMatch(/"id_token":"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"/);
+    expect(res.text).toContain('"state":"lock-state"');
+  });
+
   it('runs the tenant\'s rules (a claim a rule adds is in the ID token)', async () => {
     const rule = await call('rules-create', {
       scopes: ['create:rules'],
