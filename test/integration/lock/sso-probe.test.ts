@@ -264,6 +264,30 @@ describe('/userinfo after an implicit login (token id_token)', () => {
     expect(info.body).toMatchObject({ sub: user.user_id, email: user.email, email_verified: expect.any(Boolean), [CLAIM]: 'umber' });
   });
 
+  it('carries a claim a post-login Action set (api.idToken.setCustomClaim) beside the rule\'s', async () => {
+    const ACTIONS = ['create:actions', 'read:actions', 'update:actions', 'delete:actions'];
+    const action = await call('actions-create', {
+      scopes: ACTIONS,
+      body: {
+        name: `lock-plan-claim-${Date.now()}`,
+        supported_triggers: [{ id: 'post-login', version: 'v3' }],
+        code: "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('https://shop.example.com/plan', event.user.user_metadata.plan || 'free'); };",
+        deploy: true,
+      },
+    });
+    expect(action.status, action.text).toBe(201);
+    const bind = (ids: string[]) =>
+      call('actions-bindings-update', { scopes: ACTIONS, params: { triggerId: 'post-login' }, body: { bindings: ids.map((value) => ({ ref: { type: 'action_id', value } })) } });
+    expect((await bind([action.body.id])).status).toBe(200);
+    try {
+      const user = await seedLoginUser({ user_metadata: { favorite_color: 'mint', plan: 'gold' } });
+      const { answer } = await implicitLogin(new Browser(), user.email, 'token');
+      expect((await userinfo(answer.access_token!)).body).toMatchObject({ sub: user.user_id, [CLAIM]: 'mint', 'https://shop.example.com/plan': 'gold' });
+    } finally {
+      await bind([]);
+    }
+  });
+
   it("shows the claim as the rule sets it at that login: a later metadata change shows at the next login", async () => {
     const user = await seedLoginUser({ user_metadata: { favorite_color: 'red' } });
     const browser = new Browser();
