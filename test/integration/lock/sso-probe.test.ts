@@ -184,6 +184,12 @@ describe("Lock's SSO probe without a session", () => {
     expect(postedMessages(page)).toEqual([]);
   });
 
+  it('answers a page that is not a registered callback with an error page that posts nothing (Lock waits its 5 s: register the page)', async () => {
+    const page = await new Browser().authorize(probeQuery({ redirect_uri: `${LOCK_ORIGIN}/not/registered` }));
+    expect(page.status).toBe(400);
+    expect(postedMessages(page)).toEqual([]);
+  });
+
   it('answers a probe without a nonce with invalid_request and the state (auth0.js always sends one)', async () => {
     const { nonce: _nonce, ...query } = probeQuery();
     const page = await new Browser().authorize(query);
