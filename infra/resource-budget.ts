@@ -8,14 +8,17 @@ import { RESOURCE_BUDGET } from '#infra/route-groups';
  * `cdk synth` with the template's name, not at `cdk deploy` halfway through CloudFormation.
  */
 export function resourceCounts(root: Stack): Map<string, number> {
-  const counts = new Map<string, number>();
   const stacks = [root, ...root.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))];
-  for (const stack of stacks) counts.set(stack.node.path, 1);
+  const counts = new Map<string, number>(stacks.map((stack) => [stack.node.path, 0]));
+  const withMetadata = new Set<string>();
   for (const construct of root.node.findAll()) {
     if (!CfnResource.isCfnResource(construct)) continue;
     const path = Stack.of(construct).node.path;
-    counts.set(path, (counts.get(path) ?? 1) + 1);
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    if (construct.cfnResourceType === 'AWS::CDK::Metadata') withMetadata.add(path);
   }
+  // The CLI's metadata resource, where synth has not added it yet (it does when version reporting is on).
+  for (const path of counts.keys()) if (!withMetadata.has(path)) counts.set(path, counts.get(path)! + 1);
   return counts;
 }
 

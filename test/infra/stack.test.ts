@@ -12,6 +12,7 @@ import { EdgeFirewallStack } from '#infra/edge-firewall';
 import { IdentityStack } from '#infra/stack';
 import { tableDefinition } from '#shared/db/table';
 import { routes, type RouteDef } from '#shared/http/routes';
+import { resourceCounts } from '#infra/resource-budget';
 import { groupRoutes } from '#infra/route-groups';
 import { appTemplates, templateViolations, type AppTemplates, type Resource } from './templates';
 
@@ -558,6 +559,12 @@ describe('IdentityStack: templates and their limits', () => {
     expect(templateViolations(appTemplates(synthApp({ withEdge: true })), ROUTES, 0)).toEqual([]);
     // The bundled app the other tests read is the same app, less the metadata resources.
     expect(Object.keys(resources).length + real.templates.length).toBe(Object.keys(real.resources).length);
+  });
+
+  it("counts at synth what the templates hold, so synth's own budget check agrees with CloudFormation's count", () => {
+    const root = synthApp();
+    const synthesized = appTemplates(root).templates.map((t) => [t.path, Object.keys(t.json.Resources).length]);
+    expect([...resourceCounts(root)]).toEqual(synthesized);
   });
 
   it('reports a planted read route whose role may write', () => {
