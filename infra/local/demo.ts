@@ -1,11 +1,13 @@
 /**
  * `npm run demo`: the service as `npm start` runs it, but on https (auth0-spa-js only speaks
  * https://<domain>), plus a demo single-page application on a second https origin that uses
- * Auth0's own auth0-spa-js. The tenant gets the demo's application, a signup field and two Actions
+ * Auth0's own auth0-spa-js, and beside it a page that embeds Auth0's Lock (bundled from npm at
+ * start, unmodified). The tenant gets the demo's applications, a signup field and two Actions
  * (infra/local/demo-spa/seed.ts), idempotently on every start.
  *
- *   https://localhost:3443/  the identity service (ISSUER), DEMO_AUTH_PORT
- *   https://localhost:3444/  the demo SPA, DEMO_SPA_PORT
+ *   https://localhost:3443/           the identity service (ISSUER), DEMO_AUTH_PORT
+ *   https://localhost:3444/           the demo SPA, DEMO_SPA_PORT
+ *   https://localhost:3444/lock.html  the Lock page
  *
  * Both use one self-signed certificate made at start (openssl), or DEMO_CERT and DEMO_KEY (PEM
  * files, e.g. from mkcert) when given. The plain http port of the service (PORT) is internal;
@@ -16,7 +18,9 @@ import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort } from '#infra/local/dynamodb-local';
 import { startDemoSpa } from '#infra/local/demo-spa/server';
-import { seedDemoTenant } from '#infra/local/demo-spa/seed';
+import { buildLockBundle } from '#infra/local/demo-spa/lock-bundle';
+import { DEMO_LOCK_OPTIONS, lockPageFiles } from '#infra/local/demo-spa/lock-page';
+import { LOCK_PAGE_PATH, seedDemoLock, seedDemoTenant } from '#infra/local/demo-spa/seed';
 import type { BootstrapCredentials } from '#shared/bootstrap/seed';
 import { createSelfSignedCert, startTlsProxy } from '#infra/local/tls-proxy';
 
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
 
   // The service itself, in this process: `npm start` with an https issuer and the internal port.
   Object.assign(process.env, { PORT: String(httpPort), ISSUER: issuer, DATA_DIR: dataDir });
+  const bundle = buildLockBundle(); // meanwhile
   await import('#infra/local/start');
   const internal = `http://127.0.0.1:${httpPort}`;
   await answering(`${internal}/.well-known/openid-configuration`);
@@ -42,18 +47,24 @@ async function main(): Promise<void> {
   const credentials = JSON.parse(readFileSync(resolve(dataDir, 'bootstrap.json'), 'utf8')) as BootstrapCredentials;
   const spaOrigin = `https://localhost:${spaPort}`;
   const seed = await seedDemoTenant({ base: internal, management: credentials.management, spaOrigin });
-  await startDemoSpa({ port: spaPort, cert, config: { domain: `localhost:${authPort}`, clientId: seed.clientId } });
+  const lockClientId = await seedDemoLock({ base: internal, management: credentials.management, spaOrigin, connection: credentials.connection });
+  const domain = `localhost:${authPort}`;
+  const lock = lockPageFiles({ domain, clientId: lockClientId, options: DEMO_LOCK_OPTIONS }, await bundle, LOCK_PAGE_PATH);
+  await startDemoSpa({ port: spaPort, cert, config: { domain, clientId: seed.clientId }, extra: lock });
   // For scripts and the browser test: where everything is.
-  writeFileSync(resolve(dataDir, 'demo.json'), `${JSON.stringify({ issuer, spa: `${spaOrigin}/`, internal, certPath: cert.certPath, ...seed }, null, 2)}\n`);
+  const lockPage = `${spaOrigin}${LOCK_PAGE_PATH}`;
+  writeFileSync(resolve(dataDir, 'demo.json'), `${JSON.stringify({ issuer, spa: `${spaOrigin}/`, internal, certPath: cert.certPath, ...seed, lockPage, lockClientId }, null, 2)}\n`);
 
   console.log(`
 Demo ready.
   Open the demo app:    ${spaOrigin}/
   Identity service:     ${issuer}   (application "Demo SPA", client_id ${seed.clientId})
+  Lock page:            ${lockPage}   (application "Demo Lock", client_id ${lockClientId})
 ${process.env.DEMO_CERT ? '' : `  The certificate is self-signed (${cert.certPath}): your browser warns once for each of the two
   origins. Accept it for ${issuer} too (open it once), or the silent sign-in iframe cannot load.
   To avoid the warnings: DEMO_CERT=cert.pem DEMO_KEY=key.pem from a locally trusted CA (e.g. mkcert).
 `}  Sign up: the Company field comes from a signup partial; an Action keeps it in user_metadata.
+  On the Lock page, Lock's own signup form has Company and Newsletter fields (additionalSignUpFields).
   Ctrl-C stops.`);
 }
 

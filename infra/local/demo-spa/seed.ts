@@ -5,11 +5,17 @@
  *    SPA's origin, so they follow the port the demo runs on);
  *  - a signup partial adding a Company field (`ulp-company`);
  *  - a pre-user-registration Action keeping it in user_metadata (and refusing an empty one with
- *    api.validation.error, which the page shows inline);
+ *    api.validation.error, which the page shows inline); from Lock's signup the company arrives
+ *    in user_metadata already (an additionalSignUpFields field), and the Action keeps it the same;
  *  - a post-login Action putting user_metadata in the ID token under a namespaced claim.
  * Actions already bound to those triggers stay bound.
+ * And, for the Lock page (seedDemoLock): the "Demo Lock" application, enabled on the database
+ * connection, with cross-origin authentication on.
  */
 export const DEMO_APP_NAME = 'Demo SPA';
+export const DEMO_LOCK_APP_NAME = 'Demo Lock';
+/** Where the SPA's origin serves the Lock page (also Lock's redirect URL: the page's origin and path). */
+export const LOCK_PAGE_PATH = '/lock.html';
 export const METADATA_CLAIM = 'https://demo/user_metadata';
 
 export const SIGNUP_PARTIAL = '<label for=ulp-company>Company</label><input id=ulp-company name=ulp-company>';
@@ -19,7 +25,7 @@ export const DEMO_ACTIONS = {
     name: 'Demo: keep the company',
     version: 'v2',
     code: `exports.onExecutePreUserRegistration = async (event, api) => {
-  const company = String(event.request.body['ulp-company'] ?? '').trim();
+  const company = String(event.request.body['ulp-company'] ?? event.user.user_metadata?.company ?? '').trim();
   if (!company) return api.validation.error('company_required', 'Please tell us your company.');
   api.user.setUserMetadata('company', company);
 };
@@ -59,6 +65,41 @@ export async function seedDemoTenant(p: {
     actions[trigger] = await ensureBoundAction(api, trigger);
   }
   return { clientId, actions };
+}
+
+/**
+ * The Lock page's application: public, implicit (Lock's default `response_type=token` when no
+ * redirectUrl is given), cross-origin authentication on, the page's origin allowed for CORS, and
+ * enabled on the database connection Lock signs up into. Returns its client_id.
+ */
+export async function seedDemoLock(p: {
+  base: string;
+  management: { client_id: string; client_secret: string; audience: string };
+  spaOrigin: string;
+  connection: string;
+}): Promise<string> {
+  const api = await managementApi(p.base, p.management);
+  const page = `${p.spaOrigin}${LOCK_PAGE_PATH}`;
+  const settings = {
+    app_type: 'spa',
+    token_endpoint_auth_method: 'none',
+    callbacks: [page],
+    web_origins: [p.spaOrigin],
+    allowed_origins: [p.spaOrigin],
+    allowed_logout_urls: [page],
+    grant_types: ['implicit', 'authorization_code'],
+    cross_origin_authentication: true,
+  };
+  const found = await findAll(api, '/clients?fields=client_id,name&include_totals=true', 'clients', (c) => c.name === DEMO_LOCK_APP_NAME);
+  const clientId = found
+    ? ((await api('PATCH', `/clients/${found.client_id}`, settings)).client_id as string)
+    : ((await api('POST', '/clients', { name: DEMO_LOCK_APP_NAME, ...settings })).client_id as string);
+  const [connection] = (await api('GET', `/connections?name=${encodeURIComponent(p.connection)}`)) as Json[];
+  if (!connection) throw new Error(`no connection named ${p.connection}`);
+  if (!(connection.enabled_clients as string[]).includes(clientId)) {
+    await api('PATCH', `/connections/${connection.id}`, { enabled_clients: [...connection.enabled_clients, clientId] });
+  }
+  return clientId;
 }
 
 type Api = (method: string, path: string, body?: unknown) => Promise<Json>;
