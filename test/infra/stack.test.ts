@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +15,7 @@ import { EdgeFirewallStack } from '#infra/edge-firewall';
 import { IdentityStack } from '#infra/stack';
 import { tableDefinition } from '#shared/db/table';
 import { routes, type RouteDef } from '#shared/http/routes';
+import { pascal } from '#infra/lambda';
 import { resourceCounts } from '#infra/resource-budget';
 import { groupRoutes } from '#infra/route-groups';
 import { appTemplates, templateViolations, type AppTemplates, type Resource } from './templates';
@@ -547,6 +551,23 @@ describe('IdentityStack: templates and their limits', () => {
     expect(rootTypes.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(2); // rules runner, jobs
     expect(rootTypes.filter((t) => t === 'AWS::ApiGatewayV2::Integration' || t === 'AWS::Lambda::Permission')).toEqual([]);
     expect(rootTypes.filter((t) => t === 'AWS::CloudFormation::Stack')).toHaveLength(groups.size);
+  });
+
+  it('keeps each API route under the logical id it had in the single stack, so the upgrade retargets routes in place', () => {
+    // The single-stack layout made each route with the L2 construct at `<Route>Route`: rebuild that.
+    const before = new Stack(new App(), 'IdentityService');
+    const api = new HttpApi(before, 'Api');
+    const fn = LambdaFunction.fromFunctionArn(before, 'Fn', 'arn:aws:lambda:eu-west-1:123456789012:function:f');
+    const rootRoutes = Object.entries((template.toJSON() as { Resources: Record<string, Resource> }).Resources).filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route');
+    for (const route of ROUTES) {
+      const old = new HttpRoute(before, `${pascal(route.id)}Route`, {
+        httpApi: api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn),
+      });
+      const id = before.getLogicalId(old.node.defaultChild as CfnResource);
+      expect(rootRoutes.find(([, r]) => r.Properties.RouteKey === `${route.method} ${route.path}`)?.[0], route.id).toBe(id);
+    }
   });
 
   it('passes nothing between stacks by export: the groups get parameters, the root reads their outputs', () => {
