@@ -1,9 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { db, tableName } from '#shared/db/client';
 import { coTicketKey } from '#shared/db/keys';
 import type { RequestRecord } from '#shared/http/handler';
+import { policyFrom, useRateLimits } from '#shared/http/rate-limit';
+import { readConfig } from '#shared/platform/config';
 import { call, observeRequests, type CallOptions } from '#test/support/api';
 import { SPA_ORIGIN, seedSpa } from '#test/support/browser-flow';
 import { PASSWORD, REALM_GRANT, seedLoginUser } from '#test/support/logins';
@@ -211,5 +213,22 @@ describe('POST /co/authenticate: hostile input', () => {
       expect(res.status, username).toBe(403);
       expect(res.body).toEqual(WRONG);
     }
+  });
+});
+
+describe('POST /co/authenticate: rate limits', () => {
+  afterAll(() => {
+    useRateLimits(policyFrom(readConfig(process.env)));
+  });
+
+  it('takes from the password tier, as the password grant: the IP beyond its burst gets 429 too_many_requests before any work', async () => {
+    useRateLimits(policyFrom(readConfig({ ...process.env, RATE_LIMITS: 'on', RATE_LIMIT_PASSWORD_IP_BURST: '2', RATE_LIMIT_PASSWORD_IP_PER_SECOND: '0.01' })));
+    const ip = '198.51.100.120';
+    expect((await coAuthenticate(lockBody({ password: 'Wrong-1' }), { sourceIp: ip })).status).toBe(403);
+    expect((await coAuthenticate(lockBody({ password: 'Wrong-2' }), { sourceIp: ip })).status).toBe(403);
+    const refused = await coAuthenticate(lockBody(), { sourceIp: ip });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({ error: 'too_many_requests', error_description: 'Rate limit reached; retry after 100 seconds.' });
+    expect(refused.headers['retry-after']).toBe('100');
   });
 });
