@@ -1,10 +1,16 @@
 import { createRequire } from 'node:module';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { insertConnection } from '#shared/db/connections-repo';
-import { call, type CallResult } from '#test/support/api';
-import { seedSpa } from '#test/support/browser-flow';
-import { CONNECTION, uniqueEmail } from '#test/support/users';
-import { bindOnly, bindRegistration, usersWithEmail } from '#test/integration/registration/support';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CallResult } from '#test/support/api';
+
+// The actions here run in the sandbox: on a loaded machine the integration setup's 1 s budget can
+// run out and fail a signup. A real budget, then the service imported again.
+process.env.EXTENSIONS_BUDGET_MS = '10000';
+vi.resetModules();
+const { insertConnection } = await import('#shared/db/connections-repo');
+const { call } = await import('#test/support/api');
+const { seedSpa } = await import('#test/support/browser-flow');
+const { CONNECTION, uniqueEmail } = await import('#test/support/users');
+const { bindOnly, bindRegistration, usersWithEmail } = await import('#test/integration/registration/support');
 
 /**
  * Signup from Lock 14.3 (auth0.js 9.32), through the route table and DynamoDB Local. The bodies

@@ -1,14 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '#shared/platform/config';
-import { insertConnection } from '#shared/db/connections-repo';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '#shared/http/handler';
-import { call, observeRequests, type CallResult } from '#test/support/api';
-import { Browser, redirectParams, seedSpa } from '#test/support/browser-flow';
-import { PASSWORD, seedLoginUser } from '#test/support/logins';
-import { CONNECTION } from '#test/support/users';
+import type { CallResult } from '#test/support/api';
+import type { Browser as BrowserType } from '#test/support/browser-flow';
+
+// Every answer here runs a rule in the sandbox: on a loaded machine the integration setup's 1 s
+// budget can run out and turn a probe into server_error. A real budget, then the service imported again.
+process.env.EXTENSIONS_BUDGET_MS = '10000';
+vi.resetModules();
+const { config } = await import('#shared/platform/config');
+const { insertConnection } = await import('#shared/db/connections-repo');
+const { call, observeRequests } = await import('#test/support/api');
+const { Browser, redirectParams, seedSpa } = await import('#test/support/browser-flow');
+const { PASSWORD, seedLoginUser } = await import('#test/support/logins');
+const { CONNECTION } = await import('#test/support/users');
+type Browser = BrowserType;
 
 /**
  * Lock's startup SSO probe, shaped exactly as auth0.js 9.32 sends it (authentication/index.js
