@@ -134,10 +134,12 @@ describe('GET /authorize?login_ticket=… with the cookie', () => {
   });
 
   it('redeems with one conditional DeleteItem: DynamoDB requests counted (reported)', async () => {
+    // A user with no other session (beyond 5 a login also ends the oldest: one more DeleteItem).
+    const fresh = await seedLoginUser();
     const warm = new Browser();
-    await warm.authorize(lockQuery(await coAuthenticate(warm))); // caches (extensions, keys, settings) as a warm Lambda has them
+    await warm.authorize(lockQuery(await coAuthenticate(warm, app, fresh.email))); // caches (extensions, keys, settings) as a warm Lambda has them
     const browser = new Browser();
-    const ticket = await coAuthenticate(browser);
+    const ticket = await coAuthenticate(browser, app, fresh.email);
     const seen: RequestRecord[] = [];
     const stop = observeRequests((r) => seen.push(r));
     const res = await browser.authorize(lockQuery(ticket));
@@ -254,7 +256,12 @@ describe('the /co/verify fallback (third-party cookies blocked)', () => {
     });
 
   it('answers a page that frames cross_origin_loc#origin=<ours> and talks only to its origin', async () => {
+    const seen: RequestRecord[] = [];
+    const stop = observeRequests((r) => seen.push(r));
     const { ticket, page } = await withoutCookie();
+    stop();
+    // The page costs nothing in DynamoDB (the client is cached): the ticket is untouched until the post.
+    expect(seen.find((r) => r.route === 'authorize')!.db.requests).toBe(0);
     expect(page.status, page.text).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['cache-control']).toBe('no-store');
@@ -274,12 +281,23 @@ describe('the /co/verify fallback (third-party cookies blocked)', () => {
   });
 
   it('POST /co/verify with the verifier the application kept redeems the ticket and answers as /authorize', async () => {
-    const { ticket, browser, page } = await withoutCookie();
+    const fresh = await seedLoginUser();
+    const warm = new Browser();
+    await warm.authorize(lockQuery(await coAuthenticate(warm, app, fresh.email))); // warm caches
+    const ticket = await coAuthenticate(new Browser(), app, fresh.email);
+    const browser = new Browser();
+    const page = await browser.authorize(lockQuery(ticket));
+    const seen: RequestRecord[] = [];
+    const stop = observeRequests((r) => seen.push(r));
     const res = await post(browser, { ...hiddenFields(page.text), co_verifier: ticket.co_verifier });
+    stop();
     expect(res.status, res.text).toBe(302);
+    const db = seen.find((r) => r.route === 'co-verify')!.db;
+    console.info('/co/verify DynamoDB', JSON.stringify(db));
+    expect(db.commands).toEqual(['DeleteItem', 'Query', 'Query', 'UpdateItem', 'PutItem', 'PutItem']);
     const answer = fragment(res);
     expect(answer.state).toBe('lock-state');
-    expect(claimsOf(answer.id_token!).sub).toBe(user.user_id);
+    expect(claimsOf(answer.id_token!).sub).toBe(fresh.user_id);
     expect(claimsOf(answer.id_token!).nonce).toBe('lock-nonce');
     expect(res.cookies.some((c) => c.startsWith('auth0='))).toBe(true);
     expect(res.cookies).toContain(`co_verify_${ticket.co_id}=; Max-Age=0; Path=/co/verify; HttpOnly; Secure; SameSite=Strict`);
