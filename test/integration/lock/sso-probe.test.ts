@@ -237,6 +237,20 @@ describe("Lock's SSO probe with a session", () => {
     expect(lockReceives(await browser.authorize(unknown), unknown.state).error).toBe('invalid_request');
   });
 
+  it('answers a probe without connection from a session of the default connection only (differs from Auth0: docs/lock.md)', async () => {
+    const user = await seedLoginUser({ connection: OTHER_CONNECTION });
+    const browser = new Browser();
+    const start = await browser.authorize({
+      client_id: app.client_id, response_type: 'token', redirect_uri: LOCK_PAGE, scope: 'openid', state: 's', connection: OTHER_CONNECTION,
+    });
+    const page = await browser.screen(start.headers.location!);
+    expect((await browser.submit('login', page.text, { email: user.email, password: PASSWORD })).status).toBe(302);
+    const plain = probeQuery();
+    expect(lockReceives(await browser.authorize(plain), plain.state).error).toBe('login_required');
+    const named = probeQuery({ connection: OTHER_CONNECTION });
+    expect(lockReceives(await browser.authorize(named), named.state).access_token).toBeTypeOf('string');
+  });
+
   it('costs the SSO read, the login count and the implicit session', async () => {
     const user = await seedLoginUser();
     const browser = new Browser();
