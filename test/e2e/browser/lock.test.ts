@@ -39,6 +39,7 @@ let browser: Browser;
 let api: Management;
 let app: LockPage; // allowed: the application's own origin
 let foreign: LockPage; // the same page on an origin the application does not list
+let unknown: LockPage; // a page naming a client id the tenant does not have
 let clientId: string;
 
 beforeAll(async () => {
@@ -47,9 +48,10 @@ beforeAll(async () => {
   api = await management(service);
   ({ clientId } = await seedLockApplication(api, `https://localhost:${appPort}${LOCK_PAGE}`, service.credentials.connection));
   const config = { domain: service.domain, clientId, options: LOCK_OPTIONS };
-  [app, foreign] = await Promise.all([
+  [app, foreign, unknown] = await Promise.all([
     startLockPage({ port: appPort, cert: service.cert, config, bundle }),
     startLockPage({ cert: service.cert, config, bundle }),
+    startLockPage({ cert: service.cert, config: { ...config, clientId: 'NoSuchClient0000000000000000000x' }, bundle }),
   ]);
 }, 120_000);
 
@@ -58,7 +60,7 @@ afterAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, 'lock-wire.txt'), `${wire.join('\n')}\n`);
   await browser?.close();
-  await Promise.all([app?.close(), foreign?.close(), api?.dispose()]);
+  await Promise.all([app?.close(), foreign?.close(), unknown?.close(), api?.dispose()]);
   const stopped = await service?.stop();
   expect(stopped?.exit, `service output:\n${service?.output()}`).not.toBe('timeout');
 }, 60_000);
@@ -194,6 +196,10 @@ describe('Lock embedded in an application, in Chromium', () => {
     expect(await page.textContent('.auth0-lock')).toContain('Send me the newsletter');
     // Both tabs: the connection allows signups.
     expect(await page.locator('.auth0-lock-tabs').textContent()).toMatch(/Log In.*Sign Up/);
+    // The connection's `good` policy reached Lock, which checks a password as it is typed.
+    await page.fill('.auth0-lock input[name="password"]', 'short');
+    await expect.poll(() => page.locator('.auth0-lock-password-strength').textContent()).toContain('At least 8 characters in length');
+    await shot(page, 'lock-01b-password-policy');
   });
 
   it('signs a user up: the fields land in user_metadata (the root field at the root), and Lock logs the user in', async () => {
@@ -312,6 +318,39 @@ describe('refusals Lock shows, in Chromium', () => {
     expect(shown).toBe(body.code === 'hook_error' ? body.description : FALLBACK_SIGNUP);
     await shot(page, 'lock-08-signup-too-long');
     expect(await usersByEmail(email)).toEqual([]);
+  });
+
+  it("an email already signed up: invalid_signup (Auth0's answer since 2019), and Lock shows its signup fallback", async () => {
+    await openLock(page, 'signup');
+    await fillSignup(page, { email: 'grace.hopper@example.com', colour: 'red', givenName: 'Again', newsletter: false });
+    const signup = page.waitForResponse(onService('/dbconnections/signup'));
+    await page.click('.auth0-lock-submit');
+    const answer = await signup;
+    expect({ status: answer.status(), body: await answer.json() }, wireLog()).toEqual({
+      status: 400,
+      body: { name: 'BadRequestError', code: 'invalid_signup', description: 'Invalid sign up', statusCode: 400 },
+    });
+    expect(await lockError(page)).toBe(FALLBACK_SIGNUP);
+    await shot(page, 'lock-09-email-taken');
+  });
+
+  it("an unknown client id: the settings script is refused and Lock shows its own error screen", async () => {
+    const other = await context.newPage();
+    const isSettings = (r: Request | Response) => new URL(r.url()).pathname.startsWith('/client/');
+    const settings = new Promise<string>((done) => {
+      other.on('response', (r) => isSettings(r) && done(`answered ${r.status()}`));
+      other.on('requestfailed', (r) => isSettings(r) && done(`failed: ${r.failure()?.errorText}`));
+    });
+    await other.goto(unknown.url);
+    await ready(other);
+    await other.click('#login');
+    // A 404 of a script: Chromium's opaque-response blocking drops it; either way the script's `error` fires.
+    expect(['answered 404', 'failed: net::ERR_BLOCKED_BY_ORB']).toContain(await settings);
+    await other.waitForSelector('.auth0-lock-error-pane', { timeout: 10_000 });
+    expect(await other.textContent('.auth0-lock-error-pane')).toContain('Something went wrong.');
+    expect((await lockEvents(other)).map((e) => e.name)).toContain('unrecoverable_error');
+    await shot(other, 'lock-10-unknown-client');
+    await other.close();
   });
 
   it('a foreign origin gets no CORS answer: its fetches fail', async () => {
