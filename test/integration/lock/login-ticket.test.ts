@@ -1,10 +1,17 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '#shared/http/handler';
-import { config } from '#shared/platform/config';
-import { call, observeRequests, type CallResult } from '#test/support/api';
-import { Browser, hiddenFields, pkce, redirectParams, seedSpa, SPA_CALLBACK, SPA_ORIGIN } from '#test/support/browser-flow';
-import { claimsOf, PASSWORD, REALM_GRANT, seedLoginUser } from '#test/support/logins';
-import { CONNECTION } from '#test/support/users';
+import type { CallResult } from '#test/support/api';
+import type { Browser as BrowserJar } from '#test/support/browser-flow';
+
+// A rule runs in the sandbox here: on a loaded machine the integration setup's 1 s budget can run
+// out and fail the login. A real budget, then the service imported again.
+process.env.EXTENSIONS_BUDGET_MS = '10000';
+vi.resetModules();
+const { config } = await import('#shared/platform/config');
+const { call, observeRequests } = await import('#test/support/api');
+const { Browser, hiddenFields, pkce, redirectParams, seedSpa, SPA_CALLBACK, SPA_ORIGIN } = await import('#test/support/browser-flow');
+const { claimsOf, PASSWORD, REALM_GRANT, seedLoginUser } = await import('#test/support/logins');
+const { CONNECTION } = await import('#test/support/users');
 
 /**
  * A login ticket from POST /co/authenticate, redeemed by /authorize?login_ticket=… as Lock's
@@ -30,7 +37,7 @@ interface Ticket {
   co_id: string;
 }
 
-async function coAuthenticate(browser: Browser, client = app, email = user.email as string): Promise<Ticket> {
+async function coAuthenticate(browser: BrowserJar, client = app, email = user.email as string): Promise<Ticket> {
   const res = browser.keep(
     await call('co-authenticate', {
       headers: { origin: SPA_ORIGIN },
@@ -248,7 +255,7 @@ describe('the /co/verify fallback (third-party cookies blocked)', () => {
     return { ticket, browser, page };
   }
 
-  const post = (browser: Browser, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  const post = (browser: BrowserJar, fields: Record<string, string>, headers: Record<string, string> = {}) =>
     call('co-verify', {
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', ...headers },
       rawBody: new URLSearchParams(fields).toString(),
