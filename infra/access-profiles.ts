@@ -3,8 +3,8 @@ import type { RouteDef } from '#shared/http/routes';
 /**
  * What a route's function may do in AWS, derived from the route table's flags alone. Functions
  * with the same profile share one IAM role (and its one policy): a role per function cost two
- * resources each, and CloudFormation allows 500 per stack (docs/deploying.md, "Resources per
- * stack"). Every grant a role holds comes from its profile, so two functions share a role only
+ * resources each, and CloudFormation allows 500 per stack (docs/deploying.md, "Access
+ * profiles"). Every grant a role holds comes from its profile, so two functions share a role only
  * when they would have been granted exactly the same thing, and a route that needs something
  * new (another flag) gets a role of its own instead of widening one.
  */

@@ -1,11 +1,13 @@
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
-import { RESOURCE_BUDGET } from '#infra/route-groups';
+import { CfnIntegration } from 'aws-cdk-lib/aws-apigatewayv2';
+import { API_ROUTE_BUDGET, RESOURCE_BUDGET } from '#infra/route-groups';
 
 /**
  * The resources each template of `root` will hold (its nested stacks' templates included), counting
- * the AWS::CDK::Metadata resource the CLI adds to each. Synth fails past RESOURCE_BUDGET (the
- * stack registers this as a validation), so a route table that outgrows a template stops at
- * `cdk synth` with the template's name, not at `cdk deploy` halfway through CloudFormation.
+ * the AWS::CDK::Metadata resource the CLI adds to each. Synth fails past RESOURCE_BUDGET, or past
+ * API_ROUTE_BUDGET routes on the API (the stack registers checkResourceBudget as a validation), so
+ * a route table that outgrows either stops at `cdk synth` with the reason, not at `cdk deploy`
+ * halfway through CloudFormation.
  */
 export function resourceCounts(root: Stack): Map<string, number> {
   const stacks = [root, ...root.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))];
@@ -23,7 +25,13 @@ export function resourceCounts(root: Stack): Map<string, number> {
 }
 
 export function checkResourceBudget(root: Stack): string[] {
-  return [...resourceCounts(root)]
+  const templates = [...resourceCounts(root)]
     .filter(([, count]) => count > RESOURCE_BUDGET)
     .map(([path, count]) => `${path}: ${count} resources, over the budget of ${RESOURCE_BUDGET} per template (CloudFormation refuses 500); split its route group (infra/route-groups.ts)`);
+  const integrations = root.node.findAll().filter((c) => c instanceof CfnIntegration).length;
+  const api =
+    integrations > API_ROUTE_BUDGET
+      ? [`${root.node.path}: ${integrations} routes on one HTTP API, over the budget of ${API_ROUTE_BUDGET} (API Gateway allows 300 integrations per API and never more); serve a feature area from a second HTTP API (docs/deploying.md, "Stacks")`]
+      : [];
+  return [...templates, ...api];
 }

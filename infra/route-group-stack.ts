@@ -46,7 +46,7 @@ export class RouteGroupStack extends NestedStack {
         integrationUri: fn.functionArn,
         payloadFormatVersion: '2.0',
       });
-      // Only this route of this API may invoke the function (any stage, its method and path).
+      // Only this API may invoke the function, for this path (any stage and method, as CDK's own integration grants).
       fn.addPermission(`${name}Invoke`, {
         principal: new ServicePrincipal('apigateway.amazonaws.com'),
         action: 'lambda:InvokeFunction',

@@ -160,6 +160,17 @@ describe('service stack with the edge option', () => {
     }
   });
 
+  it("passes the nested stacks the origin secret's ARN only: the secret's value is resolved in their templates, never a parameter", () => {
+    const rootStacks = mainApp.templates[0]!.json.Resources;
+    const secretId = Object.entries(rootStacks).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')![0];
+    for (const nested of mainApp.templates.slice(1)) {
+      const passed = JSON.stringify(rootStacks[nested.logicalId!]!.Properties.Parameters);
+      expect(passed, nested.path).not.toContain('{{resolve:');
+      expect(passed, nested.path).toContain(JSON.stringify({ Ref: secretId }));
+      expect(JSON.stringify(nested.json.Resources), nested.path).toContain('{{resolve:secretsmanager:');
+    }
+  });
+
   it('keeps every template within the 450-resource budget, each route wired to one function', () => {
     expect(templateViolations(mainApp, routes)).toEqual([]);
   });

@@ -627,6 +627,30 @@ describe('IdentityStack: templates and their limits', () => {
     expect(() => App.of(app)!.synth()).toThrow(/IdentityService\/UsersRoutes: 4\d\d resources, over the budget of 450 per template/);
   });
 
+  it('reports a planted permission that lets any API invoke a function, and a read role holding a PartiQL write', () => {
+    const planted = copyOf(real);
+    const jwks = Object.entries(planted.resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === 'GET /.well-known/jwks.json')!;
+    const permission = Object.values(planted.resources).find((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes(jwks[0]))!;
+    delete permission.Properties.SourceArn;
+    const readRole = (jwks[1].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const readPolicy = Object.values(planted.resources).find((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(readRole))!;
+    (readPolicy.Properties.PolicyDocument as { Statement: unknown[] }).Statement.push({ Effect: 'Allow', Action: 'dynamodb:PartiQLUpdate', Resource: '*' });
+    const violations = templateViolations(planted, ROUTES, 0);
+    expect(violations).toContain('jwks: its function is not invokable by exactly its API route (1 permissions)');
+    expect(violations).toContain('jwks: a read route whose role allows dynamodb:PartiQLUpdate');
+    // Every read route shares that role, so each is reported.
+    expect(violations.filter((v) => v.endsWith('allows dynamodb:PartiQLUpdate'))).toHaveLength(ROUTES.filter((r) => accessProfileOf(r).id === 'table-read').length);
+  });
+
+  it('fails synth past 250 routes on the HTTP API (API Gateway allows 300 integrations, never more), though every template is within budget', () => {
+    const base = ROUTES.find((r) => r.id === 'users-get')!;
+    const spread = ['users/get-user', 'rules/get-rule', 'clients/get-client'];
+    const planted = [...ROUTES, ...Array.from({ length: 170 }, (_, i) => ({ ...base, id: `planted-${i}`, path: `/api/v2/planted/${i}`, handler: spread[i % 3]! }))];
+    const root = synthApp({ table: planted });
+    expect([...resourceCounts(root).values()].every((count) => count <= 450)).toBe(true);
+    expect(() => App.of(root)!.synth()).toThrow(/IdentityService: 251 routes on one HTTP API, over the budget of 250/);
+  });
+
   it('fails synth for a handler folder that belongs to no route group', () => {
     const stray = { ...ROUTES.find((r) => r.id === 'jwks')!, id: 'stray', path: '/stray', handler: 'stray/handler' };
     expect(() => synthApp({ table: [...ROUTES, stray] })).toThrow('Route stray: its handler folder functions/stray/ belongs to no route group');

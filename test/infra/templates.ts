@@ -82,7 +82,13 @@ function substitute(node: unknown, replace: (node: unknown) => unknown): unknown
 /** CloudFormation's per-template quotas, and the project's budget under the first. */
 export const QUOTAS = { resources: 450, outputs: 200, parameters: 200, bytes: 1_000_000 } as const;
 
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** Everything a read route's role may do in DynamoDB: an allow-list, so no write action slips by under a new name. */
+const READ_ACTIONS = [
+  'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator',
+];
+/** API Gateway's 300 integrations per HTTP API, less the 50 kept for routes moving between groups. */
+const API_ROUTE_BUDGET = 250;
 
 /**
  * What the issue promises about the deployed templates, as a list of violations (empty: all hold):
@@ -115,13 +121,29 @@ export function templateViolations(app: AppTemplates, table: readonly RouteDef[]
     const integration = app.resources[target['Fn::Join']?.[1][1].Ref ?? ''];
     const uri = (integration?.Properties.IntegrationUri as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
     if (uri !== fnId) violations.push(`${route.id}: its API route does not reach its function`);
+    const api = (apiRoutes[0]![1].Properties.ApiId as { Ref?: string }).Ref;
+    const permissions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Permission' && (r.Properties.FunctionName as { 'Fn::GetAtt'?: string[] })?.['Fn::GetAtt']?.[0] === fnId);
+    const invokable = permissions.length === 1 && invokesFromApi(permissions[0]![1], api, route.path);
+    if (!invokable) violations.push(`${route.id}: its function is not invokable by exactly its API route (${permissions.length} permissions)`);
     const actions = roleActions(app.resources, fn);
     if (route.data === 'read') {
-      const writes = actions.filter((a) => WRITE_ACTIONS.includes(a));
-      if (writes.length > 0) violations.push(`${route.id}: a read route whose role allows ${writes.join(', ')}`);
+      const beyond = actions.filter((a) => a.startsWith('dynamodb:') && !READ_ACTIONS.includes(a));
+      if (beyond.length > 0) violations.push(`${route.id}: a read route whose role allows ${beyond.join(', ')}`);
     }
   }
+  const integrations = resources.filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Integration').length;
+  if (integrations > API_ROUTE_BUDGET) violations.push(`${integrations} integrations on one HTTP API (budget ${API_ROUTE_BUDGET}; API Gateway allows 300)`);
   return violations;
+}
+
+/** API Gateway, from this API only, for this path: a SourceArn of execute-api on the API, any stage and method, then the path. */
+function invokesFromApi(permission: Resource, api: string | undefined, path: string): boolean {
+  const p = permission.Properties;
+  if (p.Action !== 'lambda:InvokeFunction' || p.Principal !== 'apigateway.amazonaws.com') return false;
+  const parts = (p.SourceArn as { 'Fn::Join'?: [string, unknown[]] })?.['Fn::Join']?.[1] ?? [];
+  const last = parts.at(-1);
+  const apiRef = parts.at(-2) as { Ref?: string } | undefined;
+  return api !== undefined && apiRef?.Ref === api && last === `/*/*${path}` && JSON.stringify(parts).includes(':execute-api:');
 }
 
 interface Statement {
