@@ -1,6 +1,8 @@
 import { freePort } from '#infra/local/dynamodb-local';
 import { lockPageFiles, type LockPageConfig } from '#infra/local/demo-spa/lock-page';
 import { startStaticHttps, type StaticHttps } from '#infra/local/demo-spa/static-https';
+import type { Page } from 'playwright-core';
+import { screenshot } from '#test/support/browser';
 import type { SelfSignedCert } from '#test/support/tls-proxy';
 
 /**
@@ -23,4 +25,13 @@ export interface LockPage extends StaticHttps {
 export async function startLockPage(p: { port?: number; cert: SelfSignedCert; config: LockPageConfig; bundle: Buffer }): Promise<LockPage> {
   const server = await startStaticHttps({ port: p.port ?? (await freePort()), cert: p.cert, files: lockPageFiles(p.config, p.bundle, LOCK_PAGE) });
   return { ...server, url: `${server.origin}${LOCK_PAGE}` };
+}
+
+/** A screenshot once Lock's animations (its modal opening, a message sliding in) have ended; spinners never end and are not waited for. */
+export async function lockScreenshot(page: Page, name: string): Promise<void> {
+  // In the page, through globalThis: this project's TypeScript has no DOM types.
+  const settled = () =>
+    (globalThis as any).document.getAnimations().every((a: any) => a.playState !== 'running' || a.effect.getComputedTiming().endTime === Infinity);
+  await page.waitForFunction(settled, undefined, { timeout: 5_000 });
+  await screenshot(page, name);
 }

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_CLAIM } from '#infra/local/demo-spa/seed';
-import { launchChromium, screenshot } from '#test/support/browser';
+import { launchChromium } from '#test/support/browser';
+import { lockScreenshot } from '#test/support/lock-page';
 import { management, managementToken, startDemo, type RunningDemo } from '#test/e2e/browser/demo-process';
 
 /**
@@ -27,14 +28,6 @@ afterAll(async () => {
   expect(stopped?.leftovers).toEqual([]);
 }, 60_000);
 
-/** Once Lock's animations have ended (spinners aside). */
-async function shot(page: Page, name: string): Promise<void> {
-  const settled = () =>
-    (globalThis as any).document.getAnimations().every((a: any) => a.playState !== 'running' || a.effect.getComputedTiming().endTime === Infinity);
-  await page.waitForFunction(settled, undefined, { timeout: 5_000 });
-  await screenshot(page, name);
-}
-
 describe("npm run demo's Lock page", () => {
   it('is announced with its application', () => {
     expect(lockPage).toBe(`${demo.info.spa}lock.html`);
@@ -49,14 +42,14 @@ describe("npm run demo's Lock page", () => {
     await page.waitForSelector('body[data-ready]');
     await page.click('#signup');
     await page.waitForSelector('.auth0-lock input[name="company"]');
-    await shot(page, 'lock-demo-01-signup');
+    await lockScreenshot(page, 'lock-demo-01-signup');
     await page.fill('.auth0-lock input[name="email"]', EMAIL);
     await page.fill('.auth0-lock input[name="password"]', 'Analytical-Engine-1843');
     await page.fill('.auth0-lock input[name="company"]', 'Analytical Engines Ltd');
     await page.check('.auth0-lock input[name="newsletter"]');
     await page.click('.auth0-lock-submit');
     await page.waitForSelector('#profile-json', { timeout: 20_000 });
-    await screenshot(page, 'lock-demo-02-signed-in');
+    await lockScreenshot(page, 'lock-demo-02-signed-in');
     const profile = JSON.parse((await page.textContent('#profile-json')) ?? '{}') as Record<string, unknown>;
     expect(profile).toMatchObject({ email: EMAIL, [METADATA_CLAIM]: { company: 'Analytical Engines Ltd', newsletter: 'true' } });
 

@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium, screenshot } from '#test/support/browser';
+import { ARTIFACTS, launchChromium } from '#test/support/browser';
 import { startHttpsService, type HttpsService } from '#test/support/https-service';
-import { buildLockBundle, freePort, LOCK_PAGE, startLockPage, type LockPage } from '#test/support/lock-page';
+import { buildLockBundle, freePort, LOCK_PAGE, lockScreenshot, startLockPage, type LockPage } from '#test/support/lock-page';
 import { CLAIM, management, seedLockApplication, type Management } from '#test/support/lock-tenant';
 
 /**
@@ -101,15 +101,6 @@ const onService = (path: string) => (r: Request | Response) => {
   return url.host === service.domain && url.pathname === path;
 };
 
-/** A screenshot once Lock's animations (its modal opening, its message sliding in) have ended. */
-async function shot(page: Page, name: string): Promise<void> {
-  // Spinners never end: not waited for. (In the page, through globalThis: this project's TypeScript has no DOM types.)
-  const settled = () =>
-    (globalThis as any).document.getAnimations().every((a: any) => a.playState !== 'running' || a.effect.getComputedTiming().endTime === Infinity);
-  await page.waitForFunction(settled, undefined, { timeout: 5_000 });
-  await screenshot(page, name);
-}
-
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('body[data-ready]', { timeout: 15_000 });
 }
@@ -187,7 +178,7 @@ describe('Lock embedded in an application, in Chromium', () => {
     const script = await settings;
     expect(script.status(), wireLog()).toBe(200);
     expect(new URL(script.url()).search).toMatch(/^\?t\d+$/); // Lock's cache buster
-    await shot(page, 'lock-01-signup');
+    await lockScreenshot(page, 'lock-01-signup');
     for (const name of ['email', 'password', 'favourite_colour', 'given_name']) {
       expect(await page.isVisible(`.auth0-lock input[name="${name}"]`), name).toBe(true);
     }
@@ -199,12 +190,12 @@ describe('Lock embedded in an application, in Chromium', () => {
     // The connection's `good` policy reached Lock, which checks a password as it is typed.
     await page.fill('.auth0-lock input[name="password"]', 'short');
     await expect.poll(() => page.locator('.auth0-lock-password-strength').textContent()).toContain('At least 8 characters in length');
-    await shot(page, 'lock-01b-password-policy');
+    await lockScreenshot(page, 'lock-01b-password-policy');
   });
 
   it('signs a user up: the fields land in user_metadata (the root field at the root), and Lock logs the user in', async () => {
     await fillSignup(page, { email: EMAIL, colour: 'teal', givenName: 'Grace', newsletter: true });
-    await shot(page, 'lock-02-signup-filled');
+    await lockScreenshot(page, 'lock-02-signup-filled');
     const signup = page.waitForRequest(onService('/dbconnections/signup'));
     const coAuth = page.waitForResponse((r) => onService('/co/authenticate')(r) && r.request().method() === 'POST', { timeout: 15_000 });
     await page.click('.auth0-lock-submit');
@@ -223,7 +214,7 @@ describe('Lock embedded in an application, in Chromium', () => {
     const profile = await signedInProfile(page);
     expect(profile).toMatchObject({ email: EMAIL, sub: expect.stringMatching(/^auth0\|/), [CLAIM]: 'teal' });
     userId = profile.sub as string;
-    await shot(page, 'lock-03-signed-up-and-in');
+    await lockScreenshot(page, 'lock-03-signed-up-and-in');
 
     const [user] = await usersByEmail(EMAIL);
     expect(user).toMatchObject({
@@ -243,7 +234,7 @@ describe('Lock embedded in an application, in Chromium', () => {
     expect(query).toMatchObject({ client_id: clientId, prompt: 'none', response_mode: 'web_message' });
     await page.waitForSelector('.auth0-lock-last-login-pane', { timeout: 10_000 });
     expect(await page.textContent('.auth0-lock-last-login-pane')).toContain(EMAIL);
-    await shot(page, 'lock-04-last-login');
+    await lockScreenshot(page, 'lock-04-last-login');
     await page.click('.auth0-lock-last-login-pane .auth0-lock-social-button');
     const profile = await signedInProfile(page);
     expect(profile).toMatchObject({ sub: userId, [CLAIM]: 'teal' });
@@ -254,7 +245,7 @@ describe('Lock embedded in an application, in Chromium', () => {
     await openLock(fresh, 'login');
     await fresh.fill('.auth0-lock input[name="email"]', EMAIL);
     await fresh.fill('.auth0-lock input[name="password"]', PASSWORD);
-    await shot(fresh, 'lock-05-login');
+    await lockScreenshot(fresh, 'lock-05-login');
     const coAuth = fresh.waitForResponse((r) => onService('/co/authenticate')(r) && r.request().method() === 'POST');
     const redeem = fresh.waitForRequest((r) => onService('/authorize')(r) && new URL(r.url()).searchParams.has('login_ticket'), { timeout: 15_000 });
     await fresh.click('.auth0-lock-submit');
@@ -273,7 +264,7 @@ describe('Lock embedded in an application, in Chromium', () => {
     expect(authorize).toMatchObject({ client_id: clientId, realm: service.credentials.connection, redirect_uri: app.url, login_ticket: expect.any(String) });
     const profile = await signedInProfile(fresh);
     expect(profile).toMatchObject({ sub: userId, email: EMAIL, [CLAIM]: 'teal' });
-    await shot(fresh, 'lock-06-logged-in');
+    await lockScreenshot(fresh, 'lock-06-logged-in');
     await fresh.context().close();
   });
 });
@@ -300,7 +291,7 @@ describe('refusals Lock shows, in Chromium', () => {
     });
     expect(await lockError(page)).toBe('Wrong email or password.');
     expect(await page.inputValue('.auth0-lock input[name="email"]')).toBe('grace.hopper@example.com');
-    await shot(page, 'lock-07-wrong-password');
+    await lockScreenshot(page, 'lock-07-wrong-password');
   });
 
   it('an over-long field is refused: Lock shows an error, and no user is made', async () => {
@@ -316,7 +307,7 @@ describe('refusals Lock shows, in Chromium', () => {
     const shown = await lockError(page);
     // Lock shows the description of a hook_error, its generic sentence for any other code.
     expect(shown).toBe(body.code === 'hook_error' ? body.description : FALLBACK_SIGNUP);
-    await shot(page, 'lock-08-signup-too-long');
+    await lockScreenshot(page, 'lock-08-signup-too-long');
     expect(await usersByEmail(email)).toEqual([]);
   });
 
@@ -331,7 +322,7 @@ describe('refusals Lock shows, in Chromium', () => {
       body: { name: 'BadRequestError', code: 'invalid_signup', description: 'Invalid sign up', statusCode: 400 },
     });
     expect(await lockError(page)).toBe(FALLBACK_SIGNUP);
-    await shot(page, 'lock-09-email-taken');
+    await lockScreenshot(page, 'lock-09-email-taken');
   });
 
   it("an unknown client id: the settings script is refused and Lock shows its own error screen", async () => {
@@ -349,7 +340,7 @@ describe('refusals Lock shows, in Chromium', () => {
     await other.waitForSelector('.auth0-lock-error-pane', { timeout: 10_000 });
     expect(await other.textContent('.auth0-lock-error-pane')).toContain('Something went wrong.');
     expect((await lockEvents(other)).map((e) => e.name)).toContain('unrecoverable_error');
-    await shot(other, 'lock-10-unknown-client');
+    await lockScreenshot(other, 'lock-10-unknown-client');
     await other.close();
   });
 
