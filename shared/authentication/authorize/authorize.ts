@@ -30,8 +30,10 @@ export const TRANSACTION_TTL_SECONDS = 3600;
 export async function authorize(req: BrowserRequest): Promise<Reply> {
   try {
     const { params, client } = await readAuthorizeRequest(req.query);
-    const connection = await loginConnection(params, client);
+    const requested = await loginConnection(params, client);
     const session = params.prompt?.split(' ').includes('login') ? undefined : await currentSession(req.cookies);
+    // Without `connection`, the session's own connection serves if this application may use it.
+    const connection = session && params.connection === undefined ? await sessionConnection(session, params, client, requested) : requested;
     if (session && reusable(session, params, connection)) {
       const answer = await completeAuthorization({
         params, client, connection, partition: session.partition, authTime: session.session.auth_time,
@@ -70,6 +72,20 @@ export async function loginConnection(params: AuthorizeParams, client: ClientRec
   if (connection.strategy !== DATABASE_STRATEGY) throw fail(`the connection ${name} is not a database connection`);
   if (!isClientEnabled(connection, client.client_id)) throw fail('the connection was disabled');
   return connection;
+}
+
+/**
+ * The connection of the browser's session, when it is a database connection enabled for this
+ * application (else the requested one, which then does not match the session). As on Auth0, a
+ * request that names no connection (Lock's first SSO probe, before auth0.js remembers one) is
+ * answered from a session of any connection the application may use.
+ */
+async function sessionConnection(session: CurrentSession, params: AuthorizeParams, client: ClientRecord, requested: ConnectionRecord): Promise<ConnectionRecord> {
+  if (session.session.connection === requested.name) return requested;
+  return loginConnection({ ...params, connection: session.session.connection }, client).catch((error: unknown) => {
+    if (error instanceof AuthorizeError) return requested;
+    throw error;
+  });
 }
 
 /** SSO applies unless the request asks for a fresher login or another connection. */
