@@ -30,10 +30,11 @@ export const TRANSACTION_TTL_SECONDS = 3600;
 export async function authorize(req: BrowserRequest): Promise<Reply> {
   try {
     const { params, client } = await readAuthorizeRequest(req.query);
-    const requested = await loginConnection(params, client);
     const session = params.prompt?.split(' ').includes('login') ? undefined : await currentSession(req.cookies);
-    // Without `connection`, the session's own connection serves if this application may use it.
-    const connection = session && params.connection === undefined ? await sessionConnection(session, params, client, requested) : requested;
+    // Without `connection`, the session's own connection serves if this application may use it;
+    // only without such a session does the default connection (and its refusal) apply.
+    const own = session && params.connection === undefined ? await sessionConnection(session, params, client) : undefined;
+    const connection = own ?? (await loginConnection(params, client));
     if (session && reusable(session, params, connection)) {
       const answer = await completeAuthorization({
         params, client, connection, partition: session.partition, authTime: session.session.auth_time,
@@ -76,14 +77,13 @@ export async function loginConnection(params: AuthorizeParams, client: ClientRec
 
 /**
  * The connection of the browser's session, when it is a database connection enabled for this
- * application (else the requested one, which then does not match the session). As on Auth0, a
+ * application (else undefined: the default connection applies). As on Auth0, a
  * request that names no connection (Lock's first SSO probe, before auth0.js remembers one) is
  * answered from a session of any connection the application may use.
  */
-async function sessionConnection(session: CurrentSession, params: AuthorizeParams, client: ClientRecord, requested: ConnectionRecord): Promise<ConnectionRecord> {
-  if (session.session.connection === requested.name) return requested;
+async function sessionConnection(session: CurrentSession, params: AuthorizeParams, client: ClientRecord): Promise<ConnectionRecord | undefined> {
   return loginConnection({ ...params, connection: session.session.connection }, client).catch((error: unknown) => {
-    if (error instanceof AuthorizeError) return requested;
+    if (error instanceof AuthorizeError) return undefined;
     throw error;
   });
 }

@@ -251,6 +251,29 @@ describe("Lock's SSO probe with a session", () => {
     expect(lockReceives(await browser.authorize(named), named.state).access_token).toBeTypeOf('string');
   });
 
+  it('answers a probe without connection from the session even when the application is off the default connection', async () => {
+    const only = await seedSpa({ callbacks: [LOCK_PAGE], web_origins: [LOCK_ORIGIN], allowed_origins: [LOCK_ORIGIN] });
+    const onlyConnection = 'lock-probe-only-db';
+    await insertConnection({
+      id: 'con_lock_probe_only', name: onlyConnection, strategy: 'auth0', options: {}, enabled_clients: [only.client_id], realms: [onlyConnection], is_domain_connection: false,
+    });
+    const defaultId = ((await call('connections-list', { scopes: ['read:connections'], query: { name: CONNECTION } })).body as { id: string }[])[0]!.id;
+    const off = await call('connections-clients-update', { scopes: ['update:connections'], params: { id: defaultId }, body: [{ client_id: only.client_id, status: false }] });
+    expect(off.status, off.text).toBeLessThan(300);
+    const browser = new Browser();
+    // No session yet: the default connection applies, and this application may not use it.
+    const before = probeQuery({ client_id: only.client_id });
+    expect(lockReceives(await browser.authorize(before), before.state)).toMatchObject({ error: 'invalid_request', error_description: 'the connection was disabled' });
+    const user = await seedLoginUser({ connection: onlyConnection });
+    const start = await browser.authorize({
+      client_id: only.client_id, response_type: 'token', redirect_uri: LOCK_PAGE, scope: 'openid', state: 's', connection: onlyConnection,
+    });
+    const page = await browser.screen(start.headers.location!);
+    expect((await browser.submit('login', page.text, { email: user.email, password: PASSWORD })).status).toBe(302);
+    const probe = probeQuery({ client_id: only.client_id });
+    expect(lockReceives(await browser.authorize(probe), probe.state).access_token).toBeTypeOf('string');
+  });
+
   it('costs the SSO read, the login count and the implicit session', async () => {
     const user = await seedLoginUser();
     const browser = new Browser();
