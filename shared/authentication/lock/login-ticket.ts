@@ -24,6 +24,9 @@ import { renderVerifyPage, verifyPageHeaders } from '#shared/authentication/lock
 const INVALID_TICKET = 'The login ticket is invalid, expired or was already used.';
 /** Auth0's words (its `fcoa` log) when it has no verification page to fall back on. */
 const NO_VERIFICATION_PAGE = 'Unable to configure verification page.';
+/** Ours: in a frame the verification page's SameSite=Strict cookie is never sent back, so it cannot work. */
+const NO_VERIFICATION_IN_FRAME =
+  'Third-party cookies are blocked in this browser, and the cross-origin verification page cannot run in a frame (response_mode=web_message).';
 /** The /authorize parameters the verification page posts back (nothing else is carried). */
 const REPLAYED = [
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'audience', 'code_challenge',
@@ -111,6 +114,10 @@ async function redeem(checked: CheckedRequest, verifier: string, req: BrowserReq
 function verificationPage(checked: CheckedRequest, coId: string): Reply {
   const { params, client } = checked;
   if (!client.cross_origin_loc) throw new AuthorizeError(answerTarget(params), 'access_denied', NO_VERIFICATION_PAGE);
+  // A frame (Lock's `redirect: false`) on the application's site is cross-site to us: the page's
+  // SameSite=Strict CSRF cookie is dropped or not sent with its post, so /co/verify would refuse it
+  // after the 10 s wait. The application hears why at once instead.
+  if (params.response_mode === 'web_message') throw new AuthorizeError(answerTarget(params), 'access_denied', NO_VERIFICATION_IN_FRAME);
   const frame = new URL(client.cross_origin_loc);
   frame.hash = `origin=${encodeURIComponent(new URL(config.ISSUER).origin)}`;
   const csrf = newSecret();
@@ -126,8 +133,9 @@ function verificationPage(checked: CheckedRequest, coId: string): Reply {
     headers: verifyPageHeaders({
       nonce,
       frameOrigin: frame.origin,
-      formAction: params.response_mode === 'form_post' ? 'any' : redirectSource ? [redirectSource] : [],
-      ...(params.response_mode === 'web_message' ? { frameAncestors: [new URL(params.redirect_uri).origin] } : {}),
+      // The form posts to /co/verify ('self'); for query and fragment its answer redirects to the
+      // redirect URI, which form-action also governs. A form_post answer is /co/verify's own page.
+      formAction: params.response_mode !== 'form_post' && redirectSource ? [redirectSource] : [],
     }),
     text: renderVerifyPage({ nonce, frameUrl: frame.href, frameOrigin: frame.origin, coId, fields }),
     cookies: [verifyCookie(coId, csrf, VERIFY_COOKIE_MAX_AGE)],

@@ -61,11 +61,12 @@ export function renderVerifyPage(m: VerifyPageModel): string {
 }
 
 /**
- * The page's headers: the hosted pages' CSP plus `frame-src` for the verification frame only.
- * `formAction` must list the redirect URI's origin (the post's answer redirects there).
+ * The page's headers: the hosted pages' CSP (never framed) plus `frame-src` for the verification
+ * frame only. `formAction` lists what the post may reach besides 'self': the redirect URI's origin
+ * when /co/verify's answer redirects there.
  */
-export function verifyPageHeaders(p: { nonce: string; frameOrigin: string; formAction: string[] | 'any'; frameAncestors?: string[] }): Record<string, string> {
-  const headers = pageHeaders({ nonce: p.nonce, formAction: p.formAction, ...(p.frameAncestors ? { frameAncestors: p.frameAncestors } : {}) });
+export function verifyPageHeaders(p: { nonce: string; frameOrigin: string; formAction: string[] }): Record<string, string> {
+  const headers = pageHeaders({ nonce: p.nonce, formAction: p.formAction });
   const source = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i.test(p.frameOrigin) ? p.frameOrigin : "'none'";
   headers['content-security-policy'] += `; frame-src ${source}`;
   return headers;

@@ -20,6 +20,14 @@ import { CONNECTION } from '#test/support/users';
  * Both origins are served by request interception: the issuer's routes are the route table's
  * handlers called in-process (against DynamoDB Local), the issuer's cookies kept in a jar here;
  * the application's pages are fixed HTML around node_modules/auth0-js/dist/auth0.min.js.
+ *
+ * What this does NOT test: real SameSite handling. The issuer's cookies never reach Chromium's
+ * cookie store: they live in a hand-made jar (browser-flow's Browser), which sends every cookie
+ * back whatever its SameSite, Path or Secure say, and the test itself drops /co/authenticate's
+ * cookie. And the application is on the issuer's site (same-site), so even the verifier cookie
+ * auth0.js keeps is read without third-party-cookie blocking. That the verification page's
+ * SameSite=Strict `co_verify_` cookie comes back to /co/verify, or that a real browser drops the
+ * ticket's SameSite=None cookie, is therefore assumed here, not shown.
  */
 const ISSUER = new URL(config.ISSUER).origin;
 // The application on the issuer's site (example.test), so the frame may read the cookie auth0.js

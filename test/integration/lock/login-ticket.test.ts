@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '#shared/http/handler';
 import type { CallResult } from '#test/support/api';
@@ -64,6 +65,19 @@ const lockQuery = (ticket: Ticket, extra: Record<string, string> = {}, client = 
 });
 
 const fragment = (res: CallResult) => redirectParams(res, 'fragment');
+
+/** The page's inline scripts, as a browser runs them (node:vm, the given globals). */
+function runScripts(page: CallResult, globals: Record<string, unknown>): void {
+  for (const [, script] of page.text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)) runInNewContext(script!, globals, { timeout: 1000 });
+}
+
+/** What a web_message answer page posts to the window that framed it, and to which origin. */
+function webMessages(page: CallResult): { message: any; targetOrigin: string }[] {
+  const posted: { message: any; targetOrigin: string }[] = [];
+  const parent = { postMessage: (message: unknown, targetOrigin: string) => posted.push({ message: JSON.parse(JSON.stringify(message)), targetOrigin }) };
+  runScripts(page, { window: { opener: null, parent } });
+  return posted;
+}
 
 describe('GET /authorize?login_ticket=… with the cookie', () => {
   it('answers Lock\'s `token id_token` in the fragment, starts the SSO session and clears the ticket cookie', async () => {
@@ -238,6 +252,32 @@ describe('GET /authorize?login_ticket=…: refusals go back to the application',
     expect(fragment(res)).toEqual({ error: 'unauthorized_client', error_description: 'Cross origin login not allowed.', state: 'lock-state' });
   });
 
+  it('without the cookie in a frame (web_message): access_denied at once, posted to the application, ticket untouched', async () => {
+    const browser = new Browser();
+    const ticket = await coAuthenticate(browser);
+    const res = await call('authorize', { query: lockQuery(ticket, { response_mode: 'web_message', prompt: 'none' }) });
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers['content-security-policy']).toContain(`frame-ancestors ${SPA_ORIGIN}`);
+    expect(res.cookies).toEqual([]);
+    expect(res.text).not.toContain('co_verifier_request');
+    expect(webMessages(res)).toEqual([
+      {
+        targetOrigin: SPA_ORIGIN,
+        message: {
+          type: 'authorization_response',
+          response: {
+            error: 'access_denied',
+            error_description: 'Third-party cookies are blocked in this browser, and the cross-origin verification page cannot run in a frame (response_mode=web_message).',
+            state: 'lock-state',
+          },
+        },
+      },
+    ]);
+    // Nothing was redeemed: the browser that holds the cookie can still use the ticket.
+    const own = await browser.authorize(lockQuery(ticket));
+    expect(fragment(own).id_token).toBeDefined();
+  });
+
   it('without the cookie and without cross_origin_loc: the application hears "Unable to configure verification page."', async () => {
     const noLoc = await seedSpa({ cross_origin_authentication: true, allowed_origins: [SPA_ORIGIN] });
     const ticket = await coAuthenticate(new Browser(), noLoc);
@@ -277,7 +317,7 @@ describe('the /co/verify fallback (third-party cookies blocked)', () => {
     expect(csp).toContain('frame-src https://app.example.com');
     expect(csp).toContain(`form-action 'self' ${SPA_ORIGIN}`);
     expect(page.text).toContain(`"${LOC}#origin=${encodeURIComponent(new URL(config.ISSUER).origin)}"`);
-    expect(page.text).toContain('target="https://app.example.com"'.replace('target=', 'target='));
+    expect(page.text).toContain(',target="https://app.example.com",');
     expect(page.text).toContain('co_verifier_request');
     expect(page.text).toContain(JSON.stringify(ticket.co_id));
     const fields = hiddenFields(page.text);
@@ -285,6 +325,87 @@ describe('the /co/verify fallback (third-party cookies blocked)', () => {
     expect(fields._csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(fields.state).toBe('lock-state');
     expect(page.cookies).toEqual([`co_verify_${ticket.co_id}=${fields._csrf}; Max-Age=600; Path=/co/verify; HttpOnly; Secure; SameSite=Strict`]);
+  });
+
+  it('form_post: the page may post only to /co/verify (form-action \'self\'), whose own page posts the answer', async () => {
+    const ticket = await coAuthenticate(new Browser());
+    const browser = new Browser();
+    const page = await browser.authorize(lockQuery(ticket, { response_mode: 'form_post' }));
+    expect(page.status, page.text).toBe(200);
+    const csp = page.headers['content-security-policy']!;
+    expect(csp.split('; ')).toContain("form-action 'self'");
+    expect(csp).toContain('frame-src https://app.example.com');
+    const fields = hiddenFields(page.text);
+    expect(fields.response_mode).toBe('form_post');
+    const res = await post(browser, { ...fields, co_verifier: ticket.co_verifier });
+    expect(res.status, res.text).toBe(200);
+    expect(res.text).toContain(`action="${SPA_CALLBACK}"`);
+    expect(hiddenFields(res.text).id_token).toBeDefined();
+    expect(hiddenFields(res.text).state).toBe('lock-state');
+  });
+
+  it('the page\'s script takes messages only from its frame and cross_origin_loc\'s origin (forged ones never reach the form)', async () => {
+    const { ticket, browser, page } = await withoutCookie();
+    // A fake document and window for the page's script, as a browser gives them.
+    const submitted: string[] = [];
+    const form = { elements: { co_verifier: { value: '' } }, submit: () => submitted.push(form.elements.co_verifier.value) };
+    const toFrame: { message: any; targetOrigin: string }[] = [];
+    const frame = { style: {} as Record<string, string>, title: '', src: '', contentWindow: { postMessage: (message: unknown, targetOrigin: string) => toFrame.push({ message: JSON.parse(JSON.stringify(message)), targetOrigin }) } };
+    const listeners: ((e: { origin: string; source: unknown; data: unknown }) => void)[] = [];
+    const timers: (() => void)[] = [];
+    runScripts(page, {
+      document: {
+        getElementById: (id: string) => (id === 'co-verify' ? form : null),
+        createElement: (tag: string) => (tag === 'iframe' ? frame : {}),
+        body: { appendChild: () => undefined },
+      },
+      window: { addEventListener: (type: string, fn: (typeof listeners)[number]) => type === 'message' && listeners.push(fn) },
+      setTimeout: (fn: () => void) => timers.push(fn),
+    });
+    expect(listeners).toHaveLength(1);
+    expect(frame.src).toBe(`${LOC}#origin=${encodeURIComponent(new URL(config.ISSUER).origin)}`);
+    const send = (origin: string, source: unknown, data: unknown) => listeners[0]!({ origin, source, data });
+    const LOC_ORIGIN = 'https://app.example.com';
+    const forged = { type: 'co_verifier_response', response: { verifier: 'F'.repeat(43) } };
+    // The frame navigated to another origin (its window, a foreign origin).
+    send('https://evil.example', frame.contentWindow, { type: 'ready' });
+    send('https://evil.example', frame.contentWindow, forged);
+    // The right origin, but another window (e.g. an opener or another tab of the application).
+    const opener = { postMessage: () => undefined };
+    send(LOC_ORIGIN, opener, { type: 'ready' });
+    send(LOC_ORIGIN, opener, forged);
+    // Malformed data from the frame itself.
+    send(LOC_ORIGIN, frame.contentWindow, null);
+    send(LOC_ORIGIN, frame.contentWindow, 'co_verifier_response');
+    expect(toFrame).toEqual([]);
+    expect(submitted).toEqual([]);
+
+    // The real exchange: ready, the request to cross_origin_loc's origin, the verifier, one post.
+    send(LOC_ORIGIN, frame.contentWindow, { type: 'ready' });
+    expect(toFrame).toEqual([{ targetOrigin: LOC_ORIGIN, message: { type: 'co_verifier_request', request: { id: ticket.co_id } } }]);
+    send(LOC_ORIGIN, frame.contentWindow, { type: 'co_verifier_response', response: { verifier: ticket.co_verifier } });
+    send(LOC_ORIGIN, opener, forged);
+    timers.forEach((fire) => fire());
+    expect(submitted).toEqual([ticket.co_verifier]);
+    const res = await post(browser, { ...hiddenFields(page.text), co_verifier: submitted[0]! });
+    expect(fragment(res).id_token).toBeDefined();
+  });
+
+  it('the page\'s script posts an empty verifier when the frame never answers; the application hears access_denied', async () => {
+    const { browser, page } = await withoutCookie();
+    const submitted: string[] = [];
+    const form = { elements: { co_verifier: { value: 'x' } }, submit: () => submitted.push(form.elements.co_verifier.value) };
+    const timers: { fn: () => void; ms: number }[] = [];
+    runScripts(page, {
+      document: { getElementById: () => form, createElement: () => ({ style: {}, contentWindow: {} }), body: { appendChild: () => undefined } },
+      window: { addEventListener: () => undefined },
+      setTimeout: (fn: () => void, ms: number) => timers.push({ fn, ms }),
+    });
+    expect(timers.map((t) => t.ms)).toEqual([10_000]);
+    timers[0]!.fn();
+    expect(submitted).toEqual(['']);
+    const res = await post(browser, { ...hiddenFields(page.text), co_verifier: '' });
+    expect(fragment(res)).toEqual({ error: 'access_denied', error_description: 'The application’s cross-origin verification page did not answer (cross_origin_loc).', state: 'lock-state' });
   });
 
   it('POST /co/verify with the verifier the application kept redeems the ticket and answers as /authorize', async () => {
