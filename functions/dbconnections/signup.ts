@@ -1,4 +1,5 @@
 import { header, rawBody } from '#shared/http/event';
+import { corsOnRefusals } from '#shared/http/cors-refusals';
 import { openRoute } from '#shared/http/handler';
 import { withCors } from '#shared/authentication/oauth/cors';
 import { SignupOriginNotAllowedError } from '#shared/authentication/errors';
@@ -19,4 +20,4 @@ export const handler = openRoute('signup', async ({ event, sourceIp }) => {
     { refuse: (origin) => new SignupOriginNotAllowedError(origin) },
   );
   return { body: result, headers };
-});
+}, corsOnRefusals('signup'));

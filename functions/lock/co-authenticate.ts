@@ -1,4 +1,5 @@
 import { header, rawBody } from '#shared/http/event';
+import { corsOnRefusals } from '#shared/http/cors-refusals';
 import { openRoute } from '#shared/http/handler';
 import { withCors } from '#shared/authentication/oauth/cors';
 import { crossOriginAuthenticate, readCoAuthenticateBody } from '#shared/authentication/lock/cross-origin';
@@ -15,4 +16,4 @@ export const handler = openRoute('co-authenticate', async ({ event, sourceIp }) 
     { credentials: true },
   );
   return { body: result.body, headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers }, cookies: [result.cookie] };
-});
+}, corsOnRefusals('co-authenticate', { credentials: true }));

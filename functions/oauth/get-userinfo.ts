@@ -1,4 +1,5 @@
 import { header } from '#shared/http/event';
+import { corsOnRefusals } from '#shared/http/cors-refusals';
 import { openRoute } from '#shared/http/handler';
 import { withCors } from '#shared/authentication/oauth/cors';
 import { userinfo } from '#shared/authentication/oauth/userinfo';
@@ -10,4 +11,4 @@ export const handler = openRoute('userinfo', async ({ event }) => {
     return userinfo(header(event, 'authorization'));
   });
   return { body: result, headers: { 'cache-control': 'no-store', ...headers } };
-});
+}, corsOnRefusals('userinfo'));

@@ -1,4 +1,5 @@
 import { header } from '#shared/http/event';
+import { corsOnRefusals } from '#shared/http/cors-refusals';
 import { openRoute } from '#shared/http/handler';
 import { tokenRequestInput } from '#shared/http/token-request-input';
 import { withCors } from '#shared/authentication/oauth/cors';
@@ -12,4 +13,4 @@ export const handler = openRoute('oauth-token', async ({ event, sourceIp }) => {
     return issueToken(req);
   });
   return { body: result, headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers } };
-});
+}, corsOnRefusals('oauth-token'));

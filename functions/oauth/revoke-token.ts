@@ -1,4 +1,5 @@
 import { header } from '#shared/http/event';
+import { corsOnRefusals } from '#shared/http/cors-refusals';
 import { openRoute } from '#shared/http/handler';
 import { tokenRequestInput } from '#shared/http/token-request-input';
 import { withCors } from '#shared/authentication/oauth/cors';
@@ -13,4 +14,4 @@ export const handler = openRoute('oauth-revoke', async ({ event, sourceIp }) => 
     await revokeToken(req);
   });
   return { status: 200, headers: { 'cache-control': 'no-store', ...headers } };
-});
+}, corsOnRefusals('oauth-revoke'));

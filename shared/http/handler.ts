@@ -45,7 +45,7 @@ export function observeRequests(listener: (record: RequestRecord) => void): () =
 }
 
 /** `answerError` may answer a failure its own way (the hosted pages answer with HTML); undefined: the route's API style. */
-export type ErrorAnswer = (error: unknown, requestId: string) => HttpResult | undefined;
+export type ErrorAnswer = (error: unknown, requestId: string, event: HttpEvent) => HttpResult | undefined | Promise<HttpResult | undefined>;
 
 export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply>, answerError?: ErrorAnswer): LambdaHandler {
   return async (received) => {
@@ -69,7 +69,7 @@ export function wrap(route: RouteDef, inner: (req: BaseRequest) => Promise<Reply
         return toHttpResult(reply);
       } catch (error) {
         if (!isKnownError(error)) log.error('unhandled error', { requestId, route: route.id, error: describeFault(error) });
-        return answerError?.(error, requestId) ?? serializeError(route.api, error, requestId);
+        return (await answerError?.(error, requestId, received)) ?? serializeError(route.api, error, requestId);
       }
     });
     if (limits) Object.assign(result.headers, limits.headers());
@@ -90,7 +90,10 @@ function describeFault(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
 }
 
-/** Authentication API and public routes: no bearer token; the handler reads the event itself. */
-export function openRoute(id: RouteId, fn: (req: BaseRequest) => Promise<Reply>): LambdaHandler {
-  return wrap(routeById(id), fn);
+/**
+ * Authentication API and public routes: no bearer token; the handler reads the event itself.
+ * Browser-callable routes pass `corsOnRefusals(...)` (shared/http/cors-refusals.ts) as `answerError`.
+ */
+export function openRoute(id: RouteId, fn: (req: BaseRequest) => Promise<Reply>, answerError?: ErrorAnswer): LambdaHandler {
+  return wrap(routeById(id), fn, answerError);
 }

@@ -64,6 +64,17 @@ function isSerializedOrigin(origin: string): boolean {
 const MAX_CLIENT_ID_LENGTH = 128;
 
 /**
+ * The CORS headers for a refusal made before any client is known (a rate limit's 429, a body over
+ * 1 MB): the origin is echoed if any application allows it, as `withCors` does for a request that
+ * names no client, so the application can read the refusal.
+ */
+export async function refusalCorsHeaders(origin: string | undefined, options: CorsOptions = {}): Promise<Record<string, string>> {
+  if (origin === undefined) return {};
+  const allowed = isSerializedOrigin(origin) && (await anyClientAllowsOrigin(origin).catch(() => false));
+  return { vary: 'Origin', ...(allowed ? { 'access-control-allow-origin': origin, ...(options.credentials ? CREDENTIALS_HEADER : {}) } : {}) };
+}
+
+/**
  * Runs a browser-callable request and returns the CORS headers for its answer; an error thrown
  * carries them too (an SPA must be able to read `{error, error_description}`). `work` calls
  * `admit(clientId)` as soon as it knows the client, before any other work: an origin that

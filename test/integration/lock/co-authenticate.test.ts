@@ -230,5 +230,27 @@ describe('POST /co/authenticate: rate limits', () => {
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({ error: 'too_many_requests', error_description: 'Rate limit reached; retry after 100 seconds.' });
     expect(refused.headers['retry-after']).toBe('100');
+    // Readable by the page (Lock shows its own "too many requests" text): the origin echoed, with credentials.
+    expect(refused.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
+    expect(refused.headers['access-control-allow-credentials']).toBe('true');
+    // A foreign origin gets the same 429 and no CORS answer.
+    const foreign = await coAuthenticate(lockBody(), { sourceIp: ip, origin: 'https://evil.example' });
+    expect(foreign.status).toBe(429);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    expect(foreign.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('answers a body over 1 MB with a 413 the page can read, and signup, /oauth/token and /userinfo likewise (no credentials there)', async () => {
+    const big = 'x'.repeat(1_048_577);
+    const tooBig = await coAuthenticate(big, { headers: { 'content-type': 'application/json' } });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
+    expect(tooBig.headers['access-control-allow-credentials']).toBe('true');
+    for (const route of ['signup', 'oauth-token', 'oauth-revoke'] as const) {
+      const res = await call(route, { rawBody: big, headers: { origin: SPA_ORIGIN, 'content-type': 'application/json' } });
+      expect(res.status, route).toBe(413);
+      expect(res.headers['access-control-allow-origin'], route).toBe(SPA_ORIGIN);
+      expect(res.headers['access-control-allow-credentials'], route).toBeUndefined();
+    }
   });
 });
