@@ -16,6 +16,7 @@ import {
 } from '#shared/authentication/errors';
 import { digest, newSecret } from '#shared/authentication/authorize/cookies';
 import { authenticatePassword } from '#shared/authentication/login/authenticate';
+import { jsonObjectBody } from '#shared/authentication/oauth/token-request';
 import { clearAttempt } from '#shared/authentication/login/brute-force';
 
 /**
@@ -61,13 +62,7 @@ export const clearCoCookie = (coId: string) => coCookie(coId, '', 0);
 export function readCoAuthenticateBody(contentType: string | undefined, text: string): CoAuthenticateBody {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new InvalidRequestError('Content-Type must be application/json');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new InvalidRequestError('The request body is not valid JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object');
+  const body = jsonObjectBody(text);
   try {
     return parseBody(CoAuthenticateBody, body);
   } catch (error) {

@@ -55,20 +55,25 @@ function readParams(text: string, contentType: string | undefined): Record<strin
     return out;
   }
   if (type === 'application/json') {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new InvalidRequestError('The request body is not valid JSON');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object');
-    for (const [k, v] of Object.entries(body)) {
+    for (const [k, v] of Object.entries(jsonObjectBody(text))) {
       if (typeof v !== 'string') throw new InvalidRequestError(`Invalid value for parameter: ${k} (expected a string)`);
       out[k] = v;
     }
     return out;
   }
   throw new InvalidRequestError('Content-Type must be application/x-www-form-urlencoded or application/json');
+}
+
+/** A JSON body that must be an object, refused in the OAuth shape otherwise (/oauth/token, /co/authenticate). */
+export function jsonObjectBody(text: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('The request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object');
+  return body as Record<string, unknown>;
 }
 
 function readBasic(value: string | undefined): { id: string; secret: string } | undefined {
