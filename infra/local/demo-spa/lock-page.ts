@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { StaticFile } from '#infra/local/demo-spa/static-https';
+import { demoCss, type StaticFile } from '#infra/local/demo-spa/static-https';
 
 /**
  * The page of an application that embeds Auth0 Lock: lock.html and lock-app.js (which build Lock
@@ -35,6 +35,7 @@ export function lockPageFiles(config: LockPageConfig, bundle: Buffer, page = '/l
   return {
     [page]: { type: 'text/html; charset=utf-8', body: readFileSync(here('./lock.html')), headers },
     '/lock-app.js': { type: js, body: readFileSync(here('./lock-app.js')) },
+    '/demo.css': demoCss,
     '/lock.js': { type: js, body: bundle },
     '/lock-config.json': { type: 'application/json', body: Buffer.from(JSON.stringify(config)) },
   };

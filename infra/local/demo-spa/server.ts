@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startStaticHttps, type StaticFile } from '#infra/local/demo-spa/static-https';
+import { demoCss, startStaticHttps, type StaticFile } from '#infra/local/demo-spa/static-https';
 
 /**
  * The demo single-page application's own origin: a static https server for index.html, app.js,
@@ -50,6 +50,7 @@ export async function startDemoSpa(p: {
       '/': html,
       '/index.html': html,
       '/app.js': { type: js, body: readFileSync(here('./app.js')), headers },
+      '/demo.css': demoCss,
       '/auth0-spa-js.production.js': { type: js, body: readFileSync(sdk), headers },
       '/config.json': { type: 'application/json', body: Buffer.from(JSON.stringify(p.config)), headers },
       ...p.extra,

@@ -8,6 +8,12 @@ export interface StaticFile {
   headers?: Record<string, string>;
 }
 
+/** The demo pages' shared stylesheet (index.html and lock.html link it). */
+export const demoCss: StaticFile = {
+  type: 'text/css; charset=utf-8',
+  body: readFileSync(new URL('./demo.css', import.meta.url)),
+};
+
 export interface StaticHttps {
   /** `https://localhost:<port>` */
   origin: string;
