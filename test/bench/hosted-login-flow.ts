@@ -125,23 +125,29 @@ export async function measureFlow(flowName: string, stepNames: string[], warmup:
     }
   }
   const steps = stepNames.map((step, s) => stepStats(step, samples.map((it) => it[s]!)));
-  const wholes = samples.map((it) => ({
-    ms: it.reduce((sum, x) => sum + x.ms, 0),
-    record: {
-      requestId: '', route: it[0]!.record.route, status: 0, ms: it.reduce((sum, x) => sum + x.record.ms, 0),
-      db: {
-        requests: it.reduce((sum, x) => sum + x.record.db.requests, 0),
-        readUnits: it.reduce((sum, x) => sum + x.record.db.readUnits, 0),
-        writeUnits: it.reduce((sum, x) => sum + x.record.db.writeUnits, 0),
-        itemsRead: it.reduce((sum, x) => sum + x.record.db.itemsRead, 0),
-        commands: it.flatMap((x) => x.record.db.commands),
-      },
-    },
-  }));
+  const wholes = samples.map(sumSamples);
   const total = stepStats(`${flowName}, whole`, wholes);
   return {
     name: flowName, warmup, n: samples.length, errors, ...(firstError ? { firstError } : {}), steps,
     total: { ...total, httpRequests: stepNames.length, perSecond: round(1000 / total.latencyMs.mean, 1) },
+  };
+}
+
+/** Several steps of one iteration as one sample: their times, requests, capacity and commands summed. */
+export function sumSamples(it: StepSample[]): StepSample {
+  const sum = (f: (x: StepSample) => number) => it.reduce((total, x) => total + f(x), 0);
+  return {
+    ms: sum((x) => x.ms),
+    record: {
+      requestId: '', route: it[0]!.record.route, status: 0, ms: sum((x) => x.record.ms),
+      db: {
+        requests: sum((x) => x.record.db.requests),
+        readUnits: sum((x) => x.record.db.readUnits),
+        writeUnits: sum((x) => x.record.db.writeUnits),
+        itemsRead: sum((x) => x.record.db.itemsRead),
+        commands: it.flatMap((x) => x.record.db.commands),
+      },
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { Agent, request, type IncomingHttpHeaders } from 'node:http';
  * hundred microseconds of its own per request, which would blur sub-millisecond handlers).
  */
 export interface BenchRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'OPTIONS';
   path: string;
   headers?: Record<string, string>;
   body?: unknown;

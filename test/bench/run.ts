@@ -7,6 +7,7 @@
  *   sandbox, argon2id and signing alone;
  * - custom-api.ts: client_credentials for a custom API, and a login with and without its `audience`;
  * - hosted-login.ts: the hosted login's authorize-to-token round trip, and prompt=none with a session;
+ * - lock.ts: Lock's cross-origin login, its SSO probe, /userinfo and its signup;
  * - spinning.ts: requests measured while two logins spin;
  * - search.ts: search over BENCH_SEARCH_USERS loaded users;
  * - bundles.ts: every route's Lambda bundle (size, cold import).
@@ -14,7 +15,8 @@
  * `BENCH_ONLY=search` runs the search section alone (to .bench/results-search.json);
  * `BENCH_ONLY=spinning` the requests measured while two logins spin (.bench/results-spinning.json);
  * `BENCH_ONLY=custom-api` the custom API's tokens and logins (.bench/results-custom-api.json);
- * `BENCH_ONLY=hosted-login` the hosted login (.bench/results-hosted-login.json).
+ * `BENCH_ONLY=hosted-login` the hosted login (.bench/results-hosted-login.json);
+ * `BENCH_ONLY=lock` Lock's login and signup (.bench/results-lock.json).
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import * as bundles from '#test/bench/bundles';
 import { startSession, type RunContext, type ServiceContext, type TableContext } from '#test/bench/context';
 import * as customApi from '#test/bench/custom-api';
 import * as hostedLogin from '#test/bench/hosted-login';
+import * as lock from '#test/bench/lock';
 import * as logins from '#test/bench/logins';
 import * as search from '#test/bench/search';
 import { targetLines, type RunInfo, type Section, type TargetCheck } from '#test/bench/section';
@@ -43,9 +46,10 @@ const searchSection: Section<search.SearchResults, TableContext> = search;
 const bundlesSection: Section<bundles.BundlesResults, RunContext> = bundles;
 const customApiSection: Section<customApi.CustomApiResults, ServiceContext> = customApi;
 const hostedLoginSection: Section<hostedLogin.HostedLoginResults, ServiceContext> = hostedLogin;
+const lockSection: Section<lock.LockResults, lock.LockContext> = lock;
 
 /** The sections that run alone; unset, everything. */
-const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name, hostedLoginSection.name];
+const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name, hostedLoginSection.name, lockSection.name];
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
   throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are ${SECTIONS.join(', ')}`);
@@ -65,11 +69,13 @@ async function main(): Promise<void> {
     if (ONLY === spinningSection.name) return await runAlone(spinningSection, ctx, loadAtStart, seconds);
     if (ONLY === customApiSection.name) return await runAlone(customApiSection, ctx, loadAtStart, seconds, customApi.json);
     if (ONLY === hostedLoginSection.name) return await runAlone(hostedLoginSection, ctx, loadAtStart, seconds, hostedLogin.json);
+    if (ONLY === lockSection.name) return await runAlone(lockSection, ctx, loadAtStart, seconds, lock.json);
 
     const usersResults = await usersSection.run(ctx);
     const loginsResults = await loginsSection.run({ ...ctx, operations: usersResults.ops });
     const customApiResults = await customApiSection.run(ctx);
     const hostedLoginResults = await hostedLoginSection.run(ctx);
+    const lockResults = await lockSection.run({ ...ctx, hostedLogin: hostedLoginResults.roundTrip });
     const spinningResults = await spinningSection.run(ctx);
     // Search last, since it loads the table with BENCH_SEARCH_USERS users.
     const searchResults = await searchSection.run(ctx);
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
       ...loginsSection.targets(loginsResults, run),
       ...customApiSection.targets(customApiResults, run),
       ...hostedLoginSection.targets(hostedLoginResults, run),
+      ...lockSection.targets(lockResults, run),
       ...searchSection.targets(searchResults, run),
       ...spinningSection.targets(spinningResults, run),
     ];
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
     console.log(loginsSection.report(loginsResults, run));
     console.log(customApiSection.report(customApiResults, run));
     console.log(hostedLoginSection.report(hostedLoginResults, run));
+    console.log(lockSection.report(lockResults, run));
     console.log(searchSection.report(searchResults, run));
     console.log(bundlesSection.report(bundlesResults, run));
     printTargets(targets);
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
       logins: logins.json(loginsResults),
       customApi: customApi.json(customApiResults),
       hostedLogin: hostedLogin.json(hostedLoginResults),
+      lock: lock.json(lockResults),
       search: searchResults,
       spinning: spinningResults,
       notes: u.notes,
