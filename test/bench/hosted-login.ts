@@ -9,7 +9,7 @@ import {
 } from '#test/bench/hosted-login-flow';
 import type { BenchRequest, BenchResponse } from '#test/bench/http';
 import { jwtClaims } from '#test/bench/login-probes';
-import { fail } from '#test/bench/measure';
+import { fail, managementCreate } from '#test/bench/measure';
 import type { RunInfo, Section, TargetCheck } from '#test/bench/section';
 import { mean, percentile, round } from '#test/bench/stats';
 import { createBodyFor, userPath } from '#test/bench/users-data';
@@ -74,11 +74,7 @@ const SILENT_STEPS = ['GET /authorize?prompt=none', 'POST /oauth/token'];
 export async function run(ctx: ServiceContext): Promise<HostedLoginResults> {
   const { client, auth, credentials, progress, records } = ctx;
   const runId = Date.now().toString(36);
-  const post = async (path: string, body: unknown, what: string): Promise<Record<string, unknown>> => {
-    const res = await client.send({ method: 'POST', path, headers: auth, body });
-    if (res.status !== 201) fail(`${what}: POST ${path} answered ${res.status}: ${res.body}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  };
+  const post = managementCreate(client, auth);
 
   progress(`hosted-login: an SPA application and ${USERS} users through the Management API`);
   const spa = await post(

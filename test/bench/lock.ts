@@ -4,7 +4,7 @@ import { commandCostProbe, describeCosts, removeCostProbe, type CommandCost } fr
 import { BenchBrowser, measureFlow, stepStats, sumSamples, type FlowStats, type StepSample, type StepStats } from '#test/bench/hosted-login-flow';
 import { LOGIN_SCOPE, PASSWORD_REALM_GRANT } from '#test/bench/login-probes';
 import { coAuthenticate, LOCK_ORIGIN, LOCK_PAGE, preflight, redeemTicket, signUp, ssoProbe, userInfo, type LockApp } from '#test/bench/lock-requests';
-import { fail } from '#test/bench/measure';
+import { fail, managementCreate } from '#test/bench/measure';
 import type { RunInfo, Section, TargetCheck } from '#test/bench/section';
 import { createBodyFor } from '#test/bench/users-data';
 
@@ -93,11 +93,7 @@ export interface LockResults {
 export async function run(ctx: LockContext): Promise<LockResults> {
   const { client, auth, credentials, progress, records } = ctx;
   const runId = Date.now().toString(36);
-  const post = async (path: string, body: unknown, what: string): Promise<Record<string, unknown>> => {
-    const res = await client.send({ method: 'POST', path, headers: auth, body });
-    if (res.status !== 201) fail(`${what}: POST ${path} answered ${res.status}: ${res.body}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  };
+  const post = managementCreate(client, auth);
 
   progress(`lock: an SPA application with cross-origin authentication and ${USERS} user${USERS === 1 ? '' : 's'} through the Management API`);
   const spa = await post(

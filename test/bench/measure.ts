@@ -109,3 +109,12 @@ export async function runOp(http: HttpClient, spec: OpSpec, recorder: Recorder, 
 export function fail(message: string): never {
   throw new Error(message);
 }
+
+/** A Management API create through `client` with `auth`: the created resource's body, or a failed run. */
+export function managementCreate(client: HttpClient, auth: Record<string, string>) {
+  return async (path: string, body: unknown, what: string): Promise<Record<string, unknown>> => {
+    const res = await client.send({ method: 'POST', path, headers: auth, body });
+    if (res.status !== 201) fail(`${what}: POST ${path} answered ${res.status}: ${res.body}`);
+    return JSON.parse(res.body) as Record<string, unknown>;
+  };
+}
