@@ -5,5 +5,5 @@ import { UsersByEmailQuery } from '#shared/management/users/schemas';
 
 export const handler = managementRoute('users-by-email', { query: UsersByEmailQuery }, async ({ query }) => {
   const users = await usersByEmail(query.email);
-  return { body: users.map((u) => projectFields(toWireUser(u), query.fields, query.include_fields)) };
+  return { body: users.map(({ user, stats }) => projectFields(toWireUser(user, stats), query.fields, query.include_fields)) };
 });

@@ -165,8 +165,8 @@ export async function deleteUser(user: UserRecord, alsoDelete: Key[] = []): Prom
   }
 }
 
-/** Users with this email in any connection: a strongly consistent Query of the email's claims, then a batch read. */
-export async function findUsersByEmail(email: string): Promise<UserRecord[]> {
+/** The ids of the users with this email in any connection, sorted: a strongly consistent Query of the email's claims. */
+export async function findUserIdsByEmail(email: string): Promise<string[]> {
   const claims = await db.send(
     new QueryCommand({
       TableName: tableName,
@@ -175,9 +175,7 @@ export async function findUsersByEmail(email: string): Promise<UserRecord[]> {
       ConsistentRead: true,
     }),
   );
-  const ids = (claims.Items ?? []).map((c) => String(c.user_id));
-  const users = (await batchGetItems(ids.map(userKey), { consistent: true })).map((item) => fromItem(item)!);
-  return users.sort((a, b) => a.user_id.localeCompare(b.user_id));
+  return (claims.Items ?? []).map((c) => String(c.user_id)).sort((a, b) => a.localeCompare(b));
 }
 
 /** A user with its login statistics, as lists and searches show them. */

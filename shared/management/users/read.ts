@@ -2,7 +2,7 @@ import { config } from '#shared/platform/config';
 import { findUserPartition, type LoginStats } from '#shared/db/logins-repo';
 import { indexEntryPartition } from '#shared/db/keys';
 import { queryEntries } from '#shared/db/index-entries-repo';
-import { fetchListedUsers, findUsersByEmail, type ListedUser } from '#shared/db/users-repo';
+import { fetchListedUsers, findUserIdsByEmail, type ListedUser } from '#shared/db/users-repo';
 import { scanUsers } from '#shared/management/users/store';
 import { InvalidPagingError, ListBudgetExceededError, ListTooLargeError, SearchBudgetExceededError, SearchTooBroadError, UserNotFoundError } from '#shared/management/errors';
 import type { Query } from '#shared/management/search/ast';
@@ -28,7 +28,12 @@ export async function getUser(caller: Caller, userId: string): Promise<{ user: U
   return partition;
 }
 
-export const usersByEmail = (email: string) => findUsersByEmail(email);
+/**
+ * Users by email, with their login statistics as GET by id and the list show them: the claims'
+ * Query, then one BatchGetItem of each user's profile and statistics (strongly consistent, as
+ * Auth0 promises this lookup is).
+ */
+export const usersByEmail = async (email: string): Promise<ListedUser[]> => fetchListedUsers(await findUserIdsByEmail(email));
 
 /** Auth0 serves at most the first 1,000 results of a list or search. */
 export const RESULT_WINDOW = 1000;

@@ -82,6 +82,9 @@ describe('password and password-realm grants', () => {
     await login(app, { username: user.email, password: PASSWORD }, '198.51.100.4');
     const read = await call('users-get', { params: { id: user.user_id }, scopes: ['read:users'] });
     expect(read.body).toMatchObject({ logins_count: 2, last_ip: '198.51.100.4', last_login: expect.any(String) });
+    // users-by-email shows the same statistics (Auth0's user object, wherever it is read).
+    const byEmail = await call('users-by-email', { query: { email: user.email }, scopes: ['read:users'] });
+    expect(byEmail.body).toEqual([read.body]);
   });
 
   it('costs at most 2.5 read units and 6 write units per login, the extensions Query included', async () => {
