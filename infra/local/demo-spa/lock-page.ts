@@ -41,6 +41,10 @@ export function lockPageFiles(config: LockPageConfig, bundle: Buffer, page = '/l
   };
 }
 
+/** Lock's header logo for a local page: an "L" on a rounded square of `color`, inline (no network). */
+export const letterLogo = (color: string) =>
+  `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="58" height="58"><rect width="58" height="58" rx="14" fill="${color}"/><text x="29" y="39" font-family="sans-serif" font-size="28" font-weight="700" fill="#fff" text-anchor="middle">L</text></svg>`)}`;
+
 /**
  * The demo's Lock: two extra signup fields (a company, kept by the demo's pre-user-registration
  * Action; a newsletter checkbox, sent as "true" or "false"), both into user_metadata.
@@ -51,7 +55,7 @@ export const DEMO_LOCK_OPTIONS = {
   languageDictionary: { title: 'Demo app' },
   theme: {
     primaryColor: '#eb5424',
-    logo: `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="58" height="58"><rect width="58" height="58" rx="14" fill="#eb5424"/><text x="29" y="39" font-family="sans-serif" font-size="28" font-weight="700" fill="#fff" text-anchor="middle">L</text></svg>')}`,
+    logo: letterLogo('#eb5424'),
   },
   additionalSignUpFields: [
     { name: 'company', placeholder: 'your company' },

@@ -6,6 +6,7 @@ import { ARTIFACTS, launchChromium } from '#test/support/browser';
 import { startHttpsService, type HttpsService } from '#test/support/https-service';
 import { buildLockBundle, freePort, LOCK_PAGE, lockScreenshot, startLockPage, type LockPage } from '#test/support/lock-page';
 import { CLAIM, management, seedLockApplication, type Management } from '#test/support/lock-tenant';
+import { letterLogo } from '#infra/local/demo-spa/lock-page';
 
 /**
  * Issue 12 in a real browser: Auth0's Lock 14.3.0 from npm, unmodified (bundled by esbuild when
@@ -24,7 +25,7 @@ const LOCK_OPTIONS = {
   languageDictionary: { title: 'Lock test app' },
   theme: {
     primaryColor: '#3b5bdb',
-    logo: `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="58" height="58"><rect width="58" height="58" rx="14" fill="#3b5bdb"/><text x="29" y="39" font-family="sans-serif" font-size="28" font-weight="700" fill="#fff" text-anchor="middle">L</text></svg>')}`,
+    logo: letterLogo('#3b5bdb'),
   },
   additionalSignUpFields: [
     { name: 'favourite_colour', placeholder: 'your favourite colour' },
