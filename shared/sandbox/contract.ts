@@ -164,8 +164,8 @@ export type RegistrationExtensionOutput =
   | ExtensionFailure;
 
 /** What the runner Lambda and the worker threads take: the trigger tells them apart. */
-export type ExtensionInput = LoginExtensionInput | RegistrationExtensionInput;
-export type ExtensionOutput = LoginExtensionOutput | RegistrationExtensionOutput;
+export type ExtensionInput = LoginExtensionInput | RegistrationExtensionInput | CustomDbInput;
+export type ExtensionOutput = LoginExtensionOutput | RegistrationExtensionOutput | CustomDbOutput;
 
 export const isRegistrationInput = (input: ExtensionInput): input is RegistrationExtensionInput =>
   input.trigger === 'pre-user-registration';
@@ -174,4 +174,55 @@ export interface ExtensionsRunner {
   run(input: LoginExtensionInput): Promise<LoginExtensionOutput>;
   /** One signup's pre-user-registration actions. */
   register(input: RegistrationExtensionInput): Promise<RegistrationExtensionOutput>;
+  /** One call of a custom database connection's script. */
+  customDb(input: CustomDbInput): Promise<CustomDbOutput>;
 }
+
+// ---- custom database scripts (issue 13) ----------------------------------------------------------
+
+/** A custom database connection's scripts, by their key in `options.customScripts` (Auth0's names). */
+export const CUSTOM_DB_SCRIPTS = ['login', 'get_user', 'create', 'verify', 'change_password', 'delete', 'change_email'] as const;
+export type CustomDbScriptName = (typeof CUSTOM_DB_SCRIPTS)[number];
+
+/**
+ * One call of one script. The runner evaluates `source` (Auth0's form: a single function, named
+ * or not, plain or async), calls it with `args` and a callback, and reports what it called back.
+ */
+export interface CustomDbInput {
+  trigger: 'custom-db';
+  script: CustomDbScriptName;
+  /** The script's text, as stored in `options.customScripts[script]`. */
+  source: string;
+  /**
+   * The arguments before the callback, as JSON: login [userNameOrEmail, password]; get_user
+   * [email]; create [user]; verify [email]; change_password [email, newPassword]; delete [id
+   * without the `auth0|` prefix]; change_email [email, newEmail, verified].
+   */
+  args: JsonValue[];
+  /** `options.configuration` in clear, as `configuration` in the script. */
+  configuration: Record<string, string>;
+  connection: { id: string; name: string };
+  limits: LoginExtensionInput['limits'];
+}
+
+/** An error a script may call back with that the caller answers as Auth0 does (not a failure). */
+export interface CustomDbRefusal {
+  name: 'WrongUsernameOrPasswordError' | 'ValidationError';
+  /** ValidationError's code (e.g. `user_exists`); absent for WrongUsernameOrPasswordError. */
+  code?: string;
+  message: string;
+}
+
+/**
+ * done: the script called back without an error; `value` is the callback's second argument as
+ * JSON (`null` when absent or undefined; the caller checks its shape). refused: it called back
+ * with WrongUsernameOrPasswordError or ValidationError. error: anything else (called back with
+ * any other error, threw, rejected, timed out, called back twice, never called back, a value
+ * that is not JSON): the request fails with a reference id and nothing is stored.
+ */
+export type CustomDbOutput =
+  | { outcome: 'done'; value: JsonValue; logs: LogLine[] }
+  | { outcome: 'refused'; error: CustomDbRefusal; logs: LogLine[] }
+  | ExtensionFailure;
+
+export const isCustomDbInput = (input: ExtensionInput): input is CustomDbInput => input.trigger === 'custom-db';

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '#shared/platform/config';
-import type { ExtensionFailure, ExtensionInput, ExtensionOutput, ExtensionsRunner, LoginExtensionOutput, RegistrationExtensionOutput } from '#shared/sandbox/contract';
+import type { CustomDbOutput, ExtensionFailure, ExtensionInput, ExtensionOutput, ExtensionsRunner, LoginExtensionOutput, RegistrationExtensionOutput } from '#shared/sandbox/contract';
 import type { WorkerPool } from '#shared/sandbox/pool/worker-pool';
 import { sandboxNetworkPolicy } from '#shared/sandbox/guest/network-policy';
 import { log } from '#shared/platform/log';
@@ -43,6 +43,7 @@ function inProcessRunner(): ExtensionsRunner {
     return {
       run: async (input) => (await started()).run(input),
       register: async (input) => (await started()).register(input),
+      customDb: async (input) => (await started()).customDb(input),
     };
   }
 }
@@ -65,6 +66,7 @@ export function lambdaRunner(functionName: string, client: InvokeClient): Extens
   return {
     run: (input) => invoke(client, functionName, input, isOutput),
     register: (input) => invoke(client, functionName, input, isRegistrationOutput),
+    customDb: (input) => invoke(client, functionName, input, isCustomDbOutput),
   };
 }
 
@@ -109,6 +111,21 @@ function isOutput(v: unknown): v is LoginExtensionOutput {
   if (v.outcome === 'deny' && typeof v.reason !== 'string') return false;
   const optional = (x: unknown) => x === undefined || isPlainObject(x);
   return isPlainObject(v.idTokenClaims) && isPlainObject(v.accessTokenClaims) && optional(v.userMetadata) && optional(v.appMetadata);
+}
+
+/** The shape only; the caller checks the value a script called back with (shared/sandbox/custom-db/). */
+function isCustomDbOutput(v: unknown): v is CustomDbOutput {
+  if (!isPlainObject(v) || !Array.isArray(v.logs)) return false;
+  switch (v.outcome) {
+    case 'error':
+      return typeof v.error === 'string' && typeof v.source === 'string';
+    case 'done':
+      return 'value' in v;
+    case 'refused':
+      return isPlainObject(v.error) && typeof v.error.name === 'string' && typeof v.error.message === 'string';
+    default:
+      return false;
+  }
 }
 
 /** The shape only; the signup validates the metadata (registration.ts) as for any runner. */

@@ -7,7 +7,8 @@ import { isPlainObject, type JsonValue } from '#shared/platform/json';
  * error message names the rule or action, because that is what a tenant has to go and fix.
  */
 export interface Step {
-  kind: 'rule' | 'action';
+  /** `script`: a custom database connection's script (login, get_user, ...). */
+  kind: 'rule' | 'action' | 'script';
   name: string;
 }
 
@@ -32,7 +33,7 @@ const INTERRUPTED = 'InternalError: interrupted';
 
 function label(step: Step | null): string {
   if (!step) return 'The rules sandbox';
-  return `${step.kind === 'rule' ? 'Rule' : 'Action'} '${step.name}'`;
+  return `${step.kind === 'rule' ? 'Rule' : step.kind === 'action' ? 'Action' : 'Script'} '${step.name}'`;
 }
 
 export function failureMessage(failure: Failure, limits: Limits): string {

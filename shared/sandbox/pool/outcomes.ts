@@ -43,6 +43,7 @@ export function poolFailure(error: string): ExtensionFailure {
 }
 
 function onlyStep(input: ExtensionInput): Step | null {
+  if (input.trigger === 'custom-db') return { kind: 'script', name: input.script };
   const rules = 'rules' in input ? input.rules : [];
   const steps = [...rules.map((r): Step => ({ kind: 'rule', name: r.name })), ...input.actions.map((a): Step => ({ kind: 'action', name: a.name }))];
   return steps.length === 1 ? steps[0]! : null;

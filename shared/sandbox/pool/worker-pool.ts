@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type {
+  CustomDbInput,
+  CustomDbOutput,
   ExtensionInput,
   ExtensionOutput,
   ExtensionsRunner,
@@ -75,6 +77,11 @@ export class WorkerPool implements ExtensionsRunner {
   /** A signup's pre-user-registration actions: the same workers, queue and budgets as logins. */
   register(input: RegistrationExtensionInput): Promise<RegistrationExtensionOutput> {
     return this.submit(input) as Promise<RegistrationExtensionOutput>;
+  }
+
+  /** One custom database script call: the same workers, queue and budgets as logins. */
+  customDb(input: CustomDbInput): Promise<CustomDbOutput> {
+    return this.submit(input) as Promise<CustomDbOutput>;
   }
 
   /** The worker answers with the output of the input's trigger (run-extensions.ts). */
