@@ -119,6 +119,7 @@ export const DatabaseOptions = z
         verify: script.optional(),
         change_password: script.optional(),
         delete: script.optional(),
+        change_email: script.optional(),
       })
       .strict()
       .optional(),
