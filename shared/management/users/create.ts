@@ -61,7 +61,8 @@ function assertUsernameLength(connection: ConnectionRecord, username: string | u
 /** A new database user as the caller validated it (Management API or signup). */
 export interface NewDatabaseUser {
   email: string;
-  password: string;
+  /** Absent for a custom database's cached copy (legacy mode): the legacy store checks passwords. */
+  password?: string;
   user_id?: string;
   username?: string;
   email_verified?: boolean;
@@ -104,7 +105,7 @@ export async function insertDatabaseUser(connection: ConnectionRecord, input: Ne
     updated_at: now,
     user_metadata: input.user_metadata,
     app_metadata: input.app_metadata,
-    password_hash: await hashPassword(input.password),
+    password_hash: input.password === undefined ? undefined : await hashPassword(input.password),
     version: 1,
   };
   const indexes = await loadSearchIndexes();
