@@ -439,3 +439,47 @@ export class EnabledClientNotFoundError extends ManagementError {
     super(404, 'inexistent_client', `The client does not exist: ${clientId.slice(0, 64)}`);
   }
 }
+
+// ------------------------------------------------------- custom databases: users (issue 13, C)
+/**
+ * A connection's script failed (threw, timed out, answered garbage, is not defined): 503, with the
+ * reference under which the log holds the details (never the arguments or the configuration).
+ * The message is the port's (shared/tenant/custom-db.ts CustomDbScriptFailedError).
+ */
+export class CustomDbUnavailableError extends ManagementError {
+  constructor(message: string) {
+    super(503, 'custom_db_error', message);
+  }
+}
+
+/** A script called back with `ValidationError(code, message)`: its code and words, as Auth0 answers them. */
+export class CustomDbValidationError extends ManagementError {
+  constructor(code: string, message: string) {
+    super(400, code || 'custom_db_error', message);
+  }
+}
+
+/** change_email, change_password or verify answered `false`: the legacy store did not make the change, nor did we. */
+export class CustomDbChangeRefusedError extends ManagementError {
+  constructor(script: string) {
+    super(400, 'operation_not_allowed', `The connection's ${script} script did not make the change; the user was not changed.`);
+  }
+}
+
+/**
+ * Two changes that each run a script, in one PATCH of a legacy-mode user (email and password,
+ * password and email_verified): one could succeed in the legacy store and the other fail.
+ * Auth0's words for email and password (UNCONFIRMED), extended to email_verified.
+ */
+export class SimultaneousScriptChangesError extends ManagementError {
+  constructor(fields: readonly [string, string]) {
+    super(400, 'operation_not_allowed', `Cannot update ${fields[0]} and ${fields[1]} simultaneously`);
+  }
+}
+
+/** `user_id` in a create for a legacy-mode connection: the legacy store gives the id (its login script's profile). */
+export class CustomDbUserIdError extends ManagementError {
+  constructor() {
+    super(400, 'invalid_body', "Payload validation error: 'user_id cannot be set on a custom database connection without import_mode: the legacy store gives the id' on property user_id.");
+  }
+}
