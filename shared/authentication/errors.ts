@@ -437,3 +437,27 @@ export class SignupOriginNotAllowedError extends SignupError {
     super(403, 'AccessDeniedError', 'access_denied', `Origin ${origin} is not allowed`);
   }
 }
+
+// ---- /dbconnections/signup and the hosted signup: custom databases (issue 13, C) -----------------
+
+/**
+ * A custom database's script failed during a signup (get_user in import mode; create, or the
+ * login that follows it, otherwise): the description names the script and the reference under
+ * which the log holds the details. Nothing was stored here.
+ */
+export class CustomDbSignupError extends SignupError {
+  readonly userMessage: string;
+  constructor(message: string, reference: string) {
+    super(400, 'BadRequestError', 'custom_db_error', message);
+    this.userMessage = `${SIGNUP_FAILED_MESSAGE} (reference ${reference})`;
+  }
+}
+
+/** The create script called back with `ValidationError(code, message)`: its code and words. */
+export class CustomDbValidationSignupError extends SignupError {
+  readonly userMessage: string;
+  constructor(code: string, message: string) {
+    super(400, 'BadRequestError', code || 'custom_db_error', message);
+    this.userMessage = message || SIGNUP_FAILED_MESSAGE;
+  }
+}
