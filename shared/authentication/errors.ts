@@ -18,7 +18,7 @@ import type { PolicyReport } from '#shared/tenant/passwords/policy';
  *   401 unauthorized            UserBlockedError
  *   403 unauthorized_client     UnauthorizedClientError
  *   403 invalid_grant           WrongCredentialsError, InvalidRefreshTokenError, InvalidAuthorizationCodeError,
- *                               CodeVerifierMismatchError
+ *                               CodeVerifierMismatchError, CustomDbLoginFailedError (a custom database's login script)
  *   400 invalid_request         CodeVerifierRequiredError
  *   403 access_denied           OriginNotAllowedError (a browser's Origin the application does not allow)
  *   403 access_denied           AudienceRequiredError, UnknownAudienceError, NoClientGrantError,
@@ -459,5 +459,19 @@ export class CustomDbValidationSignupError extends SignupError {
   constructor(code: string, message: string) {
     super(400, 'BadRequestError', code || 'custom_db_error', message);
     this.userMessage = message || SIGNUP_FAILED_MESSAGE;
+  }
+}
+
+// ---- custom database connections: the login (issue 13, B) --------------------------------------
+
+/**
+ * A custom database's login script failed (threw, timed out, called back with an ordinary error
+ * or a bad profile, the legacy store was down), or its profile could not be stored here. The
+ * reference is in the log beside the details, which never reach the client. /oauth/token and
+ * /co/authenticate answer 403 invalid_grant; the hosted login page shows the sentence.
+ */
+export class CustomDbLoginFailedError extends InvalidGrantError {
+  constructor(readonly reference: string) {
+    super(`The login could not be completed: the connection's login script failed (reference ${reference}).`);
   }
 }
