@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { EdgeFirewallStack } from '#infra/edge-firewall';
+import { runnerNetworkFromContext } from '#infra/runner-network';
 import { IdentityStack } from '#infra/stack';
 
 /**
@@ -7,7 +8,10 @@ import { IdentityStack } from '#infra/stack';
  * issuer=https://id.example.com/`; without one, tokens are issued for the API's default endpoint.
  * `-c edge=true` adds per-IP and per-client rate limits at the edge (docs/rate-limits.md): a WAF
  * web ACL in a second stack, IdentityServiceEdge, which AWS requires in us-east-1, and a
- * CloudFront distribution in front of the API that uses it.
+ * CloudFront distribution in front of the API that uses it. Custom database scripts reach a legacy
+ * store in a private network through the rules runner: `-c runnerSubnetIds=subnet-…,subnet-…
+ * -c runnerSecurityGroupIds=sg-…` places it in a VPC, `-c extensionsAllowHosts=…` sets its
+ * EXTENSIONS_ALLOW_HOSTS (infra/runner-network.ts, docs/deploying.md).
  */
 const app = new App();
 
@@ -20,6 +24,7 @@ if (edge !== undefined && !['true', 'false', true, false].includes(edge as strin
   throw new Error('Context "edge" must be true or false, e.g. -c edge=true');
 }
 const withEdge = edge === true || edge === 'true';
+const runnerNetwork = runnerNetworkFromContext((key) => app.node.tryGetContext(key));
 
 // Environment-agnostic unless the CLI knows the account and region (it sets these from the profile).
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
@@ -35,5 +40,6 @@ const firewall = withEdge
 new IdentityStack(app, 'IdentityService', {
   env,
   issuer,
+  runnerNetwork,
   ...(firewall ? { crossRegionReferences: true, edge: { webAclArn: firewall.webAcl.attrArn } } : {}),
 });

@@ -15,6 +15,7 @@ import { DEFAULT_MEMORY_MB, pascal, projectFunction } from '#infra/lambda';
 import { groupRoutes, type RouteGroup } from '#infra/route-groups';
 import { RouteGroupStack } from '#infra/route-group-stack';
 import { checkResourceBudget } from '#infra/resource-budget';
+import { applyRunnerNetwork, checkRunnerNetwork, type RunnerNetwork } from '#infra/runner-network';
 import { tableDefinition } from '#shared/db/table';
 import { SIGNING_KEY_TAG } from '#shared/tenant/signing-keys/kms-key-maker';
 import { routes, type RouteDef } from '#shared/http/routes';
@@ -50,6 +51,11 @@ export interface IdentityStackProps extends StackProps {
   edge?: { webAclArn: string };
   /** The route table to deploy: the project's (shared/http/routes.ts) unless a test plants another. */
   routes?: readonly RouteDef[];
+  /**
+   * Where the rules runner may reach, for custom database scripts (infra/runner-network.ts): its
+   * subnets and security groups, and its EXTENSIONS_ALLOW_HOSTS. Unset: no VPC, no exceptions.
+   */
+  runnerNetwork?: RunnerNetwork;
 }
 
 export class IdentityStack extends Stack {
@@ -75,6 +81,7 @@ export class IdentityStack extends Stack {
     super(scope, id, props);
     this.node.addValidation({ validate: () => checkResourceBudget(this) });
     if (props.issuer !== undefined) assertIssuer(props.issuer);
+    if (props.runnerNetwork) checkRunnerNetwork(props.runnerNetwork);
 
     this.table = buildTable(this);
     this.api = new HttpApi(this, 'Api', { description: 'Identity service (Auth0-compatible)' });
@@ -88,6 +95,7 @@ export class IdentityStack extends Stack {
     const issuer = props.issuer ?? `${this.edge?.endpoint ?? this.api.apiEndpoint}/`;
 
     this.rulesRunner = this.rulesRunnerFunction();
+    applyRunnerNetwork(this.rulesRunner, props.runnerNetwork ?? {});
     this.jobs = this.jobsFunction(issuer);
     this.signingKey = buildSigningKey(this);
     const functions = new Map<string, NodejsFunction>();
@@ -172,13 +180,14 @@ export class IdentityStack extends Stack {
   }
 
   /**
-   * Not a route: the token function invokes it. No table grant and no environment, so a rule that
-   * escaped the sandbox would hold no credentials to the data or the signing keys. arm64, because
-   * it ships no native addon and arm64 Lambda costs less per GB-second.
+   * Not a route: the token function invokes it. No table grant and no environment (but the
+   * operator's EXTENSIONS_ALLOW_HOSTS), so a rule or a custom database script that escaped the
+   * sandbox would hold no credentials to the data or the signing keys. arm64, because it ships no
+   * native addon (bcryptjs, for scripts, is pure JS) and arm64 Lambda costs less per GB-second.
    */
   private rulesRunnerFunction(): NodejsFunction {
     return projectFunction(this, 'RulesRunner', {
-      description: 'Runs the rules and actions of one login in a sandbox (no data access)',
+      description: 'Runs the rules, actions and custom database scripts of one login or signup in a sandbox (no data access)',
       entry: RULES_RUNNER_ENTRY,
       architecture: Architecture.ARM_64,
       memorySize: RULES_RUNNER_MEMORY_MB,

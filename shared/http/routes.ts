@@ -27,7 +27,10 @@ export interface RouteDef {
   data: 'read' | 'write';
   /** A function that hashes passwords needs more memory (CPU scales with it on Lambda). */
   hashesPasswords?: boolean;
-  /** The function runs logins: it may invoke the extensions runner (rules and actions). */
+  /**
+   * The function runs logins or custom database scripts: it may invoke the extensions runner (rules,
+   * actions, and a custom database connection's scripts, which run in the same sandbox).
+   */
   runsExtensions?: boolean;
   /** The function starts background jobs: it may invoke the jobs function. */
   launchesJobs?: boolean;
@@ -69,7 +72,10 @@ export const routes = [
   // Lock embedded in an application (issue 12): its client settings, cross-origin authentication, CORS.
   { id: 'signup-preflight', method: 'OPTIONS', path: '/dbconnections/signup', handler: 'dbconnections/signup-preflight', api: 'signup', data: 'read' },
   { id: 'lock-client-settings', method: 'GET', path: '/client/{file}', handler: 'lock/get-client-settings', api: 'public', data: 'read' },
-  { id: 'co-authenticate', method: 'POST', path: '/co/authenticate', handler: 'lock/co-authenticate', api: 'oauth', data: 'write', hashesPasswords: true },
+  {
+    id: 'co-authenticate', method: 'POST', path: '/co/authenticate', handler: 'lock/co-authenticate', api: 'oauth', data: 'write',
+    hashesPasswords: true, runsExtensions: true, // a custom database's login script
+  },
   { id: 'co-authenticate-preflight', method: 'OPTIONS', path: '/co/authenticate', handler: 'lock/co-authenticate-preflight', api: 'oauth', data: 'read' },
   {
     id: 'co-verify', method: 'POST', path: '/co/verify', handler: 'lock/co-verify', api: 'page', data: 'write',
@@ -94,17 +100,17 @@ export const routes = [
   },
   {
     id: 'users-create', method: 'POST', path: '/api/v2/users', handler: 'users/create-user', api: 'management',
-    scopes: ['create:users'], data: 'write', hashesPasswords: true,
+    scopes: ['create:users'], data: 'write', hashesPasswords: true, runsExtensions: true, // get_user, create, login scripts
   },
   {
     id: 'users-update', method: 'PATCH', path: '/api/v2/users/{id}', handler: 'users/update-user', api: 'management',
     scopes: ['update:users', 'update:users_app_metadata', 'update:current_user_metadata'],
     alsoAccepts: ['create:current_user_metadata', 'delete:current_user_metadata'],
-    data: 'write', hashesPasswords: true,
+    data: 'write', hashesPasswords: true, runsExtensions: true, // change_email, change_password, verify scripts
   },
   {
     id: 'users-delete', method: 'DELETE', path: '/api/v2/users/{id}', handler: 'users/delete-user', api: 'management',
-    scopes: ['delete:users', 'delete:current_user'], data: 'write',
+    scopes: ['delete:users', 'delete:current_user'], data: 'write', runsExtensions: true, // the delete script
   },
   {
     id: 'user-blocks-get', method: 'GET', path: '/api/v2/user-blocks/{id}', handler: 'user-blocks/get-user-blocks',

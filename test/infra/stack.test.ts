@@ -5,7 +5,7 @@ import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -17,6 +17,7 @@ import { tableDefinition } from '#shared/db/table';
 import { routes, type RouteDef } from '#shared/http/routes';
 import { pascal } from '#infra/lambda';
 import { resourceCounts } from '#infra/resource-budget';
+import { runnerNetworkFromContext, type RunnerNetwork } from '#infra/runner-network';
 import { groupRoutes } from '#infra/route-groups';
 import { appTemplates, templateViolations, type AppTemplates, type Resource } from './templates';
 
@@ -288,7 +289,10 @@ describe('IdentityStack: the rules runner', () => {
 
   it('can be invoked only by the routes that run logins, which get its name', () => {
     // Logins (token grants, the hosted form, SSO at /authorize) and signups (pre-user-registration).
-    expect(runnerRoutes().map((r) => r.id)).toEqual(['oauth-token', 'signup', 'authorize', 'login-submit', 'co-verify']);
+    // And a custom database's scripts: Lock's /co/authenticate, the users' create, PATCH and DELETE.
+    expect(runnerRoutes().map((r) => r.id)).toEqual([
+      'oauth-token', 'signup', 'authorize', 'login-submit', 'co-authenticate', 'co-verify', 'users-create', 'users-update', 'users-delete',
+    ]);
     const runnerArn = { 'Fn::GetAtt': [runner().id, 'Arn'] };
     for (const route of ROUTES) {
       const invokes = allowedStatements(functionOf(route))
@@ -305,13 +309,115 @@ describe('IdentityStack: the rules runner', () => {
     }
   });
 
-  it('is bundled without the DynamoDB client, the table code or the signing keys', () => {
+  it('is bundled without the DynamoDB client, the table code or the signing keys, with bcryptjs inlined for custom database scripts', () => {
     const assetDir = assetDirOf(runner());
     const { sources } = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
     expect(sources.some((s) => s.includes('quickjs'))).toBe(true);
+    // Pure JS, so esbuild inlines it: no node_modules beside the bundle (below), no native binary.
+    expect(sources.some((s) => s.includes('node_modules/bcryptjs/'))).toBe(true);
     expect(sources.filter((s) => /@aws-sdk\/client-dynamodb|@aws-sdk\/lib-dynamodb|shared\/db\/|shared\/tokens\/|shared\/config/.test(s))).toEqual([]);
     expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).not.toContain('@aws-sdk/client-dynamodb');
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
+  });
+});
+
+describe("IdentityStack: the rules runner's network (custom databases)", () => {
+  const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'];
+  const GROUPS = ['sg-0123456789abcdef0'];
+  const quick = () => new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  const synth = (runnerNetwork?: RunnerNetwork) => new IdentityStack(quick(), 'IdentityService', runnerNetwork ? { runnerNetwork } : {});
+  const runnerOf = (s: IdentityStack) => {
+    const res = appTemplates(s).resources;
+    const id = Stack.of(s.rulesRunner).getLogicalId(s.rulesRunner.node.defaultChild as CfnFunction);
+    return { resources: res, props: res[id]!.Properties };
+  };
+  const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  let inVpc: IdentityStack;
+  beforeAll(() => {
+    inVpc = synth({ vpc: { subnetIds: SUBNETS, securityGroupIds: GROUPS }, allowHosts: 'legacy-db.internal:443, 10.20.0.0/16' });
+  });
+
+  it('places the runner in the given subnets and security groups, with only the managed policy Lambda needs for its interfaces', () => {
+    const { resources: res, props } = runnerOf(inVpc);
+    expect(props.VpcConfig).toEqual({ SubnetIds: SUBNETS, SecurityGroupIds: GROUPS });
+    const role = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const managed = JSON.stringify(res[role]?.Properties.ManagedPolicyArns);
+    expect(managed).toContain(':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+    expect(managed).toContain(':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
+    expect(res[role]?.Properties.ManagedPolicyArns).toHaveLength(2);
+    // Still no policy of its own: no table, no key, no invoke.
+    const own = Object.values(res).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(role));
+    expect(own).toEqual([]);
+  });
+
+  it('gives the runner EXTENSIONS_ALLOW_HOSTS as its only environment variable, and no route function gets it', () => {
+    const { resources: res, props } = runnerOf(inVpc);
+    expect(props.Environment).toEqual({ Variables: { EXTENSIONS_ALLOW_HOSTS: 'legacy-db.internal:443, 10.20.0.0/16' } });
+    for (const fn of Object.values(res).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties !== props)) {
+      const vars = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      expect(vars.EXTENSIONS_ALLOW_HOSTS, String(fn.Properties.Description)).toBeUndefined();
+      expect(fn.Properties.VpcConfig, String(fn.Properties.Description)).toBeUndefined();
+    }
+  });
+
+  it('leaves the runner out of any VPC and without environment when no option is given', () => {
+    const { props } = runnerOf(synth());
+    expect(props.VpcConfig).toBeUndefined();
+    expect(props.Environment).toBeUndefined();
+  });
+
+  it('sets the allow-list without a VPC, with a synth warning that the runner cannot reach a private network', () => {
+    const s = synth({ allowHosts: '10.20.0.0/16' });
+    expect(runnerOf(s).props.Environment).toEqual({ Variables: { EXTENSIONS_ALLOW_HOSTS: '10.20.0.0/16' } });
+    const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('cannot reach a private network'));
+    expect(warnings).toHaveLength(1);
+    expect(Annotations.fromStack(inVpc).findWarning('*', Match.stringLikeRegexp('cannot reach a private network'))).toEqual([]);
+  });
+
+  it('reads the options from cdk context: comma-separated strings (as -c gives them) or lists (cdk.json)', () => {
+    expect(runnerNetworkFromContext(contextOf({}))).toEqual({});
+    expect(
+      runnerNetworkFromContext(contextOf({ runnerSubnetIds: ` ${SUBNETS.join(' , ')} `, runnerSecurityGroupIds: GROUPS[0], extensionsAllowHosts: '10.1.2.3:5432' })),
+    ).toEqual({ vpc: { subnetIds: SUBNETS, securityGroupIds: GROUPS }, allowHosts: '10.1.2.3:5432' });
+    expect(runnerNetworkFromContext(contextOf({ runnerSubnetIds: SUBNETS, runnerSecurityGroupIds: GROUPS }))).toEqual({
+      vpc: { subnetIds: SUBNETS, securityGroupIds: GROUPS },
+    });
+    // Blank entries only: no exceptions, as the runner reads an empty EXTENSIONS_ALLOW_HOSTS.
+    expect(runnerNetworkFromContext(contextOf({ extensionsAllowHosts: ' , ' }))).toEqual({});
+    // Short (8-hex) ids are still valid in older accounts.
+    expect(runnerNetworkFromContext(contextOf({ runnerSubnetIds: 'subnet-0123abcd', runnerSecurityGroupIds: 'sg-0123abcd' })).vpc).toBeDefined();
+  });
+
+  it('fails synth on a bad option, with the reason, before anything is deployed', () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ runnerSubnetIds: SUBNETS.join(',') }, /go together/],
+      [{ runnerSecurityGroupIds: GROUPS.join(',') }, /go together/],
+      [{ runnerSubnetIds: 'subnet-xyz', runnerSecurityGroupIds: GROUPS[0] }, /"subnet-xyz" is not an id like subnet-/],
+      [{ runnerSubnetIds: SUBNETS[0], runnerSecurityGroupIds: 'sg-12345678;rm -rf' }, /is not an id like sg-/],
+      [{ runnerSubnetIds: `${SUBNETS[0]},${SUBNETS[0]}`, runnerSecurityGroupIds: GROUPS[0] }, /names an id twice/],
+      [{ runnerSubnetIds: ' , ', runnerSecurityGroupIds: GROUPS[0] }, /"runnerSubnetIds" is empty/],
+      [{ runnerSubnetIds: 42, runnerSecurityGroupIds: GROUPS[0] }, /must be a comma-separated string/],
+      [{ runnerSubnetIds: SUBNETS[0], runnerSecurityGroupIds: Array.from({ length: 6 }, (_, i) => `sg-0123456${i}`).join(',') }, /at most 5/],
+      [{ extensionsAllowHosts: '169.254.0.0/16' }, /extensionsAllowHosts.*cloud metadata address/],
+      [{ extensionsAllowHosts: '0.0.0.0/0' }, /cloud metadata address/],
+      [{ extensionsAllowHosts: 'legacy db' }, /"legacy db" is not a host/],
+      [{ extensionsAllowHosts: 'legacy-db.internal:99999' }, /is not a host/],
+      [{ extensionsAllowHosts: { host: 'x' } }, /must be a comma-separated string/],
+    ];
+    for (const [values, message] of bad) expect(() => runnerNetworkFromContext(contextOf(values)), JSON.stringify(values)).toThrow(message);
+    // Props given in code are checked the same way.
+    expect(() => synth({ vpc: { subnetIds: [], securityGroupIds: GROUPS } })).toThrow(/"runnerSubnetIds" is empty/);
+    expect(() => synth({ allowHosts: 'fd00:ec2::254' })).toThrow(/cloud metadata address/);
+  });
+
+  it('lets every route that may run a custom database script invoke the runner, with the 29 s timeout its 20 s budget needs', () => {
+    // Logins (password grant, hosted login, Lock), signups, and the Management API's user create, PATCH and DELETE.
+    const runners = ROUTES.filter((r) => r.runsExtensions === true).map((r) => r.id);
+    expect(runners).toEqual(expect.arrayContaining(['oauth-token', 'signup', 'login-submit', 'co-authenticate', 'users-create', 'users-update', 'users-delete']));
+    const json = Template.fromStack(inVpc.groups.get('users')!).toJSON() as { Resources: Record<string, Resource> };
+    const timeouts = Object.values(json.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => [r.Properties.Description, r.Properties.Timeout]);
+    expect(timeouts).toEqual(expect.arrayContaining([['POST /api/v2/users', 29], ['PATCH /api/v2/users/{id}', 29], ['DELETE /api/v2/users/{id}', 29]]));
   });
 });
 
