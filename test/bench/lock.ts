@@ -202,7 +202,7 @@ function multiset(commands: string): Map<string, number> {
   return out;
 }
 
-const commandCount = (commands: string) => [...multiset(commands).values()].reduce((a, b) => a + b, 0);
+export const commandCount = (commands: string) => [...multiset(commands).values()].reduce((a, b) => a + b, 0);
 
 const tally = (commands: readonly string[]) => commands.reduce((m, c) => m.set(c, (m.get(c) ?? 0) + 1), new Map<string, number>());
 
@@ -213,7 +213,7 @@ function describeDelta(delta: Map<string, number>): string {
 }
 
 /** What the multiset `a` has beyond `b`. */
-function difference(a: string, b: string): string {
+export function difference(a: string, b: string): string {
   const delta = new Map(multiset(a));
   for (const [n, count] of multiset(b)) delta.set(n, (delta.get(n) ?? 0) - count);
   return describeDelta(delta);

@@ -8,6 +8,8 @@
  * - custom-api.ts: client_credentials for a custom API, and a login with and without its `audience`;
  * - hosted-login.ts: the hosted login's authorize-to-token round trip, and prompt=none with a session;
  * - lock.ts: Lock's cross-origin login, its SSO probe, /userinfo and its signup;
+ * - custom-db.ts: logins through custom database connections (migrating, migrated, legacy mode)
+ *   against a loopback legacy store, set against a normal login;
  * - spinning.ts: requests measured while two logins spin;
  * - search.ts: search over BENCH_SEARCH_USERS loaded users;
  * - bundles.ts: every route's Lambda bundle (size, cold import).
@@ -16,7 +18,8 @@
  * `BENCH_ONLY=spinning` the requests measured while two logins spin (.bench/results-spinning.json);
  * `BENCH_ONLY=custom-api` the custom API's tokens and logins (.bench/results-custom-api.json);
  * `BENCH_ONLY=hosted-login` the hosted login (.bench/results-hosted-login.json);
- * `BENCH_ONLY=lock` Lock's login and signup (.bench/results-lock.json).
+ * `BENCH_ONLY=lock` Lock's login and signup (.bench/results-lock.json);
+ * `BENCH_ONLY=custom-db` the custom database logins (.bench/results-custom-db.json).
  * A missed target is reported, not fatal: the exit code is non-zero only when the run crashes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { JavaMissingError } from '#infra/local/dynamodb-local';
 import * as bundles from '#test/bench/bundles';
 import { startSession, type RunContext, type ServiceContext, type TableContext } from '#test/bench/context';
 import * as customApi from '#test/bench/custom-api';
+import * as customDb from '#test/bench/custom-db';
 import * as hostedLogin from '#test/bench/hosted-login';
 import * as lock from '#test/bench/lock';
 import * as logins from '#test/bench/logins';
@@ -47,9 +51,10 @@ const bundlesSection: Section<bundles.BundlesResults, RunContext> = bundles;
 const customApiSection: Section<customApi.CustomApiResults, ServiceContext> = customApi;
 const hostedLoginSection: Section<hostedLogin.HostedLoginResults, ServiceContext> = hostedLogin;
 const lockSection: Section<lock.LockResults, lock.LockContext> = lock;
+const customDbSection: Section<customDb.CustomDbResults, customDb.CustomDbContext> = customDb;
 
 /** The sections that run alone; unset, everything. */
-const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name, hostedLoginSection.name, lockSection.name];
+const SECTIONS = [searchSection.name, spinningSection.name, customApiSection.name, hostedLoginSection.name, lockSection.name, customDbSection.name];
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
   throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are ${SECTIONS.join(', ')}`);
@@ -62,6 +67,8 @@ async function main(): Promise<void> {
   const loadAtStart = loadNow();
   const progress = (message: string) => console.log(`[bench ${((performance.now() - wallStarted) / 1000).toFixed(1)}s] ${message}`);
   const seconds = () => round((performance.now() - wallStarted) / 1000, 1);
+  // Before the service starts: the sandbox reads its allow-list (the legacy store's port) once.
+  const legacyStorePort = ONLY === undefined || ONLY === customDbSection.name ? await customDb.reserveStorePort() : undefined;
   const session = await startSession({ progress, repoRoot: REPO_ROOT });
   try {
     if (ONLY === searchSection.name) return await runAlone(searchSection, session.table, loadAtStart, seconds);
@@ -70,12 +77,14 @@ async function main(): Promise<void> {
     if (ONLY === customApiSection.name) return await runAlone(customApiSection, ctx, loadAtStart, seconds, customApi.json);
     if (ONLY === hostedLoginSection.name) return await runAlone(hostedLoginSection, ctx, loadAtStart, seconds, hostedLogin.json);
     if (ONLY === lockSection.name) return await runAlone(lockSection, ctx, loadAtStart, seconds, lock.json);
+    if (ONLY === customDbSection.name) return await runAlone(customDbSection, { ...ctx, legacyStorePort: legacyStorePort! }, loadAtStart, seconds, customDb.json);
 
     const usersResults = await usersSection.run(ctx);
     const loginsResults = await loginsSection.run({ ...ctx, operations: usersResults.ops });
     const customApiResults = await customApiSection.run(ctx);
     const hostedLoginResults = await hostedLoginSection.run(ctx);
     const lockResults = await lockSection.run({ ...ctx, hostedLogin: hostedLoginResults.roundTrip });
+    const customDbResults = await customDbSection.run({ ...ctx, legacyStorePort: legacyStorePort! });
     const spinningResults = await spinningSection.run(ctx);
     // Search last, since it loads the table with BENCH_SEARCH_USERS users.
     const searchResults = await searchSection.run(ctx);
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
       ...customApiSection.targets(customApiResults, run),
       ...hostedLoginSection.targets(hostedLoginResults, run),
       ...lockSection.targets(lockResults, run),
+      ...customDbSection.targets(customDbResults, run),
       ...searchSection.targets(searchResults, run),
       ...spinningSection.targets(spinningResults, run),
     ];
@@ -101,6 +111,7 @@ async function main(): Promise<void> {
     console.log(customApiSection.report(customApiResults, run));
     console.log(hostedLoginSection.report(hostedLoginResults, run));
     console.log(lockSection.report(lockResults, run));
+    console.log(customDbSection.report(customDbResults, run));
     console.log(searchSection.report(searchResults, run));
     console.log(bundlesSection.report(bundlesResults, run));
     printTargets(targets);
@@ -124,6 +135,7 @@ async function main(): Promise<void> {
       customApi: customApi.json(customApiResults),
       hostedLogin: hostedLogin.json(hostedLoginResults),
       lock: lock.json(lockResults),
+      customDb: customDb.json(customDbResults),
       search: searchResults,
       spinning: spinningResults,
       notes: u.notes,
