@@ -45,15 +45,18 @@ export function failureMessage(failure: Failure, limits: Limits): string {
     case 'twice':
       return `${who} called back more than once`;
     case 'not-a-function':
+      if (failure.step?.kind === 'script') return `${who} does not define a function`;
       return `${who} is not a function; a rule is written as function (user, context, callback) { ... }`;
     case 'claims':
       return `${who} put a token claim that cannot be turned into JSON: ${failure.message}`;
     case 'result':
+      if (failure.step?.kind === 'script') return `${who} called back with a value that cannot be turned into JSON: ${failure.message}`;
       return `${who} produced a result that cannot be turned into JSON: ${failure.message}`;
     case 'stalled':
       if (failure.step?.kind === 'action') return `${who} did not finish: its promise never settled`;
       return failure.step ? `${who} did not call back` : `${who} stopped before reaching an outcome`;
     case 'timeout':
+      if (failure.step?.kind === 'script') return `${who} did not finish within its time budget of ${limits.totalMs} ms`;
       return `${who} did not finish within the login's time budget of ${limits.totalMs} ms`;
     case 'memory':
       return `${who} exceeded the memory limit of ${Math.round(limits.memoryBytes / 1024 / 1024)} MiB`;
@@ -78,7 +81,7 @@ export function failureOutput(failure: Failure, limits: Limits, logs: LogLine[])
 
 
 function asStep(v: unknown): Step | null {
-  if (!isPlainObject(v) || (v.kind !== 'rule' && v.kind !== 'action') || typeof v.name !== 'string') return null;
+  if (!isPlainObject(v) || (v.kind !== 'rule' && v.kind !== 'action' && v.kind !== 'script') || typeof v.name !== 'string') return null;
   return { kind: v.kind, name: v.name };
 }
 

@@ -93,7 +93,8 @@ async function pump(
   guarded: <T>(task: () => T) => T,
 ): Promise<void> {
   for (;;) {
-    if (session.done) return;
+    // A custom database script's report waits for the jobs queued before it, to see a second callback.
+    if (session.done && !session.drainsJobs) return;
     if (session.expired()) return session.fail('timeout');
     const jobs = guarded(() => runtime.executePendingJobs());
     if (jobs.error) {

@@ -2,15 +2,18 @@ import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from 'quic
 import { hostFetch, type GuestRequest } from '#shared/sandbox/guest/host-fetch';
 import type { LogCollector } from '#shared/sandbox/guest/logs';
 import type { NetworkPolicy } from '#shared/sandbox/guest/network-policy';
+import { callModule, callModuleAsync, ModuleError } from '#shared/sandbox/guest/modules/host-modules';
 import type { Failure, FailureKind, Step } from '#shared/sandbox/guest/outcome';
 
 /**
  * The host side of a login's guest code: the bridge functions the guest calls (log, enter, finish,
- * fetch, sleep, cancel), the host work it is waiting for, and the deadline. Host work is bounded per
+ * fetch, sleep, cancel; call, task and twice for custom database scripts), the host work it is waiting for, and the deadline. Host work is bounded per
  * login so a rule cannot turn the runner into a traffic generator or pile up timers.
  */
 export const MAX_FETCHES = 50;
 export const MAX_TIMERS = 1000;
+/** Module operations (bcrypt, crypto) a script may have waiting at once; they run one at a time. */
+export const MAX_MODULE_TASKS = 100;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Timer {
@@ -29,6 +32,8 @@ export interface LoginCounters {
  */
 export class LoginSession {
   step: Step | null = null;
+  /** Run the jobs already queued when the guest reports, before ending (custom database scripts). */
+  drainsJobs = false;
   failure: Failure | undefined;
   report: string | undefined;
   private interrupted = false;
@@ -39,6 +44,8 @@ export class LoginSession {
   private readonly abort = new AbortController();
   private woken = false;
   private wakeWaiter: (() => void) | undefined;
+  private moduleTasks = 0;
+  private moduleQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly deadline: number,
@@ -83,11 +90,15 @@ export class LoginSession {
     const num = (h: QuickJSHandle | undefined) => (h === undefined ? 0 : context.getNumber(h));
     const fns: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
       log: (source, level, message) => void this.logs.add(str(source), str(level), str(message)),
-      enter: (kind, name) => void (this.step = { kind: str(kind) === 'action' ? 'action' : 'rule', name: str(name) }),
+      enter: (kind, name) => void (this.step = { kind: stepKind(str(kind)), name: str(name) }),
       finish: (json) => void (this.report ??= str(json)),
       fetch: (request) => this.fetch(context, str(request)),
       sleep: (id, ms) => this.sleep(context, num(id), num(ms)),
       cancel: (id) => void this.timers.get(num(id))?.fire(false),
+      // Custom database scripts: their modules' host calls, and a second callback.
+      call: (op, args) => context.newString(JSON.stringify(moduleCall(() => callModule(str(op), JSON.parse(str(args)))))),
+      task: (op, args) => this.moduleTask(context, str(op), str(args)),
+      twice: () => void this.twice(),
     };
     const bridge = context.newObject();
     for (const [name, fn] of Object.entries(fns)) context.newFunction(name, fn).consume((f) => context.setProp(bridge, name, f));
@@ -104,6 +115,35 @@ export class LoginSession {
       (response) => context.newString(JSON.stringify(response)),
       (error) => context.newError({ name: 'TypeError', message: `fetch failed: ${reason(error)}` }),
     );
+  }
+
+  /**
+   * A module's asynchronous form. They run one at a time, and never after the run ended: a
+   * bcrypt call is CPU work that cannot be cancelled once started (modules/host-modules.ts).
+   */
+  private moduleTask(context: QuickJSContext, op: string, argsJson: string): QuickJSHandle {
+    if (this.moduleTasks >= MAX_MODULE_TASKS) throw new Error(`a script may have at most ${MAX_MODULE_TASKS} module calls waiting`);
+    this.moduleTasks += 1;
+    const args: unknown = JSON.parse(argsJson);
+    const work = this.moduleQueue.then(() => {
+      if (this.closed || this.expired()) throw new ModuleError('Error', 'the time budget ran out before the call started');
+      return callModuleAsync(op, args);
+    });
+    this.moduleQueue = work.catch(() => undefined);
+    const done = work.finally(() => (this.moduleTasks -= 1));
+    return this.track(
+      context,
+      done,
+      (result) => context.newString(JSON.stringify(result)),
+      (error) => context.newError(moduleError(error)),
+    );
+  }
+
+  /** A script called back a second time: whatever the first call reported, the run fails. */
+  private twice(): void {
+    if (this.failure) return;
+    this.report = undefined;
+    this.fail('twice');
   }
 
   private sleep(context: QuickJSContext, id: number, ms: number): QuickJSHandle {
@@ -179,6 +219,24 @@ export class LoginSession {
     const deferreds = [...this.ops.values()];
     this.ops.clear();
     if (freeHandles) for (const deferred of deferreds) deferred.dispose();
+  }
+}
+
+function stepKind(kind: string): Step['kind'] {
+  return kind === 'action' || kind === 'script' ? kind : 'rule';
+}
+
+/** What a script sees of a host error: a name and a message, never a host stack. */
+function moduleError(error: unknown): ModuleError {
+  if (error instanceof ModuleError) return error;
+  return new ModuleError('Error', (error instanceof Error ? error.message : String(error)).slice(0, 300));
+}
+
+function moduleCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw moduleError(error);
   }
 }
 
