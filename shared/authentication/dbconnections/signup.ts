@@ -20,7 +20,7 @@ import { passwordRuleFailure } from '#shared/tenant/passwords/rules';
 import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { readSignupInput, type SignupInput } from '#shared/authentication/dbconnections/input';
 import { signupUserMetadata } from '#shared/authentication/dbconnections/signup-metadata';
-import { insertDatabaseUser } from '#shared/management/users/create';
+import { insertSignupUser } from '#shared/authentication/dbconnections/custom-db-signup';
 import { idWithoutProvider, type UserRecord } from '#shared/management/users/model';
 import { normaliseEmail } from '#shared/db/keys';
 import { runPreUserRegistration, type RegistrationRequest } from '#shared/authentication/dbconnections/pre-user-registration';
@@ -33,7 +33,8 @@ export type { RegistrationRequest } from '#shared/authentication/dbconnections/p
  * through registerDatabaseUser, with the name fields and string-only user_metadata Auth0 allows
  * there. Checks that need no I/O come first; then the client, the connection and its password
  * policy; then the pre-user-registration actions (pre-user-registration.ts), whose metadata
- * changes are merged in before the write; then one transaction writes the user and its claims. A
+ * changes are merged in before the write; then one transaction writes the user and its claims
+ * (a custom database connection runs its scripts first: custom-db-signup.ts). A
  * taken email or username is Auth0's vague `invalid_signup`, reached after the same actions, the
  * same hashing and the same single write as a success, so neither the body nor the time taken
  * tells whether an account exists.
@@ -77,7 +78,7 @@ async function register(params: SignupParams, request: RegistrationRequest): Pro
     request,
   });
   try {
-    const user = await insertDatabaseUser(connection, { ...fields, password, ...metadata });
+    const user = await insertSignupUser(connection, { ...fields, password, ...metadata, client_id: input.client_id });
     return { user, input };
   } catch (error) {
     if (error instanceof UserExistsError) throw new InvalidSignupError();

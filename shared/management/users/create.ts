@@ -1,7 +1,17 @@
 import { connectionByName } from '#shared/tenant/connections';
 import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { insertUser } from '#shared/management/users/store';
-import { PasswordHasUserInfoError, PasswordTooCommonError, PasswordTooWeakError, UsernameNotAllowedError } from '#shared/management/errors';
+import {
+  CustomDbUnavailableError,
+  CustomDbUserIdError,
+  PasswordHasUserInfoError,
+  PasswordTooCommonError,
+  PasswordTooWeakError,
+  UserExistsError,
+  UsernameNotAllowedError,
+} from '#shared/management/errors';
+import { customDbMode, type LegacyStore } from '#shared/tenant/custom-db';
+import { cachedCopy, createInLegacyStore, identifiersFree, managementScript, scriptFailure } from '#shared/management/users/custom-db';
 import { passwordRuleFailure, type PersonalInfo } from '#shared/tenant/passwords/rules';
 import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { InvalidBodyError } from '#shared/platform/errors';
@@ -20,8 +30,13 @@ import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { assertDeclaredTypes, indexChanges } from '#shared/management/search-indexes/writes';
 
-/** POST /api/v2/users for a database connection: one transaction writes the user, its claims and its index entries. */
-export async function createUser(body: CreateUserBody): Promise<UserRecord> {
+/**
+ * POST /api/v2/users for a database connection: one transaction writes the user, its claims and
+ * its index entries. A custom database connection runs its scripts first (custom-db.ts): in
+ * import mode `get_user` (a user the legacy store has is 409), otherwise `create` then `login`,
+ * and the user written is the cached copy of the profile login answers.
+ */
+export async function createUser(body: CreateUserBody, legacy: LegacyStore): Promise<UserRecord> {
   const connection = await connectionByName(body.connection);
   if (!body.email) throw new InvalidBodyError("'Missing required property: email'.");
   if (!body.password) throw new InvalidBodyError("'Missing required property: password'.");
@@ -36,7 +51,39 @@ export async function createUser(body: CreateUserBody): Promise<UserRecord> {
   validateMetadata('user_metadata', user_metadata, metadataLimits);
   validateMetadata('app_metadata', app_metadata, metadataLimits);
 
-  return insertDatabaseUser(connection, { ...body, email: body.email, password: body.password, user_metadata, app_metadata });
+  const input = { ...body, email: body.email, password: body.password, user_metadata, app_metadata };
+  switch (customDbMode(connection)) {
+    case 'none':
+      return insertDatabaseUser(connection, input);
+    case 'import':
+      if (await managementScript(() => legacy.getUser(connection, input.email))) throw new UserExistsError();
+      return insertDatabaseUser(connection, input);
+    case 'legacy':
+      return createLegacyUser(legacy, connection, input);
+  }
+}
+
+/**
+ * Legacy mode: the identifiers must be free here before `create` runs; the copy's write can still
+ * meet a taken id or email (the profile's, if the legacy store answered others than it was given):
+ * then the legacy store holds a user we cannot keep, a failure with a reference.
+ */
+async function createLegacyUser(legacy: LegacyStore, connection: ConnectionRecord, input: NewDatabaseUser & { password: string }): Promise<UserRecord> {
+  if (input.user_id !== undefined) throw new CustomDbUserIdError();
+  if (!(await identifiersFree(connection, input.email, input.username))) throw new UserExistsError();
+  const { password, user_id: _id, ...rest } = input;
+  const user = {
+    email: normaliseEmail(rest.email), password, user_metadata: rest.user_metadata, app_metadata: rest.app_metadata,
+    ...(rest.username !== undefined ? { username: rest.username } : {}),
+    ...(rest.email_verified !== undefined ? { email_verified: rest.email_verified } : {}),
+  };
+  const profile = await managementScript(() => createInLegacyStore(legacy, connection, user));
+  try {
+    return await insertDatabaseUser(connection, cachedCopy(profile, rest));
+  } catch (error) {
+    if (!(error instanceof UserExistsError)) throw error;
+    throw new CustomDbUnavailableError(scriptFailure(connection, 'login', "the profile's user_id, email or username is taken here").message);
+  }
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { Caller } from '#shared/tenant/caller';
-import { findUserPartition, loginItemKeys } from '#shared/db/logins-repo';
+import { findUserPartition, loginItemKeys, type UserPartition } from '#shared/db/logins-repo';
+import { connectionByName } from '#shared/tenant/connections';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
+import { customDbMode, type LegacyStore } from '#shared/tenant/custom-db';
+import { managementScript } from '#shared/management/users/custom-db';
 import { deleteUser as deleteUserRecord } from '#shared/db/users-repo';
 import { VersionMismatchError } from '#shared/management/errors';
 import { log } from '#shared/platform/log';
@@ -7,7 +11,7 @@ import { loadSearchIndexes } from '#shared/management/search-indexes/declaration
 import { indexChanges } from '#shared/management/search-indexes/writes';
 import { assertCanDelete } from '#shared/management/users/access';
 import { forgetLoginCounters } from '#shared/management/user-blocks/blocks';
-import { indexedUser, type UserRecord } from '#shared/management/users/model';
+import { idWithoutProvider, indexedUser, type UserRecord } from '#shared/management/users/model';
 import { retryingOnRaces } from '#shared/management/users/preconditions';
 
 /**
@@ -19,16 +23,41 @@ import { retryingOnRaces } from '#shared/management/users/preconditions';
  * (Auth0 answers 204 there too), unless If-Match names a version, which a missing user cannot
  * have. A concurrent write without If-Match is retried on fresh data, not reported.
  */
-export async function removeUser(caller: Caller, userId: string, expectedVersions: number[] | undefined): Promise<void> {
+export async function removeUser(caller: Caller, userId: string, expectedVersions: number[] | undefined, legacy: LegacyStore): Promise<void> {
   assertCanDelete(caller, userId);
-  await deleteUserById(userId, expectedVersions);
+  const partition = await findUserPartition(userId, true);
+  if (partition) await deleteFromLegacyStore(legacy, partition.user, expectedVersions);
+  await deleteUserById(userId, expectedVersions, { partition });
 }
 
-/** The deletion itself, without a caller: the users of a deleted connection go this way (management/connections/delete-job.ts). */
-export async function deleteUserById(userId: string, expectedVersions?: number[]): Promise<void> {
+/**
+ * A user of a custom database connection without import mode is deleted from the legacy store
+ * first (`deleteUser(id)`, the id without `auth0|`, as Auth0 passes it): if the script fails,
+ * nothing is deleted here. An If-Match that cannot match is refused before the script runs.
+ * (Deleting a connection deletes its users here only, with no script: connections/delete-job.ts.)
+ */
+async function deleteFromLegacyStore(legacy: LegacyStore, user: UserRecord, expectedVersions: number[] | undefined): Promise<void> {
+  const connection = await connectionByName(user.connection).catch((error: unknown) => {
+    // Its connection's deletion has begun: no script runs, and the user can still go.
+    if (error instanceof ConnectionNotFoundError) return undefined;
+    throw error;
+  });
+  if (!connection || customDbMode(connection) !== 'legacy') return;
+  if (expectedVersions && !expectedVersions.includes(user.version)) throw new VersionMismatchError();
+  await managementScript(() => legacy.delete(connection, idWithoutProvider(user.user_id)));
+}
+
+/**
+ * The deletion itself, without a caller: the users of a deleted connection go this way
+ * (management/connections/delete-job.ts). `read` is the user's partition as the caller just read
+ * it, used by the first attempt.
+ */
+export async function deleteUserById(userId: string, expectedVersions?: number[], read?: { partition: UserPartition | undefined }): Promise<void> {
   let deleted: UserRecord | undefined;
+  let first = read;
   await retryingOnRaces({ expectedVersions }, async () => {
-    const partition = await findUserPartition(userId, true);
+    const partition = first ? first.partition : await findUserPartition(userId, true);
+    first = undefined;
     if (!partition) {
       if (expectedVersions) throw new VersionMismatchError();
       return;

@@ -1,50 +1,59 @@
 import type { Caller } from '#shared/tenant/caller';
-import { InvalidBodyError } from '#shared/platform/errors';
-import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { connectionByName } from '#shared/tenant/connections';
-import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
-import { findUserPartition } from '#shared/db/logins-repo';
-import { ConditionFailedError } from '#shared/db/errors';
+import { customDbMode, type LegacyStore } from '#shared/tenant/custom-db';
+import type { ConnectionRecord } from '#shared/db/connections-repo';
 import { findUser } from '#shared/db/users-repo';
-import { updateUser as writeUpdate, updateUserAndClaims } from '#shared/management/users/store';
-import { UsernameNotAllowedError, UserNotFoundError } from '#shared/management/errors';
-import { metadataLimits } from '#shared/management/metadata/limits';
-import { metadataUpdate } from '#shared/management/metadata/merge';
-import { validateMetadata, type MetadataStore } from '#shared/management/metadata/rules';
-import { hashPassword } from '#shared/tenant/passwords/hash';
+import { UserNotFoundError } from '#shared/management/errors';
+import { ConnectionNotFoundError } from '#shared/tenant/errors';
 import { assertCanUpdate } from '#shared/management/users/access';
 import { forgetLoginCounters } from '#shared/management/user-blocks/blocks';
 import { assertPasswordMeetsPolicy } from '#shared/management/users/create';
-import { applyChanges, type UserChanges } from '#shared/management/users/changes';
-import { assertPreconditions, retryingOnRaces } from '#shared/management/users/preconditions';
-import { indexedUser, type UserRecord } from '#shared/management/users/model';
+import { updateLegacyUser } from '#shared/management/users/legacy-update';
+import { toChanges, writeChanges } from '#shared/management/users/patch';
+import type { UserRecord } from '#shared/management/users/model';
 import type { UpdateUserBody } from '#shared/management/users/schemas';
-import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
-import { assertDeclaredTypes, indexChanges, touchesIndexes } from '#shared/management/search-indexes/writes';
 
 /**
- * PATCH /api/v2/users/{id}. Root fields are replaced (`null` removes the optional ones); metadata
- * follows Auth0's merge rules. Most changes are one conditional UpdateItem with no read. When
- * that condition fails, the user as it was says why (404, 412, a limit, a connection); if none
- * applies, the no-read key-count condition was only conservative, so the change is re-applied
- * at a version just read with exact counts. Moving an email or username also moves its
- * uniqueness claim, and changing an indexed value (a root field search indexes, or metadata under
- * a declared path) moves its index entries: a read and a transaction at that version.
+ * PATCH /api/v2/users/{id} (the changes and their writes: patch.ts). A change of email, password
+ * or email_verified may run a custom database's script (legacy mode: legacy-update.ts), so the
+ * user is read first to learn its connection; that read then serves the password policy and, as
+ * the first attempt's read, the email's move. `legacy` is the port to the connection's scripts.
+ * A password reset checks the connection's policy (as on Auth0) and clears the user's brute-force
+ * blocks.
  */
-const ROOT_FIELDS = [
-  'email_verified', 'phone_number', 'phone_verified', 'given_name', 'family_name', 'name', 'nickname', 'picture', 'blocked',
-] as const;
-const METADATA_STORES: MetadataStore[] = ['user_metadata', 'app_metadata'];
-
-export async function updateUser(caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined): Promise<UserRecord> {
+export async function updateUser(
+  caller: Caller, userId: string, body: UpdateUserBody, expectedVersions: number[] | undefined, legacy: LegacyStore,
+): Promise<UserRecord> {
   const permission = assertCanUpdate(caller, userId, body);
-  const resetFor = body.password !== undefined ? await checkPasswordReset(userId, body.password) : undefined;
+  const current = mayRunScript(body) ? await currentUser(userId, body.password) : undefined;
+  if (current?.connection && customDbMode(current.connection) === 'legacy') {
+    return updateLegacyUser({ user: current.user, connection: current.connection, body, expectedVersions, createOnly: permission.createOnlyUserMetadata, legacy });
+  }
+  if (current?.connection && body.password !== undefined) assertPasswordMeetsPolicy(current.connection, body.password, current.user);
   const now = new Date().toISOString();
   const changes = await toChanges(body, expectedVersions, permission.createOnlyUserMetadata, now);
-  const updated = await writeChanges(userId, body, changes, now);
+  const updated = await writeChanges(userId, body, changes, now, current?.user);
   // A password reset unblocks the user, as on Auth0: the counters of the identifiers as they were.
-  if (resetFor) await forgetLoginCounters(resetFor);
+  if (current && body.password !== undefined) await forgetLoginCounters(current.user);
   return updated;
+}
+
+const mayRunScript = (body: UpdateUserBody) => body.email !== undefined || body.password !== undefined || body.email_verified === true;
+
+/**
+ * The user as stored and its connection (the connection a user is in never changes), or no
+ * connection once its deletion has begun: then no script runs, and a new password, which needs
+ * the connection's policy, is refused as before.
+ */
+async function currentUser(userId: string, password: string | undefined): Promise<{ user: UserRecord; connection?: ConnectionRecord }> {
+  const user = await findUser(userId);
+  if (!user) throw new UserNotFoundError();
+  try {
+    return { user, connection: await connectionByName(user.connection) };
+  } catch (error) {
+    if (error instanceof ConnectionNotFoundError && password === undefined) return { user };
+    throw error;
+  }
 }
 
 /** What rules and actions changed in a user's metadata during a login (Auth0's merge rules apply). */
@@ -59,84 +68,5 @@ export async function applyLoginMetadataChanges(userId: string, metadata: LoginM
   const now = new Date().toISOString();
   const changes = await toChanges(metadata, undefined, false, now);
   return writeChanges(userId, metadata, changes, now);
-}
-
-async function writeChanges(userId: string, body: UpdateUserBody, changes: UserChanges, now: string): Promise<UserRecord> {
-  const indexes = await loadSearchIndexes();
-  const movesItems = body.email !== undefined || body.username !== undefined || touchesIndexes(changes, indexes);
-  if (!movesItems) {
-    try {
-      return await writeUpdate(userId, changes, now, metadataLimits.maxKeys);
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error;
-      assertPreconditions((error as ConditionFailedError<UserRecord>).current, changes, now);
-    }
-  }
-  return retryingOnRaces(changes, async () => {
-    const before = await findUser(userId);
-    assertPreconditions(before, changes, now);
-    const exact = await identifierChanges(before, body, { ...changes, expectedVersions: [before.version], keyCountChecked: true });
-    if (!movesItems) return writeUpdate(userId, exact, now, metadataLimits.maxKeys);
-    const after = applyChanges(before, exact, now);
-    const [old, next] = [indexedUser(before), indexedUser(after)];
-    assertDeclaredTypes(old, next, indexes);
-    await updateUserAndClaims(before, after, exact, now, indexChanges(old, next, indexes));
-    return after;
-  });
-}
-
-async function toChanges(body: UpdateUserBody, expectedVersions: number[] | undefined, createOnly: boolean, now: string): Promise<UserChanges> {
-  const changes: UserChanges = {
-    set: {}, remove: [], metadata: {}, expectedVersions, createOnlyUserMetadata: createOnly, expectedConnection: body.connection,
-  };
-  for (const field of ROOT_FIELDS) {
-    const value = body[field];
-    if (value === null) changes.remove.push(field);
-    else if (value !== undefined) changes.set[field] = value;
-  }
-  for (const store of METADATA_STORES) {
-    const patch = body[store];
-    if (!patch) continue;
-    validateMetadata(store, patch, metadataLimits);
-    changes.metadata[store] = metadataUpdate(patch);
-  }
-  if (body.password !== undefined) {
-    changes.set.password_hash = await hashPassword(body.password);
-    changes.set.last_password_reset = now;
-  }
-  return changes;
-}
-
-/**
- * Auth0 applies the connection's password policy to a new password too, and a reset clears the
- * user's brute-force blocks. One read of the user gives the connection (a user never changes it)
- * and the identifiers whose counters are cleared once the new password is stored.
- */
-async function checkPasswordReset(userId: string, password: string): Promise<UserRecord> {
-  const partition = await findUserPartition(userId, true);
-  if (!partition) throw new UserNotFoundError();
-  assertPasswordMeetsPolicy(await connectionByName(partition.user.connection), password, partition.user);
-  return partition.user;
-}
-
-/** Email and username changes, decided against the user as read. */
-async function identifierChanges(before: UserRecord, body: UpdateUserBody, base: UserChanges): Promise<UserChanges> {
-  const set = { ...base.set };
-  if (body.email !== undefined) {
-    const email = normaliseEmail(body.email);
-    if (email !== before.email) {
-      set.email = email;
-      // A new address is unverified unless the request says otherwise (as on Auth0).
-      set.email_verified = body.email_verified ?? false;
-    }
-  }
-  if (body.username !== undefined) {
-    const connection = await connectionByName(before.connection);
-    if (connection.options.requires_username !== true) throw new UsernameNotAllowedError();
-    const problem = usernameLengthProblem(connection.options, body.username);
-    if (problem) throw new InvalidBodyError(`'${problem}' on property username (The user's username).`);
-    set.username = normaliseUsername(body.username);
-  }
-  return { ...base, set };
 }
 
