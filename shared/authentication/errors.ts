@@ -34,6 +34,7 @@ import type { PolicyReport } from '#shared/tenant/passwords/policy';
  *   400 PasswordStrengthError   PasswordStrengthError
  *   400 BadRequestError (the action's code)         ActionValidationError (api.validation.error)
  *   400 InternalExtensibilityError extensibility_error  ActionDeniedSignupError, ActionFailedSignupError
+ *   400 BadRequestError custom_db_error (or the script's code)  CustomDbSignupError, CustomDbValidationSignupError
  *   415 UnsupportedMediaTypeError  UnsupportedMediaTypeError
  *
  * docs/authentication-errors.md has the same list as a table, with when each is answered.
@@ -449,7 +450,7 @@ export class CustomDbSignupError extends SignupError {
   readonly userMessage: string;
   constructor(message: string, reference: string) {
     super(400, 'BadRequestError', 'custom_db_error', message);
-    this.userMessage = `${SIGNUP_FAILED_MESSAGE} (reference ${reference})`;
+    this.userMessage = `${SIGNUP_FAILED_MESSAGE.replace(/\.$/, '')} (reference ${reference}).`;
   }
 }
 
