@@ -9,6 +9,8 @@ import { ConnectionDisabledError, UnknownConnectionError, UserBlockedError, Wron
 import { isClientEnabled } from '#shared/tenant/clients';
 import { admitAttempt, clearAttempt, noteFailure, unguarded, type Admission } from '#shared/authentication/login/brute-force';
 import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
+import { customDbMode } from '#shared/tenant/custom-db';
+import { legacyLogin, migrateOnLogin } from '#shared/authentication/login/custom-db-login';
 
 /**
  * Email (or username) and password against a database connection, as Auth0 answers it.
@@ -22,6 +24,11 @@ import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
  *
  * Reads are eventually consistent (half the price); the strong Query before refusing makes sure
  * a user who just signed up or changed their password is not refused because of a stale read.
+ *
+ * A custom database connection (custom-db-login.ts): in import mode the same path runs, and only
+ * when no user has the identifier (after the strong Query) does the `login` script run and its
+ * profile become a user here; a user stored here never runs a script again. In legacy mode every
+ * login runs `login` after the brute-force reservation, and no password is checked here.
  */
 /** Longer identifiers cannot exist (emails ≤ 254, usernames ≤ 128) and must not become keys. */
 const MAX_IDENTIFIER_LENGTH = 512;
@@ -49,6 +56,8 @@ export async function authenticatePassword(realm: string, username: string, pass
   const claimKeys = username.length <= MAX_IDENTIFIER_LENGTH ? claimKeysFor(connection, username) : [];
   // `brute_force_protection: false` turns the counters off for this connection (Auth0's option).
   const guarded = connection.options.brute_force_protection !== false;
+  const mode = customDbMode(connection);
+  if (mode === 'legacy') return scriptedLogin(connection, ref, guarded, username, password);
   // A connection deleted elsewhere after it was cached is refused after the extensions generation
   // read, before anything is issued (complete-login.ts, docs/connections.md).
   const read = await readLoginItems(claimKeys, guarded ? counterKeys(ref) : []);
@@ -56,7 +65,10 @@ export async function authenticatePassword(realm: string, username: string, pass
   const partition = (await findUserPartition(userId ?? DECOY_USER_ID, false)) ?? (userId ? await findUserPartition(userId, true) : undefined);
 
   const admission = guarded ? await admitAttempt(ref, countersIn(read.items, ref, Date.now())) : unguarded(ref);
-  const current = (await passwordMatches(partition, password)) ?? (await confirmWithStrongRead(partition, claimKeys, password));
+  const matched = await passwordMatches(partition, password);
+  const confirmed = matched ? { match: matched, exists: true } : await confirmWithStrongRead(partition, claimKeys, password);
+  // Import mode: an identifier no user has here may name a user of the legacy store.
+  const current = confirmed.match ?? (mode === 'import' && !confirmed.exists ? await migrateOnLogin(connection, username, password) : undefined);
   if (!current) {
     noteFailure(admission, undefined, partition?.user.user_id);
     throw new WrongCredentialsError();
@@ -93,13 +105,38 @@ async function passwordMatches(partition: UserPartition | undefined, password: s
  * The eventually consistent reads may predate a password change or a sign-up: one strongly
  * consistent Query before refusing, of the user's partition or, for no user, of the claim.
  */
-async function confirmWithStrongRead(stale: UserPartition | undefined, claimKeys: Key[], password: string): Promise<UserPartition | undefined> {
+async function confirmWithStrongRead(stale: UserPartition | undefined, claimKeys: Key[], password: string): Promise<Confirmed> {
   if (stale) {
     const fresh = await findUserPartition(stale.user.user_id, true);
-    if (!fresh || fresh.user.password_hash === stale.user.password_hash) return undefined;
-    return passwordMatches(fresh, password);
+    if (!fresh || fresh.user.password_hash === stale.user.password_hash) return { exists: fresh !== undefined };
+    return { match: await passwordMatches(fresh, password), exists: true };
   }
   const userId = claimKeys[0] ? await confirmClaim(claimKeys[0]) : await findUserPartition(DECOY_USER_ID, true).then(() => undefined);
   const fresh = userId ? await findUserPartition(userId, true) : undefined;
-  return fresh?.user.password_hash ? passwordMatches(fresh, password) : undefined;
+  return { match: fresh?.user.password_hash ? await passwordMatches(fresh, password) : undefined, exists: fresh !== undefined };
+}
+
+/** The strong read's verdict: the user whose password matched, and whether the identifier names a user at all. */
+interface Confirmed {
+  match?: UserPartition;
+  exists: boolean;
+}
+
+/**
+ * Legacy mode: the brute-force counters as for any login (one BatchGetItem, the reservation), then
+ * the `login` script decides; the cached copy says whether the user is blocked.
+ */
+async function scriptedLogin(connection: ConnectionRecord, ref: CountersRef, guarded: boolean, username: string, password: string): Promise<PasswordLogin> {
+  const read = guarded ? await readLoginItems([], counterKeys(ref)) : undefined;
+  const admission = read ? await admitAttempt(ref, countersIn(read.items, ref, Date.now())) : unguarded(ref);
+  const current = await legacyLogin(connection, username, password);
+  if (!current) {
+    noteFailure(admission);
+    throw new WrongCredentialsError();
+  }
+  if (current.user.blocked === true) {
+    await clearAttempt(admission);
+    throw new UserBlockedError();
+  }
+  return { connection, partition: current, admission };
 }

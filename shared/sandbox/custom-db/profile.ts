@@ -27,9 +27,9 @@ export function checkProfile(connection: ConnectionRecord, value: JsonValue): Pr
   if (!isPlainObject(value)) return { problem: 'the profile is not an object' };
   const id = typeof value.user_id === 'number' && Number.isSafeInteger(value.user_id) ? String(value.user_id) : value.user_id;
   if (typeof id !== 'string') return { problem: 'user_id is missing or not a string or integer' };
-  if (!USER_ID.test(id)) return { problem: 'user_id is empty, over 200 characters, or contains "|", "%" or whitespace' };
+  if (!USER_ID.test(id) || !id.isWellFormed()) return { problem: 'user_id is empty, over 200 characters, not well-formed Unicode, or contains "|", "%" or whitespace' };
   if (typeof value.email !== 'string') return { problem: 'email is missing or not a string' };
-  if (value.email.length > 254 || !EMAIL.test(value.email)) return { problem: 'email is not an email address' };
+  if (value.email.length > 254 || !EMAIL.test(value.email) || !value.email.isWellFormed()) return { problem: 'email is not an email address' };
   const profile: LegacyProfile = { user_id: id, email: value.email, user_metadata: {}, app_metadata: {} };
 
   for (const [field, max] of Object.entries(STRINGS) as [keyof typeof STRINGS, number][]) {
