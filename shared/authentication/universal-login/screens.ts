@@ -8,7 +8,7 @@ import { loadClient } from '#shared/tenant/clients';
 import { describePolicy, policyFor } from '#shared/tenant/passwords/policy';
 import { loadScreenPartials } from '#shared/tenant/prompts';
 import { loadTenantSettings } from '#shared/tenant/settings';
-import { TooManyAttemptsError, UserBlockedError, WrongCredentialsError, ConnectionDisabledError, UnknownConnectionError } from '#shared/authentication/errors';
+import { TooManyAttemptsError, UserBlockedError, WrongCredentialsError, ConnectionDisabledError, UnknownConnectionError, CustomDbLoginFailedError } from '#shared/authentication/errors';
 import { answerFailure, loginConnection, type BrowserRequest } from '#shared/authentication/authorize/authorize';
 import { answerTarget, completeAuthorization } from '#shared/authentication/authorize/complete';
 import { DEVICE_COOKIE, digest } from '#shared/authentication/authorize/cookies';
@@ -232,6 +232,8 @@ function inlineError(error: unknown): InlineError | undefined {
   if (error instanceof WrongCredentialsError) return new InlineError('Wrong email or password.', 'password');
   if (error instanceof UserBlockedError) return new InlineError('Your account has been blocked. Contact the application\u2019s support to unblock it.', undefined, 401);
   if (error instanceof TooManyAttemptsError) return new InlineError(error.description, undefined, 429);
+  // A custom database's login script failed: the page says so, with the reference the log has.
+  if (error instanceof CustomDbLoginFailedError) return new InlineError(`We could not sign you in right now. Try again later (reference ${error.reference}).`, undefined, 503);
   if (error instanceof ConnectionDisabledError || error instanceof UnknownConnectionError) return new InlineError('This application cannot sign you in with this account type.');
   if (error instanceof SignupError) return new InlineError(signupMessage(error), signupField(error));
   return undefined;
