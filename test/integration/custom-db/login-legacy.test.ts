@@ -112,6 +112,20 @@ describe('every login runs the login script', () => {
   });
 });
 
+describe('hostile identifiers', () => {
+  it.each([
+    ['__proto__', '__proto__'],
+    ['markup', '<script>alert(1)</script>@example.com'],
+    ['a lone surrogate', 'x\ud800@example.com'],
+    ['right-to-left override', 'jane\u202e@example.com'],
+    ['10,000 characters', `${'a'.repeat(10_000)}@example.com`],
+  ])('answers %s as any wrong login, never a 500', async (_, username) => {
+    const res = await realmLogin(app, connection, username, 'Any-pass-1');
+    expect(res.status, res.text).toBe(403);
+    expect(res.body).toEqual(WRONG);
+  });
+});
+
 describe('what a legacy login costs', () => {
   it('the counters, the reservations, the copy (read, and written only when the profile changed), then the usual login writes', async () => {
     const mia = await addUser('mia');
