@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LegacyStore } from '#infra/local/legacy-store/server';
 import { db, tableName } from '#shared/db/client';
 import { userKey } from '#shared/db/keys';
-import { call } from '#test/support/api';
+import type { RequestRecord } from '#shared/http/handler';
+import { call, observeRequests } from '#test/support/api';
 import { PASSWORD, seedApplication } from '#test/support/logins';
-import { uniqueEmail } from '#test/support/users';
+import { seedUser, uniqueEmail } from '#test/support/users';
 import { count, customDbConnection, getUser, realmLogin, startStore, storeScript, type CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
 
 /**
@@ -234,5 +235,35 @@ describe('import mode: the user is ours, and no script runs', () => {
     expect((await storedItem(user.id))?.password_hash).toMatch(/^\$argon2id\$/);
     expect((await remove(user.id)).status).toBe(204);
     expect(storeCalls()).toBe(before);
+  });
+});
+
+describe('DynamoDB requests', () => {
+  const commands = async (run: () => Promise<unknown>) => {
+    const seen: RequestRecord[] = [];
+    const stop = observeRequests((r) => seen.push(r));
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    return seen.map((r) => r.db.commands);
+  };
+
+  it('a legacy email change adds one Query (the new email free, before the script); an ordinary one costs what it did', async () => {
+    const user = await legacyUser();
+    await patch(user.id, { name: 'warm' });
+    expect(await commands(() => patch(user.id, { email: uniqueEmail('counted') }))).toEqual([['GetItem', 'Query', 'Query', 'TransactWriteItems']]);
+    const plain = await seedUser();
+    expect(await commands(() => patch(plain.user_id, { email: uniqueEmail('plain') }))).toEqual([['GetItem', 'Query', 'TransactWriteItems']]);
+    expect(await commands(() => patch(plain.user_id, { user_metadata: { a: 1 } }))).toEqual([['Query', 'UpdateItem']]);
+  });
+
+  it('a legacy DELETE reads the partition once, as an ordinary one does', async () => {
+    const user = await legacyUser();
+    const plain = await seedUser();
+    const expected = [['Query', 'Query', 'TransactWriteItems', 'Query']];
+    expect(await commands(() => remove(user.id))).toEqual(expected);
+    expect(await commands(() => remove(plain.user_id))).toEqual(expected);
   });
 });
