@@ -35,7 +35,7 @@ export async function updateLegacyUser({ user, connection, body, expectedVersion
   const password = body.password;
   const verifies = newEmail === undefined && body.email_verified === true && !user.email_verified;
   if (newEmail !== undefined && password !== undefined) throw new SimultaneousScriptChangesError(['password', 'email']);
-  if (password !== undefined && body.email_verified !== undefined) throw new SimultaneousScriptChangesError(['password', 'email_verified']);
+  if (password !== undefined && verifies) throw new SimultaneousScriptChangesError(['password', 'email_verified']);
 
   const now = new Date().toISOString();
   const { password: _password, ...local } = body;
