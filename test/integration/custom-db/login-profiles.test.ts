@@ -19,6 +19,7 @@ const GOOD = {
   'numeric@profiles.example.com': { user_id: 4242, email: 'numeric@profiles.example.com', metadata: null, email_verified: false },
   'nulls@profiles.example.com': base('nulls', { name: null, picture: '', user_metadata: { kept: 'yes', dropped: null } }),
   'markup@profiles.example.com': base('<script>alert(1)</script>', { email: 'markup@profiles.example.com' }),
+  'alias@profiles.example.com': base('alias', { email: 'seed@profiles.example.com' }),
   'legacyboth@profiles.example.com': base('legacyboth', { metadata: { plan: 'old', region: 'eu' }, app_metadata: { plan: 'new' } }),
 };
 
@@ -99,6 +100,16 @@ describe('metadata naming', () => {
     expect(res.status).toBe(403);
     expect(res.body).toEqual(SCRIPT_FAILED);
     expect((await getUser('auth0|both')).body.identities[0].connection).toBe(imported.name);
+  });
+});
+
+describe('a profile that clashes with a user here', () => {
+  it('fails the migrating login with a reference when its email is another user\'s, and stores nothing', async () => {
+    // auth0|seed holds seed@profiles.example.com in this connection (the first test).
+    const res = await realmLogin(app, imported, 'alias@profiles.example.com', PASSWORD);
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual(SCRIPT_FAILED);
+    expect((await getUser('auth0|alias')).status).toBe(404);
   });
 });
 
