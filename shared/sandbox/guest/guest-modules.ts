@@ -5,7 +5,8 @@ import { DIGESTS } from '#shared/sandbox/guest/modules/host-modules';
  * same closure). `request` is built on the sandbox's fetch bridge (same network policy, same
  * 50-call cap, redirects followed as fetch follows them); `bcrypt` and `crypto` call the host
  * (modules/host-modules.ts) through two bridge functions: `host.call` (synchronous forms) and
- * `host.task` (callbacks and promises, tracked like fetch). Bytes cross as latin1 strings.
+ * `host.task` (callbacks and promises, tracked like fetch). Bytes go to the host as latin1
+ * strings and come back as ArrayBuffers.
  *
  * A callback a module calls runs like the script's own code: if it throws (or its promise
  * rejects) the script fails.
@@ -17,7 +18,6 @@ const U8 = Uint8Array;
 const ArrayBufferCtor = ArrayBuffer;
 const isView = ArrayBuffer.isView;
 const fromCharCode = String.fromCharCode;
-const charCodeAt = String.prototype.charCodeAt;
 const encodeComponent = encodeURIComponent;
 const min = Math.min;
 
@@ -44,11 +44,6 @@ class Bytes extends U8 {
   }
   toJSON() { return { type: 'Buffer', data: Array.from(this) }; }
 }
-function bytesFrom(latin1) {
-  const out = new Bytes(latin1.length);
-  for (let i = 0; i < latin1.length; i += 1) out[i] = apply(charCodeAt, latin1, [i]);
-  return out;
-}
 /** A value for the host: a string (in an encoding, utf8 by default) or bytes. */
 function part(data, encoding, what) {
   if (typeof data === 'string') return encoding === undefined || encoding === null ? { s: data } : { s: data, e: String(encoding) };
@@ -57,14 +52,20 @@ function part(data, encoding, what) {
   if (isView(data)) return { b: latin1Of(new U8(data.buffer, data.byteOffset, data.byteLength)) };
   throw new TypeErrorCtor('The "' + what + '" argument must be of type string or an instance of Uint8Array');
 }
+// The host answers bytes as an ArrayBuffer, anything else as JSON: { s: string } or { v: value }.
 function fromHost(r) {
-  if (typeof r.b === 'string') return bytesFrom(r.b);
-  if (typeof r.s === 'string') return r.s;
-  return r.v;
+  if (r instanceof ArrayBufferCtor) {
+    // Copied into the guest's heap, where the memory cap counts it (the host's buffer is not counted, and is freed now).
+    const out = new Bytes(r.byteLength);
+    out.set(new U8(r));
+    return out;
+  }
+  const j = parse(r);
+  return typeof j.s === 'string' ? j.s : j.v;
 }
-function hostCall(op, args) { return fromHost(parse(host.call(op, stringify(args)))); }
+function hostCall(op, args) { return fromHost(host.call(op, stringify(args))); }
 function hostTask(op, args) {
-  try { return apply(then, host.task(op, stringify(args)), [(json) => fromHost(parse(json))]); } catch (e) { return PromiseCtor.reject(e); }
+  try { return apply(then, host.task(op, stringify(args)), [fromHost]); } catch (e) { return PromiseCtor.reject(e); }
 }
 function lastFunction(args) {
   for (let i = args.length - 1; i >= 0; i -= 1) if (typeof args[i] === 'function') return args[i];

@@ -1,5 +1,5 @@
 import variant from '@jitl/quickjs-singlefile-mjs-release-sync';
-import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 
 /**
  * The QuickJS WebAssembly module, compiled once per cold start (about 25 ms) and only when a
@@ -8,11 +8,30 @@ import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs
  * one file with nothing to locate.
  */
 let loading: Promise<QuickJSWASMModule> | undefined;
+
+/**
+ * The whole instance's heap, for every runtime in it. QuickJS's per-runtime memory limit
+ * (run-context.ts) refuses any one allocation larger than the limit, but in this WebAssembly
+ * build it cannot see the size of what it allocated (Emscripten has no malloc_usable_size), so
+ * many small allocations (typed arrays, strings) pass it: measured, 100 arrays of 1 MiB under a
+ * 32 MiB limit. This cap on the wasm memory is what bounds them; past it malloc fails and the
+ * guest gets QuickJS's "out of memory". It leaves room for EXTENSIONS_MEMORY_MB's maximum
+ * (512) and the interpreter itself, and stays well inside the runner Lambda's 1024 MB.
+ */
+export const WASM_MAX_BYTES = 640 * 1024 * 1024;
+const PAGE = 64 * 1024;
+/** Node's global (the project's TypeScript lib declares WebAssembly's types only). */
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WebAssembly.Memory } })
+  .WebAssembly.Memory;
+/** Emscripten's default start (16 MiB); it grows the memory as needed, up to the maximum. */
+const WASM_INITIAL_BYTES = 16 * 1024 * 1024;
 let latest: QuickJSWASMModule | undefined;
 const abandoned = new WeakSet<QuickJSWASMModule>();
 
 export function quickJS(): Promise<QuickJSWASMModule> {
-  loading ??= newQuickJSWASMModuleFromVariant(variant).then(
+  // A new Memory for every instance: one that was abandoned must not be reused.
+  const wasmMemory = () => new WasmMemory({ initial: WASM_INITIAL_BYTES / PAGE, maximum: WASM_MAX_BYTES / PAGE });
+  loading ??= newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: wasmMemory() })).then(
     (module) => (latest = module),
     (error: unknown) => {
       loading = undefined;

@@ -61,7 +61,21 @@ export async function runContext(
     const usable = !isAbandoned(quickjs);
     session.close(usable);
     if (usable) release(quickjs, runtime, context);
+    if (usable) shrink(quickjs);
   }
+}
+
+/**
+ * A wasm memory never shrinks: after guest code grew it far (a memory bomb stopped at the cap,
+ * quickjs.ts), the next login loads a new instance and this one's memory is left to the garbage
+ * collector, so a worker or a warm runner does not keep hundreds of MiB for good.
+ */
+const RELOAD_ABOVE_BYTES = 128 * 1024 * 1024;
+
+function shrink(quickjs: QuickJSWASMModule): void {
+  if (quickjs.getWasmMemory().buffer.byteLength <= RELOAD_ABOVE_BYTES) return;
+  abandonQuickJS(quickjs);
+  log.warn('rules sandbox memory grew past its reload threshold; reloading QuickJS', { mib: RELOAD_ABOVE_BYTES / 1024 / 1024 });
 }
 
 /** Compiles the guest program and calls it with the bridge and the input; guest code starts here. */

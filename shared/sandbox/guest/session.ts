@@ -2,7 +2,7 @@ import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from 'quic
 import { hostFetch, type GuestRequest } from '#shared/sandbox/guest/host-fetch';
 import type { LogCollector } from '#shared/sandbox/guest/logs';
 import type { NetworkPolicy } from '#shared/sandbox/guest/network-policy';
-import { callModule, callModuleAsync, ModuleError } from '#shared/sandbox/guest/modules/host-modules';
+import { callModule, callModuleAsync, ModuleError, type ModuleResult } from '#shared/sandbox/guest/modules/host-modules';
 import type { Failure, FailureKind, Step } from '#shared/sandbox/guest/outcome';
 
 /**
@@ -96,7 +96,7 @@ export class LoginSession {
       sleep: (id, ms) => this.sleep(context, num(id), num(ms)),
       cancel: (id) => void this.timers.get(num(id))?.fire(false),
       // Custom database scripts: their modules' host calls, and a second callback.
-      call: (op, args) => context.newString(JSON.stringify(moduleCall(() => callModule(str(op), JSON.parse(str(args)))))),
+      call: (op, args) => toGuest(context, moduleCall(() => callModule(str(op), JSON.parse(str(args))))),
       task: (op, args) => this.moduleTask(context, str(op), str(args)),
       twice: () => void this.twice(),
     };
@@ -134,7 +134,7 @@ export class LoginSession {
     return this.track(
       context,
       done,
-      (result) => context.newString(JSON.stringify(result)),
+      (result) => toGuest(context, result),
       (error) => context.newError(moduleError(error)),
     );
   }
@@ -230,6 +230,12 @@ function stepKind(kind: string): Step['kind'] {
 function moduleError(error: unknown): ModuleError {
   if (error instanceof ModuleError) return error;
   return new ModuleError('Error', (error instanceof Error ? error.message : String(error)).slice(0, 300));
+}
+
+/** Bytes as an ArrayBuffer (no copy through a string), anything else as JSON text. */
+function toGuest(context: QuickJSContext, result: ModuleResult): QuickJSHandle {
+  if ('bytes' in result) return context.newArrayBuffer(result.bytes.buffer.slice(result.bytes.byteOffset, result.bytes.byteOffset + result.bytes.byteLength));
+  return context.newString(JSON.stringify(result));
 }
 
 function moduleCall<T>(call: () => T): T {

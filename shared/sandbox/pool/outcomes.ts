@@ -18,7 +18,7 @@ export function withBudgetLeft<I extends ExtensionInput>(input: I, leftMs: numbe
  */
 export function withLoginBudget<O extends ExtensionOutput>(output: O, given: Limits, login: Limits): O {
   if (output.outcome !== 'error' || given.totalMs === login.totalMs) return output;
-  const steps: (Step | null)[] = [null, { kind: 'rule', name: output.source }, { kind: 'action', name: output.source }];
+  const steps: (Step | null)[] = [null, ...(['rule', 'action', 'script'] as const).map((kind) => ({ kind, name: output.source }))];
   const step = steps.find((s) => failureMessage({ kind: 'timeout', step: s, message: '' }, given) === output.error);
   if (step === undefined) return output;
   return { ...output, error: failureMessage({ kind: 'timeout', step, message: '' }, login) };

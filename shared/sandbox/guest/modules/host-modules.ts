@@ -4,8 +4,8 @@ import bcrypt from 'bcryptjs';
 /**
  * The host side of the `bcrypt` and `crypto` modules custom database scripts may require
  * (guest-modules.ts is the guest side). The guest sends an operation's name and its arguments as
- * JSON and gets JSON back; bytes cross as latin1 strings (one character per byte), since QuickJS
- * has no Buffer. Everything the guest sends is checked here: the guest side shares its realm with
+ * JSON and gets JSON back, or bytes (which the bridge hands over as an ArrayBuffer). Bytes the
+ * guest sends cross as latin1 strings (one character per byte), since QuickJS has no Buffer. Everything the guest sends is checked here: the guest side shares its realm with
  * the script, so it is not trusted.
  *
  * CPU per call is bounded (sizes, bcrypt cost, PBKDF2 iterations): a synchronous call runs inside
@@ -25,7 +25,7 @@ const ENCODINGS = ['utf8', 'utf-8', 'hex', 'base64', 'base64url', 'latin1', 'bin
 type Encoding = (typeof ENCODINGS)[number];
 
 /** What an operation answers: bytes, a string or a plain value. */
-export type ModuleResult = { b: string } | { s: string } | { v: boolean };
+export type ModuleResult = { bytes: Uint8Array } | { s: string } | { v: boolean };
 
 /** An error the script sees under this name and message (never a host stack trace). */
 export class ModuleError extends Error {
@@ -113,7 +113,7 @@ export function callModuleAsync(op: string, args: unknown): Promise<ModuleResult
   );
 }
 
-const bytes = (b: Buffer): ModuleResult => ({ b: b.toString('latin1') });
+const bytes = (b: Buffer): ModuleResult => ({ bytes: b });
 
 /** A value from the guest: `{b}` bytes as latin1, or `{s, e?}` a string in an encoding (utf8 by default). */
 function bytesOf(v: unknown, what: string): Buffer {
