@@ -1,8 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LegacyStore } from '#infra/local/legacy-store/server';
-import { call } from '#test/support/api';
-import { claimsOf, login, PASSWORD, seedApplication, seedLoginUser } from '#test/support/logins';
-import { count, customDbConnection, getUser, JANE, measured, realmLogin, SCRIPT_FAILED, startStore, storeScript, type CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
+import type { CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
+
+// Scripts run in the sandbox here: on a loaded machine the integration setup's 1 s budget can run
+// out and fail a login. A real budget, then the service imported again.
+process.env.EXTENSIONS_BUDGET_MS = '10000';
+vi.resetModules();
+const { call } = await import('#test/support/api');
+const { claimsOf, login, PASSWORD, seedApplication, seedLoginUser } = await import('#test/support/logins');
+const { count, customDbConnection, getUser, JANE, measured, realmLogin, SCRIPT_FAILED, startStore, storeScript } = await import('#test/integration/custom-db/login-fixtures');
 
 /**
  * Import mode (lazy migration): the seed's example user moves in at her first login, with her
@@ -93,6 +99,18 @@ describe('a migrating login', () => {
   });
 });
 
+describe('two first logins at once', () => {
+  it('migrates the user once, and both log in', async () => {
+    const nia = await store.add({ email: 'nia.import@example.com', password: 'Nia-legacy-pass-1', user_metadata: {}, metadata: { plan: 'full' } });
+    const both = await Promise.all([1, 2].map(() => realmLogin(app, connection, nia.email, 'Nia-legacy-pass-1')));
+    for (const res of both) {
+      expect(res.status, res.text).toBe(200);
+      expect(claimsOf(res.body.id_token).sub).toBe(`auth0|${nia.id}`);
+    }
+    expect((await getUser(`auth0|${nia.id}`)).body.app_metadata).toEqual({ plan: 'full' });
+  });
+});
+
 describe('what logins cost', () => {
   it('a migrated login makes exactly the requests, and uses the capacity, of an ordinary login', async () => {
     const ordinary = await seedLoginUser();
@@ -133,7 +151,8 @@ describe('the store down', () => {
     await store.stop();
     const started = performance.now();
     const res = await realmLogin(app, connection, frank.email, 'Frank-legacy-pass-1');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Prompt: a refused connection, far within the 10 s budget a hanging store would use.
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(res.status).toBe(403);
     expect(res.body).toEqual(SCRIPT_FAILED);
     expect((await getUser(`auth0|${frank.id}`)).status).toBe(404);

@@ -1,8 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { call } from '#test/support/api';
-import { Browser, pkce, SPA_CALLBACK, SPA_ORIGIN, seedSpa } from '#test/support/browser-flow';
-import { REALM_GRANT } from '#test/support/logins';
-import { customDbConnection, profileScript, type CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
+
+// Scripts run in the sandbox here: on a loaded machine the integration setup's 1 s budget can run
+// out and fail a login. A real budget, then the service imported again.
+process.env.EXTENSIONS_BUDGET_MS = '10000';
+vi.resetModules();
+const { call } = await import('#test/support/api');
+const { Browser, pkce, SPA_CALLBACK, SPA_ORIGIN, seedSpa } = await import('#test/support/browser-flow');
+const { REALM_GRANT } = await import('#test/support/logins');
+const { customDbConnection, profileScript } = await import('#test/integration/custom-db/login-fixtures');
 
 /**
  * Every password login goes through the same authentication: the hosted login page and Lock's

@@ -1,7 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { call } from '#test/support/api';
-import { seedApplication } from '#test/support/logins';
-import { customDbConnection, getUser, profileScript, realmLogin, SCRIPT_FAILED, type CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
+
+// Scripts run in the sandbox here: on a loaded machine the integration setup's 1 s budget can run
+// out and fail a login. A real budget, then the service imported again.
+process.env.EXTENSIONS_BUDGET_MS = '10000';
+vi.resetModules();
+const { call } = await import('#test/support/api');
+const { seedApplication } = await import('#test/support/logins');
+const { customDbConnection, getUser, profileScript, realmLogin, SCRIPT_FAILED } = await import('#test/integration/custom-db/login-fixtures');
 
 /**
  * The profiles a login script may call back with: `metadata` (the seed's name for app_metadata),
