@@ -36,6 +36,7 @@ export function checkProfile(connection: ConnectionRecord, value: JsonValue): Pr
     const v = value[field];
     if (v === undefined || v === null || v === '') continue;
     if (typeof v !== 'string' || v.length > max || !v.isWellFormed()) return { problem: `${field} is not a string of at most ${max} characters` };
+    if (field === 'picture' && !/^https?:\/\//i.test(v)) return { problem: 'picture is not an http(s) URL' };
     profile[field] = v;
   }
   // A username is kept only where the connection has usernames (it becomes a uniqueness claim).

@@ -49,6 +49,7 @@ const BAD: [string, (email: string) => Record<string, unknown>][] = [
   ['a __proto__ key', (email) => base('protokey', { email, app_metadata: JSON.parse('{"__proto__": {"admin": true}}') })],
   ['email_verified a string', (email) => base('verifiedstring', { email, email_verified: 'yes' })],
   ['a name of 151 characters', (email) => base('longname', { email, name: 'n'.repeat(151) })],
+  ['a javascript: picture', (email) => base('jspicture', { email, picture: 'javascript:alert(1)' })],
 ];
 const caseEmail = (i: number) => `case${i}@profiles.example.com`;
 
