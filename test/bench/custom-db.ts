@@ -4,6 +4,7 @@ import { freePort } from '#infra/local/dynamodb-local';
 import { startLegacyStore, type LegacyUserSeed } from '#infra/local/legacy-store/server';
 import type { ServiceContext } from '#test/bench/context';
 import { fmt, table, units } from '#test/bench/format';
+import { commandCostProbe, describeCosts, removeCostProbe, type CommandCost } from '#test/bench/hosted-login-costs';
 import { BenchBrowser, measureFlow, type FlowStats, type StepStats } from '#test/bench/hosted-login-flow';
 import type { BenchRequest } from '#test/bench/http';
 import { commandCount, difference } from '#test/bench/lock';
@@ -23,7 +24,8 @@ import { createBodyFor } from '#test/bench/users-data';
  * - migrated: the same users again (no script: the login must cost what a normal login costs);
  * - normal: users of the default connection, made through the Management API (the baseline);
  * - legacy mode: each user's first login (the cached copy made) and later ones (`login` each time);
- * - the `login` script alone, through extensionsRunner().customDb, against the same store.
+ * - the `login` script alone, through extensionsRunner().customDb, against the same store;
+ * - one more login of each kind, command by command (what each read or wrote, and its units).
  * The script's time inside each login is timed around extensionsRunner().customDb.
  * `BENCH_ONLY=custom-db` runs this section alone.
  */
@@ -73,6 +75,8 @@ export interface CustomDbResults {
   legacyRepeat: LoginKind;
   /** The login script alone, through the in-process runner (worker pool), against the store. */
   scriptAlone: { n: number; errors: number; ms: { p50: number; p95: number; mean: number } };
+  /** One more login of each kind (fresh users for the first logins), command by command. */
+  costs: Record<'normal' | 'migrating' | 'migrated' | 'legacyFirst' | 'legacyRepeat', CommandCost[]>;
   /** GET /api/v2/users/{id} of one migrated user: what the metadata naming gave. */
   migratedUser: { app_metadata: unknown; user_metadata: unknown; hasMetadata: boolean };
 }
@@ -86,7 +90,8 @@ export async function run(ctx: CustomDbContext): Promise<CustomDbResults> {
   const runId = Date.now().toString(36);
   const post = managementCreate(client, auth);
   const seeds = (prefix: string): LegacyUserSeed[] =>
-    Array.from({ length: WARMUP + ITERATIONS }, (_, i) => ({
+    // One more than the measured logins: a fresh user for the command-by-command login.
+    Array.from({ length: WARMUP + ITERATIONS + 1 }, (_, i) => ({
       email: `${prefix}-${runId}-${i}@example.com`, password: PASSWORD, name: `Bench ${prefix} ${i}`, given_name: 'Bench', family_name: `${prefix} ${i}`,
       user_metadata: { hobby: 'surfing' }, metadata: { plan: 'full' },
     }));
@@ -153,12 +158,28 @@ export async function run(ctx: CustomDbContext): Promise<CustomDbResults> {
       const normalLogins = await kind('normal login (default connection)', credentials.connection, (i) => normal[i % normal.length]!);
       const legacyFirst = await kind('legacy-mode login, first (cached copy made)', legacyConnection, (i) => legacy[i]!.email, idOf(legacy));
       const legacyRepeat = await kind('legacy-mode login, later', legacyConnection, (i) => legacy[i]!.email, idOf(legacy));
+      progress('custom-db: one more login of each kind, command by command');
+      const probe = await commandCostProbe();
+      const probed = async (realm: string, email: string) => {
+        const { result, costs } = await probe(() => client.send(login(realm, email)));
+        if (result.status !== 200) fail(`the probed login of ${email} answered ${result.status}: ${result.body.slice(0, 300)}`);
+        return costs;
+      };
+      const fresh = WARMUP + ITERATIONS;
+      const costs = {
+        normal: await probed(credentials.connection, normal[0]!),
+        migrating: await probed(importConnection, migrating[fresh]!.email),
+        migrated: await probed(importConnection, migrating[0]!.email),
+        legacyFirst: await probed(legacyConnection, legacy[fresh]!.email),
+        legacyRepeat: await probed(legacyConnection, legacy[0]!.email),
+      };
+      await removeCostProbe();
       const migratedUser = await readMigrated(ctx, `auth0|${idOf(migrating)(0)}`);
       runner.customDb = original;
       const scriptAlone = await benchScriptAlone(ctx, scriptText(repoRoot, IMPORT_SCRIPTS.login), migrating, configuration);
       return {
         connections: { import: importConnection, legacy: legacyConnection },
-        migrating: migratingLogins, migrated: migratedLogins, normal: normalLogins, legacyFirst, legacyRepeat, scriptAlone, migratedUser,
+        migrating: migratingLogins, migrated: migratedLogins, normal: normalLogins, legacyFirst, legacyRepeat, scriptAlone, costs, migratedUser,
       };
     } finally {
       runner.customDb = original;
@@ -254,7 +275,7 @@ export function report(results: CustomDbResults, _run?: RunInfo): string {
       `${ratio(s.steady.writeUnits, base.steady.writeUnits)} WCU, ${ratio(s.latencyMs.p50, base.latencyMs.p50)} p50`,
     difference(s.steady.commands, base.steady.commands),
   ];
-  const { scriptAlone: alone, migratedUser: u } = results;
+  const { scriptAlone: alone, migratedUser: u, costs } = results;
   return [
     `\n== Custom databases (issue 13): password-realm logins against a loopback legacy store; connections ${results.connections.import} (import) and ${results.connections.legacy} (legacy) ==`,
     table(['login (POST /oauth/token)', 'n', 'p50 ms', 'p95 ms', 'handler p50', 'script p50 / p95', 'DB req', 'RCU', 'WCU', 'store requests'], rows.map(line), new Set([1, 2, 3, 4, 5, 6, 7, 8])),
@@ -262,6 +283,12 @@ export function report(results: CustomDbResults, _run?: RunInfo): string {
       (s.commands.length > 1 ? `; others: ${s.commands.slice(1).map((c) => `${c.commands} x${c.count}`).join('; ')}` : '')),
     '\n-- against the normal login, steady state per login (kind / normal; commands: kind minus normal) --',
     table(['login', 'DB req', 'RCU', 'WCU', 'kind / normal', 'commands added'], rows.slice(1).map(versus), new Set([1, 2, 3])),
+    '\n-- one more login of each kind, command by command (capacity units as DynamoDB Local reports them) --',
+    `  normal: ${describeCosts(costs.normal)}`,
+    `  migrating: ${describeCosts(costs.migrating)}`,
+    `  migrated: ${describeCosts(costs.migrated)}`,
+    `  legacy mode, first: ${describeCosts(costs.legacyFirst)}`,
+    `  legacy mode, later: ${describeCosts(costs.legacyRepeat)}`,
     `\n  the login script alone (extensionsRunner().customDb, in-process worker pool, the store's bcrypt check included): p50 ${fmt(alone.ms.p50)} ms, ` +
       `p95 ${fmt(alone.ms.p95)} ms (n=${alone.n}${alone.errors ? `, ${alone.errors} not done` : ''})`,
     `  a migrated user (GET /api/v2/users/{id}): app_metadata ${JSON.stringify(u.app_metadata)}, user_metadata ${JSON.stringify(u.user_metadata)}, ` +
