@@ -29,7 +29,7 @@ function settle(promise, cb) {
   apply(then, promise, [(v) => callBack(cb, [null, v]), (e) => callBack(cb, [e])]);
 }
 
-// ---- bytes: what a digest without an encoding returns (Uint8Array with Buffer's toString) ----
+// ---- bytes: what a digest without an encoding returns (a Uint8Array with Buffer's toString) ----
 function latin1Of(u8) {
   let s = '';
   for (let i = 0; i < u8.length; i += 8192) s += apply(fromCharCode, undefined, new U8(u8.buffer, u8.byteOffset + i, min(8192, u8.length - i)));
@@ -76,6 +76,34 @@ function promiseOrCallback(promise, cb) {
   settle(promise, cb);
   return undefined;
 }
+
+// A small Buffer for scripts written for Node (Buffer.from(hash, 'base64') and the like): the same
+// bytes class, with the constructors scripts use most. Not Node's whole Buffer.
+function bytesOfArray(list) {
+  const out = new Bytes(list.length);
+  for (let i = 0; i < list.length; i += 1) out[i] = list[i];
+  return out;
+}
+const BufferLike = freeze({
+  from(value, encoding) {
+    if (typeof value === 'string') return hostCall('decode', { data: part(value, encoding, 'value') });
+    if (value instanceof U8 || isArray(value)) return bytesOfArray(value);
+    if (value instanceof ArrayBufferCtor) return bytesOfArray(new U8(value));
+    throw new TypeErrorCtor('The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array');
+  },
+  alloc(size) { return new Bytes(size); },
+  isBuffer: (v) => v instanceof Bytes,
+  byteLength: (v, encoding) => (typeof v === 'string' ? BufferLike.from(v, encoding).length : v.byteLength),
+  concat(list) {
+    let size = 0;
+    for (const b of list) size += b.length;
+    const out = new Bytes(size);
+    let at = 0;
+    for (const b of list) { out.set(b, at); at += b.length; }
+    return out;
+  },
+});
+define('Buffer', BufferLike, true);
 
 // ---- crypto ----
 const DIGESTS = ${JSON.stringify(DIGESTS)};

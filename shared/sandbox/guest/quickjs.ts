@@ -1,5 +1,5 @@
 import variant from '@jitl/quickjs-singlefile-mjs-release-sync';
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { newQuickJSWASMModuleFromVariant, newVariant, type CustomizeVariantOptions, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 
 /**
  * The QuickJS WebAssembly module, compiled once per cold start (about 25 ms) and only when a
@@ -7,8 +7,6 @@ import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } f
  * own in it (run-context.ts). The single-file variant inlines the wasm, so the Lambda bundle is
  * one file with nothing to locate.
  */
-let loading: Promise<QuickJSWASMModule> | undefined;
-
 /**
  * The whole instance's heap, for every runtime in it. QuickJS's per-runtime memory limit
  * (run-context.ts) refuses any one allocation larger than the limit, but in this WebAssembly
@@ -19,19 +17,21 @@ let loading: Promise<QuickJSWASMModule> | undefined;
  * (512) and the interpreter itself, and stays well inside the runner Lambda's 1024 MB.
  */
 export const WASM_MAX_BYTES = 640 * 1024 * 1024;
-const PAGE = 64 * 1024;
-/** Node's global (the project's TypeScript lib declares WebAssembly's types only). */
-const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WebAssembly.Memory } })
-  .WebAssembly.Memory;
 /** Emscripten's default start (16 MiB); it grows the memory as needed, up to the maximum. */
 const WASM_INITIAL_BYTES = 16 * 1024 * 1024;
+const PAGE = 64 * 1024;
+
+/** Node's global (the project's TypeScript lib declares WebAssembly's types only). */
+type WasmMemory = Exclude<NonNullable<CustomizeVariantOptions['wasmMemory']>, () => unknown>;
+const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory } })
+  .WebAssembly;
+
+let loading: Promise<QuickJSWASMModule> | undefined;
 let latest: QuickJSWASMModule | undefined;
 const abandoned = new WeakSet<QuickJSWASMModule>();
 
 export function quickJS(): Promise<QuickJSWASMModule> {
-  // A new Memory for every instance: one that was abandoned must not be reused.
-  const wasmMemory = () => new WasmMemory({ initial: WASM_INITIAL_BYTES / PAGE, maximum: WASM_MAX_BYTES / PAGE });
-  loading ??= newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: wasmMemory() })).then(
+  loading ??= load().then(
     (module) => (latest = module),
     (error: unknown) => {
       loading = undefined;
@@ -39,6 +39,12 @@ export function quickJS(): Promise<QuickJSWASMModule> {
     },
   );
   return loading;
+}
+
+/** A new Memory for every instance: one that was abandoned must not be reused. */
+function load(): Promise<QuickJSWASMModule> {
+  const wasmMemory = new Memory({ initial: WASM_INITIAL_BYTES / PAGE, maximum: WASM_MAX_BYTES / PAGE });
+  return newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory }));
 }
 
 /**

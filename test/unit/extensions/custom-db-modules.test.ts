@@ -254,6 +254,21 @@ describe('require("crypto")', () => {
     expect(await login(source)).toEqual(done([true, false, true, 16, true, 'RangeError: Input buffers must have the same byte length', 8]));
   });
 
+  it('gives scripts a small Buffer for Node-style hash checks (from, concat, alloc, isBuffer, toString, equals)', async () => {
+    const stored = pbkdf2Sync('pw', 'salt', 1000, 32, 'sha256').toString('base64');
+    const source = reporting(`var c = require('crypto');
+    var expected = Buffer.from(${JSON.stringify(stored)}, 'base64');
+    var actual = c.pbkdf2Sync(password, Buffer.from('73616c74', 'hex'), 1000, 32, 'sha256');
+    report([
+      c.timingSafeEqual(expected, actual), expected.equals(actual), Buffer.isBuffer(actual), Buffer.isBuffer('x'),
+      Buffer.concat([Buffer.from('ab'), Buffer.from([99])]).toString(), Buffer.alloc(3).toString('hex'), Buffer.byteLength('é'),
+      Buffer.from('héllo').toString('base64'), JSON.stringify(Buffer.from([1, 2])),
+    ]);`);
+    expect(await login(source)).toEqual(
+      done([true, true, true, false, 'abc', '000000', 2, Buffer.from('héllo').toString('base64'), '{"type":"Buffer","data":[1,2]}']),
+    );
+  });
+
   it('refuses unknown algorithms, bad input and oversized work with Node-like errors', async () => {
     const source = reporting(`var c = require('crypto');
     var out = [];

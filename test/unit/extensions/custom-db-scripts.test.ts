@@ -189,7 +189,7 @@ describe('custom database scripts: what a script sees', () => {
   });
 
   it('has no Node globals to escape through', async () => {
-    const source = `function (e, p, cb) { cb(null, [typeof process, typeof Buffer, typeof module, typeof host, typeof inputJson, typeof globalThis.require]); }`;
-    expect(await runScript('login', source, LOGIN_ARGS)).toEqual(done(['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'function']));
+    const source = `function (e, p, cb) { cb(null, [typeof process, typeof module, typeof host, typeof inputJson, typeof globalThis.require, typeof Buffer.from]); }`;
+    expect(await runScript('login', source, LOGIN_ARGS)).toEqual(done(['undefined', 'undefined', 'undefined', 'undefined', 'function', 'function']));
   });
 });
