@@ -3,7 +3,7 @@ import { normaliseEmail } from '#shared/db/keys';
 import { CustomDbScriptFailedError, CustomDbScriptRefusedError, customDbMode, type LegacyStore } from '#shared/tenant/custom-db';
 import { UserExistsError } from '#shared/management/errors';
 import { insertDatabaseUser, type NewDatabaseUser } from '#shared/management/users/create';
-import { cachedCopy, createInLegacyStore, identifiersFree, scriptFailure } from '#shared/management/users/custom-db';
+import { afterScript, cachedCopy, createInLegacyStore, identifiersFree, scriptFailure } from '#shared/management/users/custom-db';
 import type { UserRecord } from '#shared/management/users/model';
 import { customDatabase } from '#shared/sandbox/custom-db/legacy-store';
 import { CustomDbSignupError, CustomDbValidationSignupError, InvalidSignupError } from '#shared/authentication/errors';
@@ -48,7 +48,7 @@ async function legacySignup(legacy: LegacyStore, connection: ConnectionRecord, u
     }),
   );
   try {
-    return await insertDatabaseUser(connection, cachedCopy(created, profile));
+    return await afterScript(connection, 'create', () => insertDatabaseUser(connection, cachedCopy(created, profile)));
   } catch (error) {
     if (!(error instanceof UserExistsError)) throw error;
     const failure = scriptFailure(connection, 'login', "the profile's user_id, email or username is taken here");

@@ -11,7 +11,7 @@ import {
   UsernameNotAllowedError,
 } from '#shared/management/errors';
 import { customDbMode, type LegacyStore } from '#shared/tenant/custom-db';
-import { cachedCopy, createInLegacyStore, identifiersFree, managementScript, scriptFailure } from '#shared/management/users/custom-db';
+import { afterScript, cachedCopy, createInLegacyStore, identifiersFree, managementScript, scriptFailure } from '#shared/management/users/custom-db';
 import { passwordRuleFailure, type PersonalInfo } from '#shared/tenant/passwords/rules';
 import { usernameLengthProblem } from '#shared/tenant/passwords/usernames';
 import { InvalidBodyError } from '#shared/platform/errors';
@@ -79,7 +79,7 @@ async function createLegacyUser(legacy: LegacyStore, connection: ConnectionRecor
   };
   const profile = await managementScript(() => createInLegacyStore(legacy, connection, user));
   try {
-    return await insertDatabaseUser(connection, cachedCopy(profile, rest));
+    return await afterScript(connection, 'create', () => insertDatabaseUser(connection, cachedCopy(profile, rest)));
   } catch (error) {
     if (!(error instanceof UserExistsError)) throw error;
     throw new CustomDbUnavailableError(scriptFailure(connection, 'login', "the profile's user_id, email or username is taken here").message);

@@ -77,6 +77,22 @@ export async function identifiersFree(connection: ConnectionRecord, email: strin
   return owners.every((owner) => owner === undefined);
 }
 
+/**
+ * Our write after a script changed the legacy store. If it fails (a race on the claim, a
+ * connection being deleted, DynamoDB itself), the two now differ: the log says so, and the error
+ * is answered as it is.
+ */
+export async function afterScript<T>(connection: ConnectionRecord, script: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    log.warn('custom database: the legacy store made the change, ours failed', {
+      connection: connection.name, script, error: (error as Error).name,
+    });
+    throw error;
+  }
+}
+
 /** Runs a script call and answers its errors in the Management API's shape. */
 export async function managementScript<T>(call: () => Promise<T>): Promise<T> {
   try {

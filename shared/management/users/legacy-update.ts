@@ -5,7 +5,7 @@ import type { LegacyStore } from '#shared/tenant/custom-db';
 import { CustomDbChangeRefusedError, SimultaneousScriptChangesError, UserExistsError } from '#shared/management/errors';
 import { forgetLoginCounters } from '#shared/management/user-blocks/blocks';
 import { assertPasswordMeetsPolicy } from '#shared/management/users/create';
-import { managementScript } from '#shared/management/users/custom-db';
+import { afterScript, managementScript } from '#shared/management/users/custom-db';
 import { identifierChanges, toChanges, writeChanges } from '#shared/management/users/patch';
 import { assertPreconditions } from '#shared/management/users/preconditions';
 import type { UserRecord } from '#shared/management/users/model';
@@ -45,19 +45,27 @@ export async function updateLegacyUser({ user, connection, body, expectedVersion
   if (password !== undefined) assertPasswordMeetsPolicy(connection, password, user);
   if (newEmail !== undefined && (await confirmClaim(emailClaimKey(newEmail, connection.name))) !== undefined) throw new UserExistsError();
 
-  if (newEmail !== undefined) {
-    await expectChange('change_email', () => legacy.changeEmail(connection, user.email, newEmail, body.email_verified === true));
-  } else if (password !== undefined) {
-    await expectChange('change_password', () => legacy.changePassword(connection, user.email, password));
-  } else if (verifies) {
-    await expectChange('verify', () => legacy.verify(connection, user.email));
+  const script: Script | undefined =
+    newEmail !== undefined ? ['change_email', () => legacy.changeEmail(connection, user.email, newEmail, body.email_verified === true)]
+    : password !== undefined ? ['change_password', () => legacy.changePassword(connection, user.email, password)]
+    : verifies ? ['verify', () => legacy.verify(connection, user.email)]
+    : undefined;
+  const write = () => writeChanges(user.user_id, local, changes, now, user);
+  let updated: UserRecord;
+  if (script) {
+    await expectChange(script);
+    updated = await afterScript(connection, script[0], write);
+  } else {
+    updated = await write();
   }
-  const updated = await writeChanges(user.user_id, local, changes, now, user);
   if (password !== undefined) await forgetLoginCounters(user);
   return updated;
 }
 
-/** A script that answers whether it made the change: `false` refuses the PATCH, with nothing changed here. */
-async function expectChange(script: string, run: () => Promise<boolean>): Promise<void> {
-  if (!(await managementScript(run))) throw new CustomDbChangeRefusedError(script);
+/** A script that answers whether it made the change: its name, and its call. */
+type Script = [name: string, run: () => Promise<boolean>];
+
+/** `false` refuses the PATCH, with nothing changed here. */
+async function expectChange([name, run]: Script): Promise<void> {
+  if (!(await managementScript(run))) throw new CustomDbChangeRefusedError(name);
 }
