@@ -50,14 +50,9 @@ export async function updateLegacyUser({ user, connection, body, expectedVersion
     : password !== undefined ? ['change_password', () => legacy.changePassword(connection, user.email, password)]
     : verifies ? ['verify', () => legacy.verify(connection, user.email)]
     : undefined;
+  if (script) await expectChange(script);
   const write = () => writeChanges(user.user_id, local, changes, now, user);
-  let updated: UserRecord;
-  if (script) {
-    await expectChange(script);
-    updated = await afterScript(connection, script[0], write);
-  } else {
-    updated = await write();
-  }
+  const updated = script ? await afterScript(connection, script[0], write) : await write();
   if (password !== undefined) await forgetLoginCounters(user);
   return updated;
 }
