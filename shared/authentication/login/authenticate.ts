@@ -66,9 +66,11 @@ export async function authenticatePassword(realm: string, username: string, pass
 
   const admission = guarded ? await admitAttempt(ref, countersIn(read.items, ref, Date.now())) : unguarded(ref);
   const matched = await passwordMatches(partition, password);
-  const confirmed = matched ? { match: matched, exists: true } : await confirmWithStrongRead(partition, claimKeys, password);
-  // Import mode: an identifier no user has here may name a user of the legacy store.
-  const current = confirmed.match ?? (mode === 'import' && !confirmed.exists ? await migrateOnLogin(connection, username, password) : undefined);
+  const confirmed = matched ? { match: matched, found: matched } : await confirmWithStrongRead(partition, claimKeys, password);
+  // Import mode: an identifier no user has here (or only a copy kept in legacy mode, without a
+  // password) may name a user of the legacy store.
+  const migrates = mode === 'import' && !confirmed.match && !confirmed.found?.user.password_hash;
+  const current = confirmed.match ?? (migrates ? await migrateOnLogin(connection, username, password, confirmed.found) : undefined);
   if (!current) {
     noteFailure(admission, undefined, partition?.user.user_id);
     throw new WrongCredentialsError();
@@ -108,18 +110,18 @@ async function passwordMatches(partition: UserPartition | undefined, password: s
 async function confirmWithStrongRead(stale: UserPartition | undefined, claimKeys: Key[], password: string): Promise<Confirmed> {
   if (stale) {
     const fresh = await findUserPartition(stale.user.user_id, true);
-    if (!fresh || fresh.user.password_hash === stale.user.password_hash) return { exists: fresh !== undefined };
-    return { match: await passwordMatches(fresh, password), exists: true };
+    if (!fresh || fresh.user.password_hash === stale.user.password_hash) return { found: fresh };
+    return { match: await passwordMatches(fresh, password), found: fresh };
   }
   const userId = claimKeys[0] ? await confirmClaim(claimKeys[0]) : await findUserPartition(DECOY_USER_ID, true).then(() => undefined);
   const fresh = userId ? await findUserPartition(userId, true) : undefined;
-  return { match: fresh?.user.password_hash ? await passwordMatches(fresh, password) : undefined, exists: fresh !== undefined };
+  return { match: fresh?.user.password_hash ? await passwordMatches(fresh, password) : undefined, found: fresh };
 }
 
-/** The strong read's verdict: the user whose password matched, and whether the identifier names a user at all. */
+/** The strong read's verdict: the user whose password matched, and the user the identifier names, if any. */
 interface Confirmed {
   match?: UserPartition;
-  exists: boolean;
+  found?: UserPartition;
 }
 
 /**

@@ -12,7 +12,7 @@ import { DATABASE_PROVIDER, indexedUser, type UserRecord } from '#shared/managem
 import { metadataLimits } from '#shared/management/metadata/limits';
 import { loadSearchIndexes } from '#shared/management/search-indexes/declarations';
 import { assertDeclaredTypes, indexChanges, touchesIndexes } from '#shared/management/search-indexes/writes';
-import { verifyPassword } from '#shared/tenant/passwords/hash';
+import { hashPassword, verifyPassword } from '#shared/tenant/passwords/hash';
 import { ManagementError } from '#shared/platform/errors';
 import { UserExistsError } from '#shared/management/errors';
 import { log } from '#shared/platform/log';
@@ -24,7 +24,8 @@ import { CustomDbLoginFailedError } from '#shared/authentication/errors';
  * - import mode (lazy migration): authenticate.ts runs the ordinary login first; only when no user
  *   has the identifier here does `migrateOnLogin` run `login`, and a profile becomes the user
  *   `auth0|<user_id>` with an argon2id hash of the password just checked, claims, index entries
- *   and all, in the one transaction of any new user. From then on it is an ordinary user.
+ *   and all, in the one transaction of any new user. From then on it is an ordinary user. (A
+ *   copy without a password, kept while the connection was in legacy mode, gets the hash.)
  * - legacy mode: every login runs `login` (no password is kept here); the profile is kept as a
  *   cached copy: created at the first login with the profile's metadata, its profile fields
  *   refreshed at later logins (the metadata is ours from then on, as on Auth0).
@@ -32,9 +33,10 @@ import { CustomDbLoginFailedError } from '#shared/authentication/errors';
  * Any failure (the script's, a bad profile, an id or email taken here) is 403 invalid_grant with a
  * reference the log has; nothing is written. `undefined` means a wrong password (or no such user).
  */
-export async function migrateOnLogin(connection: ConnectionRecord, identifier: string, password: string): Promise<UserPartition | undefined> {
+export async function migrateOnLogin(connection: ConnectionRecord, identifier: string, password: string, copy?: UserPartition): Promise<UserPartition | undefined> {
   const profile = await loginScript(connection, identifier, password);
   if (!profile) return undefined;
+  if (copy) return keepPassword(connection, copy, profile, password);
   const user = await storeProfile(connection, profile, password);
   if (user) return { user, stats: { logins_count: 0 }, ssoSessions: [] };
   // Another login migrated the same user at the same moment: it is ours now, with that password.
@@ -42,6 +44,21 @@ export async function migrateOnLogin(connection: ConnectionRecord, identifier: s
   const same = fresh?.user.connection === connection.name && fresh.user.password_hash !== undefined;
   if (same && (await verifyPassword(fresh.user.password_hash!, password))) return fresh;
   throw loginFailure(connection, "the profile's user_id, email or username is taken by another user here");
+}
+
+/**
+ * A copy kept while the connection was in legacy mode has no password: once the connection is in
+ * import mode, the script's yes moves it in for good by storing the hash (its metadata is kept).
+ */
+async function keepPassword(connection: ConnectionRecord, copy: UserPartition, profile: LegacyProfile, password: string): Promise<UserPartition> {
+  if (copy.user.user_id !== userIdOf(profile)) throw loginFailure(connection, "the profile's user_id is not the user this identifier names here");
+  const changes: UserChanges = { set: { password_hash: await hashPassword(password) }, remove: [], metadata: {}, expectedVersions: [copy.user.version], keyCountChecked: true };
+  try {
+    return { ...copy, user: await updateUser(copy.user.user_id, changes, new Date().toISOString(), metadataLimits.maxKeys) };
+  } catch (error) {
+    if (error instanceof ConditionFailedError) throw loginFailure(connection, 'the user changed while its password was being stored');
+    throw error;
+  }
 }
 
 export async function legacyLogin(connection: ConnectionRecord, identifier: string, password: string): Promise<UserPartition | undefined> {

@@ -156,6 +156,31 @@ describe('what a legacy login costs', () => {
   });
 });
 
+describe('switching the connection to import mode', () => {
+  it('moves a cached copy in at its next login (the hash stored, the metadata kept); later logins stay here', async () => {
+    const scripts = { login: storeScript('login'), get_user: storeScript('get_user') };
+    const switching = await customDbConnection(app, store, { import_mode: false, customScripts: scripts });
+    const ola = await addUser('ola', { metadata: { plan: 'full' } });
+    expect((await realmLogin(app, switching, ola.email, 'ola-Legacy-pass-1')).status).toBe(200);
+    await call('users-update', { params: { id: `auth0|${ola.id}` }, scopes: ['update:users'], body: { user_metadata: { theme: 'dark' } } });
+    const patched = await call('connections-update', {
+      scopes: ['update:connections'],
+      params: { id: switching.id },
+      body: { options: { enabledDatabaseCustomization: true, import_mode: true, customScripts: scripts, configuration: { BASE_URL: store.url, API_KEY: store.apiKey } } },
+    });
+    expect(patched.status, patched.text).toBe(200);
+
+    const before = count(store, 'POST /login');
+    const wrong = await realmLogin(app, switching, ola.email, 'Wrong-pass-1');
+    expect(wrong.body).toEqual(WRONG);
+    expect((await realmLogin(app, switching, ola.email, 'ola-Legacy-pass-1')).status).toBe(200);
+    expect(count(store, 'POST /login')).toBe(before + 2);
+    expect((await realmLogin(app, switching, ola.email, 'ola-Legacy-pass-1')).status).toBe(200);
+    expect(count(store, 'POST /login')).toBe(before + 2);
+    expect((await getUser(`auth0|${ola.id}`)).body).toMatchObject({ app_metadata: { plan: 'full' }, user_metadata: { theme: 'dark' }, logins_count: 3 });
+  });
+});
+
 describe('the store down', () => {
   it('fails every login at once with a reference (the store is the source of truth), and stays failing until it is back', async () => {
     const port = store.port;
