@@ -1,9 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ManagementClient } from 'auth0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LegacyStore } from '#infra/local/legacy-store/server';
 import { db, tableName } from '#shared/db/client';
 import { userKey } from '#shared/db/keys';
 import { call } from '#test/support/api';
+import { managementToken } from '#test/support/tokens';
 import { PASSWORD, seedApplication } from '#test/support/logins';
 import { uniqueEmail } from '#test/support/users';
 import { count, customDbConnection, getUser, JANE, startStore, storeScript, type CustomDbConnection } from '#test/integration/custom-db/login-fixtures';
@@ -53,6 +55,23 @@ describe('POST /api/v2/users, import mode', () => {
     expect(res.text).toBe(JSON.stringify(USER_EXISTS));
     expect(count(store, 'GET /users')).toBe(before + 1);
     expect(await usersByEmail(JANE.email)).toEqual([]);
+  });
+
+  it("gives Auth0's node SDK its usual 409 for a user the legacy store has", async () => {
+    // The SDK's requests go to the route table: POST /api/v2/users is all this test sends.
+    const sdk = new ManagementClient({
+      domain: 'tenant.example.com',
+      token: await managementToken({ scopes: ['create:users'] }),
+      fetch: async (url, init) => {
+        expect([init?.method, new URL(String(url)).pathname]).toEqual(['POST', '/api/v2/users']);
+        const headers = Object.fromEntries(new Headers(init?.headers).entries());
+        const res = await call('users-create', { rawBody: String(init?.body), headers });
+        return new Response(res.text, { status: res.status, headers: res.headers });
+      },
+    });
+    const refused = await sdk.users.create({ connection: importing.name, email: JANE.email, password: PASSWORD }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 409, body: USER_EXISTS });
+    expect((refused as Error).message).toContain('The user already exists.');
   });
 
   it('creates an email the legacy store does not have as a normal user, with a password hash, and never writes to the store', async () => {
