@@ -7,8 +7,9 @@ import type { Failure, FailureKind, Step } from '#shared/sandbox/guest/outcome';
 
 /**
  * The host side of a login's guest code: the bridge functions the guest calls (log, enter, finish,
- * fetch, sleep, cancel; call, task and twice for custom database scripts), the host work it is waiting for, and the deadline. Host work is bounded per
- * login so a rule cannot turn the runner into a traffic generator or pile up timers.
+ * fetch, sleep, cancel; call, task and twice for custom database scripts), the host work it is
+ * waiting for, and the deadline. Host work is bounded per login (or script call) so a rule cannot
+ * turn the runner into a traffic generator or pile up timers.
  */
 export const MAX_FETCHES = 50;
 export const MAX_TIMERS = 1000;
@@ -234,7 +235,10 @@ function moduleError(error: unknown): ModuleError {
 
 /** Bytes as an ArrayBuffer (no copy through a string), anything else as JSON text. */
 function toGuest(context: QuickJSContext, result: ModuleResult): QuickJSHandle {
-  if ('bytes' in result) return context.newArrayBuffer(result.bytes.buffer.slice(result.bytes.byteOffset, result.bytes.byteOffset + result.bytes.byteLength));
+  if ('bytes' in result) {
+    const { buffer, byteOffset, byteLength } = result.bytes;
+    return context.newArrayBuffer(buffer.slice(byteOffset, byteOffset + byteLength));
+  }
   return context.newString(JSON.stringify(result));
 }
 

@@ -2,11 +2,11 @@ import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, randomUUID, ti
 import bcrypt from 'bcryptjs';
 
 /**
- * The host side of the `bcrypt` and `crypto` modules custom database scripts may require
- * (guest-modules.ts is the guest side). The guest sends an operation's name and its arguments as
- * JSON and gets JSON back, or bytes (which the bridge hands over as an ArrayBuffer). Bytes the
- * guest sends cross as latin1 strings (one character per byte), since QuickJS has no Buffer. Everything the guest sends is checked here: the guest side shares its realm with
- * the script, so it is not trusted.
+ * The host side of the `bcrypt` and `crypto` modules custom database scripts may require (the
+ * guest side is guest-crypto.ts). The guest sends an operation's name and its arguments as JSON
+ * and gets JSON back, or bytes (which the bridge hands over as an ArrayBuffer). Bytes the guest
+ * sends cross as latin1 strings (one character per byte). Everything the guest sends is checked
+ * here: the guest side shares its realm with the script, so it is not trusted.
  *
  * CPU per call is bounded (sizes, bcrypt cost, PBKDF2 iterations): a synchronous call runs inside
  * the sandbox's hard deadline (it cannot be interrupted by QuickJS, but the watchdog stops it);
