@@ -121,6 +121,9 @@ describe('PATCH, legacy mode: refused here before any script runs', () => {
     ['password and email_verified together', { password: NEW_PASSWORD, email_verified: true }, {}, 400, 'operation_not_allowed'],
     ['a reserved app_metadata name beside an email change', { email: 'fresh@example.com', app_metadata: { loginsCount: 2 } }, {}, 400, 'invalid_body'],
     ['an unknown field', { email: 'fresh@example.com', metadata: { plan: 'x' } }, {}, 400, 'invalid_body'],
+    ['a malformed email', { email: '<script>alert(1)</script>' }, {}, 400, 'invalid_body'],
+    ['a password over 72 bytes', { password: 'é'.repeat(40) }, {}, 400, 'invalid_body'],
+    ['a __proto__ key in app_metadata beside a new password', { password: NEW_PASSWORD, app_metadata: JSON.parse('{"__proto__":{"admin":true}}') }, {}, 400, 'invalid_body'],
   ])('%s', async (_what, body, headers, status, errorCode) => {
     const user = await legacyUser();
     const before = storeCalls();
@@ -129,6 +132,17 @@ describe('PATCH, legacy mode: refused here before any script runs', () => {
     expect(res.body.errorCode).toBe(errorCode);
     expect(storeCalls()).toBe(before);
     expect((await getUser(user.id)).headers.etag).toBe('"1"');
+  });
+
+  it('answers 403 without update:users and 401 without a token, and runs nothing', async () => {
+    const user = await legacyUser();
+    const before = storeCalls();
+    const forbidden = await call('users-update', { params: { id: user.id }, body: { password: NEW_PASSWORD }, scopes: ['update:users_app_metadata'] });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'You cannot update the following fields: password', errorCode: 'insufficient_scope' });
+    const anonymous = await call('users-update', { params: { id: user.id }, body: { password: NEW_PASSWORD } });
+    expect(anonymous.status).toBe(401);
+    expect(storeCalls()).toBe(before);
   });
 
   it("an email another user of the connection has: 409, and change_email does not run", async () => {
