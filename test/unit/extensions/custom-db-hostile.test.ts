@@ -169,6 +169,15 @@ describe('custom database scripts: the paths the service uses', () => {
     expect(store.requests.get('POST /login')).toBe(2);
   }, 60_000); // the pool's first worker starts here (tsx, the sandbox, QuickJS)
 
+  it('words a timeout after a wait for the worker with the call\'s own budget', async () => {
+    const spin = (totalMs: number) => customDbInput('login', 'function (e, p, cb) { while (true) {} }', ARGS, { limits: { totalMs, memoryBytes: 32 * 1024 * 1024 } });
+    const first = workers.customDb(spin(1_000));
+    const second = await timed(() => workers.customDb(spin(2_500)));
+    expect(second.output).toEqual(timeout(2_500));
+    expect(second.ms).toBeLessThan(2_500 + LATE_MS);
+    expect(await first).toEqual(timeout(1_000));
+  }, 30_000);
+
   it('runs in the runner Lambda\'s handler, with that process\'s network policy', async () => {
     // The handler's policy comes from EXTENSIONS_ALLOW_HOSTS, unset here: the loopback store is refused.
     expect(sandboxNetworkPolicy().allow).toEqual([]);
