@@ -1,5 +1,5 @@
 import type { ConnectionRecord } from '#shared/db/connections-repo';
-import { normaliseEmail } from '#shared/db/keys';
+import { normaliseEmail, normaliseUsername } from '#shared/db/keys';
 import { CustomDbScriptFailedError, CustomDbScriptRefusedError, customDbMode, type LegacyStore } from '#shared/tenant/custom-db';
 import { UserExistsError } from '#shared/management/errors';
 import { insertDatabaseUser, type NewDatabaseUser } from '#shared/management/users/create';
@@ -40,7 +40,7 @@ export async function insertSignupUser(connection: ConnectionRecord, user: Signu
 async function legacySignup(legacy: LegacyStore, connection: ConnectionRecord, user: SignupUser): Promise<UserRecord> {
   const { password, client_id, ...profile } = user;
   const email = normaliseEmail(user.email);
-  const username = user.username?.toLowerCase();
+  const username = user.username === undefined ? undefined : normaliseUsername(user.username);
   if (!(await identifiersFree(connection, email, username))) throw new InvalidSignupError();
   const created = await signupScript(() =>
     createInLegacyStore(legacy, connection, {

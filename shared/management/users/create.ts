@@ -56,7 +56,7 @@ export async function createUser(body: CreateUserBody, legacy: LegacyStore): Pro
     case 'none':
       return insertDatabaseUser(connection, input);
     case 'import':
-      if (await managementScript(() => legacy.getUser(connection, input.email))) throw new UserExistsError();
+      if (await managementScript(() => legacy.getUser(connection, normaliseEmail(input.email)))) throw new UserExistsError();
       return insertDatabaseUser(connection, input);
     case 'legacy':
       return createLegacyUser(legacy, connection, input);
@@ -74,7 +74,7 @@ async function createLegacyUser(legacy: LegacyStore, connection: ConnectionRecor
   const { password, user_id: _id, ...rest } = input;
   const user = {
     email: normaliseEmail(rest.email), password, user_metadata: rest.user_metadata, app_metadata: rest.app_metadata,
-    ...(rest.username !== undefined ? { username: rest.username } : {}),
+    ...(rest.username !== undefined ? { username: normaliseUsername(rest.username) } : {}),
     ...(rest.email_verified !== undefined ? { email_verified: rest.email_verified } : {}),
   };
   const profile = await managementScript(() => createInLegacyStore(legacy, connection, user));

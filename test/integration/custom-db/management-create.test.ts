@@ -125,6 +125,19 @@ describe('POST /api/v2/users, legacy mode', () => {
     expect(stored.Item).not.toHaveProperty('password_hash');
   });
 
+  it('passes the username (lower-cased) to create on a connection that requires one, and keeps it on the copy', async () => {
+    const named = await customDbConnection(app, store, { import_mode: false, requires_username: true, customScripts: SCRIPTS });
+    const email = uniqueEmail('named');
+    const res = await create(named, { email, username: 'Jane_Legacy' });
+    expect(res.status, res.text).toBe(201);
+    expect(store.users.get(email)!.username).toBe('jane_legacy');
+    expect(res.body.username).toBe('jane_legacy');
+    const creates = count(store, 'POST /users');
+    const taken = await create(named, { email: uniqueEmail('other'), username: 'JANE_legacy' });
+    expect(taken.text).toBe(JSON.stringify(USER_EXISTS));
+    expect(count(store, 'POST /users')).toBe(creates);
+  });
+
   it('answers 409 for an email kept here, before create runs', async () => {
     const email = uniqueEmail('kept');
     expect((await create(legacy, { email })).status).toBe(201);
