@@ -29,6 +29,12 @@ async function serve(): Promise<void> {
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StoreFile>) : {};
   const apiKey = typeof saved.api_key === 'string' && saved.api_key.length >= 16 ? saved.api_key : randomBytes(18).toString('base64url');
 
+  // startLegacyStore does not turn a failed listen into a rejection (the server emits 'error').
+  process.once('uncaughtException', (error: NodeJS.ErrnoException) => {
+    const taken = error.code === 'EADDRINUSE';
+    console.error(taken ? `Port ${port} is taken: set LEGACY_STORE_PORT to a free port (and name it in EXTENSIONS_ALLOW_HOSTS)` : error);
+    process.exit(1);
+  });
   const store = await startLegacyStore({ port, apiKey, users: [JANE] });
   // DATA_DIR holds secrets (npm start makes it 0700 too); the key file is the user's only.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
